@@ -1,0 +1,11 @@
+//! sea-orm entities, one module per table, in the shape `sea-orm-cli generate entity` gives.
+//! Hand-written logic lives in the service crate, not here.
+pub mod app_user;
+pub mod audit_event;
+pub mod auth_token;
+pub mod classification;
+pub mod county;
+pub mod filing;
+pub mod filing_event;
+pub mod organization;
+pub mod project;

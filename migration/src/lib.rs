@@ -1,0 +1,12 @@
+//! Database schema migrations for eiaflow, applied in order on start and by `eiaflow migrate`.
+pub use sea_orm_migration::prelude::*;
+
+mod m20260101_000001_ledger;
+
+pub struct Migrator;
+
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(m20260101_000001_ledger::Migration)]
+    }
+}

@@ -1,0 +1,207 @@
+//! The `eiaflow` command: `serve` (the default), `migrate`, `user create`, `seed-demo`.
+use std::io::Read;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use secrecy::ExposeSecret;
+
+use crate::config::Settings;
+use crate::domain::role::Role;
+use crate::http::{AppState, app};
+use crate::services::{self, Actor};
+
+#[derive(Parser)]
+#[command(name = "eiaflow", version, about = "环评审批服务 — EIA approval workflow for a city ecology and environment bureau")]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the HTTP server (the default). Migrates the database first.
+    Serve,
+    /// Apply pending database migrations and exit.
+    Migrate,
+    /// Manage accounts.
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
+    /// Load the demo ledger and demo accounts into an empty database.
+    SeedDemo,
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// Create an account; the password is read from standard input.
+    Create {
+        #[arg(long)]
+        username: String,
+        /// owner, leader, officer or admin
+        #[arg(long)]
+        role: String,
+        /// The owner organisation's id (owners only).
+        #[arg(long)]
+        organization: Option<i64>,
+        #[arg(long)]
+        display_name: Option<String>,
+        #[arg(long)]
+        email: Option<String>,
+        /// Read the password from standard input (required, so it never shows in `ps`).
+        #[arg(long, required = true)]
+        password_stdin: bool,
+    },
+}
+
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let settings = match Settings::load() {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("eiaflow: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    crate::telemetry::init(&settings.log);
+    let runtime = match tokio::runtime::Runtime::new() {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("eiaflow: cannot start the async runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run(cli.command.unwrap_or(Command::Serve), settings)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            tracing::error!("{e:#}");
+            eprintln!("eiaflow: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(command: Command, settings: Settings) -> anyhow::Result<()> {
+    match command {
+        Command::Serve => serve(settings).await,
+        Command::Migrate => {
+            let db = crate::db::connect(&settings).await?;
+            crate::db::migrate(&db).await?;
+            println!("migrations applied");
+            Ok(())
+        }
+        Command::SeedDemo => {
+            let db = crate::db::connect(&settings).await?;
+            crate::db::migrate(&db).await?;
+            if services::demo::load_if_empty(&db, &settings.demo.password).await? {
+                println!("demo ledger loaded");
+                Ok(())
+            } else {
+                anyhow::bail!("the database already holds accounts or projects; the demo ledger loads only into an empty one")
+            }
+        }
+        Command::User {
+            command:
+                UserCommand::Create {
+                    username,
+                    role,
+                    organization,
+                    display_name,
+                    email,
+                    password_stdin: _,
+                },
+        } => {
+            let role = Role::parse(&role)
+                .ok_or_else(|| anyhow::anyhow!("--role must be owner, leader, officer or admin"))?;
+            let mut password = String::new();
+            std::io::stdin().read_to_string(&mut password)?;
+            let password = password.trim_end_matches(['\r', '\n']).to_owned();
+            let db = crate::db::connect(&settings).await?;
+            crate::db::migrate(&db).await?;
+            let user = services::users::create(
+                &db,
+                &Actor::system(),
+                services::users::NewUser {
+                    username,
+                    password,
+                    role,
+                    display_name,
+                    organization_id: organization,
+                    email,
+                },
+            )
+            .await
+            .map_err(|e| match e {
+                crate::error::Error::Invalid(fields) => anyhow::anyhow!(
+                    "{}",
+                    fields
+                        .iter()
+                        .map(|f| format!("{}: {}", f.field, f.message))
+                        .collect::<Vec<_>>()
+                        .join("; ")
+                ),
+                other => anyhow::anyhow!("{other}"),
+            })?;
+            println!("created user {} ({}) with id {}", user.username, user.role.as_str(), user.id);
+            Ok(())
+        }
+    }
+}
+
+async fn serve(settings: Settings) -> anyhow::Result<()> {
+    let db = crate::db::connect(&settings).await?;
+    if settings.database.migrate_on_start {
+        crate::db::migrate(&db).await?;
+    }
+    services::counties::seed_shangluo(&db).await?;
+    if settings.demo.enabled {
+        if services::demo::load_if_empty(&db, &settings.demo.password).await? {
+            tracing::info!("database was empty: loaded the demo ledger");
+        }
+        let password_note = if settings.demo.password.expose_secret() == "demo-pass-2023" {
+            "demo-pass-2023"
+        } else {
+            "the value of demo.password"
+        };
+        let accounts: Vec<String> = services::demo::DEMO_ACCOUNTS
+            .iter()
+            .map(|(u, r, _)| format!("{u} ({})", r.as_str()))
+            .collect();
+        tracing::info!(
+            "demo accounts: {}; password: {password_note}",
+            accounts.join(", ")
+        );
+    }
+    let address = format!("{}:{}", settings.server.host, settings.server.port);
+    let listener = tokio::net::TcpListener::bind(&address)
+        .await
+        .map_err(|e| anyhow::anyhow!("server.host/server.port: cannot listen on {address}: {e}"))?;
+    tracing::info!("eiaflow listening on http://{address}");
+    let state = AppState::new(db, settings);
+    axum::serve(listener, app(state))
+        .with_graceful_shutdown(shutdown_signal())
+        .await?;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+}

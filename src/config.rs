@@ -1,0 +1,236 @@
+//! Typed settings: `config/default.toml`, then `config/$EIAFLOW_ENV.toml` when that variable is
+//! set, then `EIAFLOW__SECTION__KEY` environment variables. A wrong or missing setting stops
+//! start-up with a message naming it; secrets are wrapped so they never print.
+use std::path::{Path, PathBuf};
+
+use secrecy::{ExposeSecret, SecretString};
+use serde::Deserialize;
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Settings {
+    pub server: ServerSettings,
+    pub database: DatabaseSettings,
+    pub demo: DemoSettings,
+    pub auth: AuthSettings,
+    pub log: LogSettings,
+    pub data: DataSettings,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ServerSettings {
+    pub host: String,
+    pub port: u16,
+    pub body_limit_bytes: usize,
+    pub public_url: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DatabaseSettings {
+    pub url: SecretString,
+    pub max_connections: u32,
+    pub migrate_on_start: bool,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DemoSettings {
+    pub enabled: bool,
+    pub password: SecretString,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AuthSettings {
+    pub token_ttl_hours: u32,
+    pub max_failed_logins: u32,
+    pub login_window_minutes: u32,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LogFormat {
+    Human,
+    Json,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LogSettings {
+    pub format: LogFormat,
+    pub level: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DataSettings {
+    pub dir: PathBuf,
+}
+
+#[derive(Debug, thiserror::Error)]
+#[error("invalid settings: {0}")]
+pub struct SettingsError(pub String);
+
+/// Which database engine a URL names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+impl Settings {
+    /// Reads the settings files from `EIAFLOW_CONFIG_DIR` or `./config`, then the environment.
+    pub fn load() -> Result<Settings, SettingsError> {
+        let dir = std::env::var_os("EIAFLOW_CONFIG_DIR")
+            .map(PathBuf::from)
+            .unwrap_or_else(|| PathBuf::from("config"));
+        let env_name = std::env::var("EIAFLOW_ENV").ok();
+        Self::load_from(&dir, env_name.as_deref(), std::env::vars())
+    }
+
+    /// Reads settings from `dir`, an optional environment file and the given variables (only
+    /// those starting `EIAFLOW__` are used).
+    pub fn load_from(
+        dir: &Path,
+        env_name: Option<&str>,
+        vars: impl IntoIterator<Item = (String, String)>,
+    ) -> Result<Settings, SettingsError> {
+        let default = dir.join("default.toml");
+        if !default.is_file() {
+            return Err(SettingsError(format!(
+                "settings file {} not found (run from the project folder or set EIAFLOW_CONFIG_DIR)",
+                default.display()
+            )));
+        }
+        let mut builder = config::Config::builder().add_source(config::File::from(default));
+        if let Some(name) = env_name {
+            let file = dir.join(format!("{name}.toml"));
+            if !file.is_file() {
+                return Err(SettingsError(format!(
+                    "EIAFLOW_ENV={name} but {} does not exist",
+                    file.display()
+                )));
+            }
+            builder = builder.add_source(config::File::from(file));
+        }
+        let overrides: config::Map<String, String> = vars
+            .into_iter()
+            .filter(|(k, _)| k.starts_with("EIAFLOW__"))
+            .collect();
+        for key in overrides.keys() {
+            if key.trim_start_matches("EIAFLOW__").split("__").count() != 2 {
+                return Err(SettingsError(format!(
+                    "{key}: expected EIAFLOW__SECTION__KEY, e.g. EIAFLOW__SERVER__PORT"
+                )));
+            }
+        }
+        builder = builder.add_source(
+            config::Environment::with_prefix("EIAFLOW")
+                .prefix_separator("__")
+                .separator("__")
+                .try_parsing(true)
+                .source(Some(overrides)),
+        );
+        let settings: Settings = builder
+            .build()
+            .and_then(|c| c.try_deserialize())
+            .map_err(|e| SettingsError(e.to_string()))?;
+        settings.validate()?;
+        Ok(settings)
+    }
+
+    fn validate(&self) -> Result<(), SettingsError> {
+        let fail = |key: &str, why: &str| Err(SettingsError(format!("{key}: {why}")));
+        if self.server.port == 0 {
+            return fail("server.port", "must be between 1 and 65535");
+        }
+        if self.server.host.trim().is_empty() {
+            return fail("server.host", "must not be empty");
+        }
+        if self.server.body_limit_bytes < 1024 {
+            return fail("server.body_limit_bytes", "must be at least 1024");
+        }
+        if self.database.max_connections == 0 {
+            return fail("database.max_connections", "must be at least 1");
+        }
+        if self.backend().is_none() {
+            return fail(
+                "database.url",
+                "must start with sqlite:// or postgres:// (the value is not shown because it may hold a password)",
+            );
+        }
+        if self.demo.enabled && self.demo.password.expose_secret().len() < 8 {
+            return fail("demo.password", "must be at least 8 characters");
+        }
+        if !(1..=720).contains(&self.auth.token_ttl_hours) {
+            return fail("auth.token_ttl_hours", "must be between 1 and 720");
+        }
+        if self.auth.max_failed_logins == 0 {
+            return fail("auth.max_failed_logins", "must be at least 1");
+        }
+        if self.auth.login_window_minutes == 0 {
+            return fail("auth.login_window_minutes", "must be at least 1");
+        }
+        if tracing_subscriber::EnvFilter::try_new(&self.log.level).is_err() {
+            return fail("log.level", "is not a valid tracing filter such as \"info\"");
+        }
+        Ok(())
+    }
+
+    pub fn backend(&self) -> Option<Backend> {
+        let url = self.database.url.expose_secret();
+        if url.starts_with("sqlite:") {
+            Some(Backend::Sqlite)
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Some(Backend::Postgres)
+        } else {
+            None
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn load(vars: &[(&str, &str)]) -> Result<Settings, SettingsError> {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("config");
+        Settings::load_from(
+            &dir,
+            None,
+            vars.iter().map(|(k, v)| (k.to_string(), v.to_string())),
+        )
+    }
+
+    #[test]
+    fn defaults_are_the_embedded_setup() {
+        let s = load(&[]).unwrap();
+        assert_eq!(s.server.host, "127.0.0.1");
+        assert_eq!(s.server.port, 8080);
+        assert_eq!(s.backend(), Some(Backend::Sqlite));
+        assert!(s.demo.enabled);
+    }
+
+    #[test]
+    fn environment_overrides_and_errors_name_the_setting() {
+        let s = load(&[("EIAFLOW__SERVER__PORT", "9000")]).unwrap();
+        assert_eq!(s.server.port, 9000);
+        let e = load(&[("EIAFLOW__SERVER__PORT", "high")]).unwrap_err();
+        assert!(e.to_string().contains("port"), "{e}");
+        let e = load(&[("EIAFLOW__SERVER__PROT", "1")]).unwrap_err();
+        assert!(e.to_string().contains("prot"), "{e}");
+        let e = load(&[("EIAFLOW__DATABASE__URL", "mysql://u:secret@h/db")]).unwrap_err();
+        assert!(e.to_string().contains("database.url"), "{e}");
+        assert!(!e.to_string().contains("secret"), "{e}");
+        let e = load(&[("EIAFLOW__LOG__FORMAT", "xml")]).unwrap_err();
+        assert!(e.to_string().contains("format"), "{e}");
+    }
+
+    #[test]
+    fn secrets_do_not_print() {
+        let s = load(&[("EIAFLOW__DATABASE__URL", "postgres://u:hunter2@h/db")]).unwrap();
+        assert!(!format!("{s:?}").contains("hunter2"));
+    }
+}

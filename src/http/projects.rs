@@ -1,0 +1,67 @@
+//! /api/v1/projects — the ledger's key projects.
+use axum::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+use utoipa_axum::{router::OpenApiRouter, routes};
+
+use super::AppState;
+use super::auth::CurrentUser;
+use super::extract::{ApiId, ApiJson, ApiQuery};
+use crate::error::{ErrorBody, Result};
+use crate::services::projects::{self, NewProject, ProjectPage, ProjectPatch, ProjectQuery, ProjectView};
+
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list, create))
+        .routes(routes!(get, update))
+}
+
+/// List ledger projects. Owners see only their organisation's projects.
+#[utoipa::path(get, path = "/api/v1/projects", tag = "projects", security(("bearer" = [])),
+    params(ProjectQuery),
+    responses((status = 200, body = ProjectPage), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn list(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ApiQuery(query): ApiQuery<ProjectQuery>,
+) -> Result<Json<ProjectPage>> {
+    Ok(Json(projects::list(&state.db, &user.actor, query).await?))
+}
+
+/// One project, with the classification in force. 404 also for another owner's project.
+#[utoipa::path(get, path = "/api/v1/projects/{id}", tag = "projects", security(("bearer" = [])),
+    params(("id" = i64, Path)),
+    responses((status = 200, body = ProjectView), (status = 404, body = ErrorBody)))]
+async fn get(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ApiId(id): ApiId,
+) -> Result<Json<ProjectView>> {
+    Ok(Json(projects::get(&state.db, &user.actor, id).await?))
+}
+
+/// Add a project to the ledger (officers and administrators).
+#[utoipa::path(post, path = "/api/v1/projects", tag = "projects", security(("bearer" = [])),
+    request_body = NewProject,
+    responses((status = 201, body = ProjectView), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn create(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ApiJson(input): ApiJson<NewProject>,
+) -> Result<(StatusCode, Json<ProjectView>)> {
+    let view = projects::create(&state.db, &user.actor, input).await?;
+    Ok((StatusCode::CREATED, Json(view)))
+}
+
+/// Change a project. `version` must be the one read; otherwise 409 and nothing changes.
+#[utoipa::path(patch, path = "/api/v1/projects/{id}", tag = "projects", security(("bearer" = [])),
+    params(("id" = i64, Path)), request_body = ProjectPatch,
+    responses((status = 200, body = ProjectView), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn update(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ApiId(id): ApiId,
+    ApiJson(patch): ApiJson<ProjectPatch>,
+) -> Result<Json<ProjectView>> {
+    Ok(Json(projects::update(&state.db, &user.actor, id, patch).await?))
+}

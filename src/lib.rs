@@ -1,0 +1,14 @@
+//! eiaflow — 环评审批服务: the environmental impact assessment approval workflow of a city
+//! ecology and environment bureau.
+//!
+//! `domain/` holds the pure rules, `services/` the only code that touches the database, `http/`
+//! the API that calls them.
+pub mod cli;
+pub mod config;
+pub mod db;
+pub mod demo;
+pub mod domain;
+pub mod error;
+pub mod http;
+pub mod services;
+pub mod telemetry;

@@ -1,0 +1,231 @@
+//! Loads the synthetic Shangluo ledger (`crate::demo`) and the demo accounts into an empty
+//! database, so the service shows the published figures with no setup.
+use sea_orm::{
+    DatabaseConnection,
+    ActiveModelTrait, ConnectionTrait, EntityTrait, PaginatorTrait, Set, TransactionTrait,
+};
+use secrecy::{ExposeSecret, SecretString};
+
+use super::{auth, counties, now};
+use crate::demo::{self, DemoLedger};
+use crate::domain::role::Role;
+use crate::error::Result;
+use entity::{app_user, classification, county, filing, filing_event, organization, project};
+
+/// The demo accounts: username, role, and for owners the index of their organisation.
+pub const DEMO_ACCOUNTS: [(&str, Role, Option<usize>); 9] = [
+    ("admin", Role::Admin, None),
+    ("leader", Role::Leader, None),
+    ("officer1", Role::Officer, None),
+    ("officer2", Role::Officer, None),
+    ("owner1", Role::Owner, Some(0)),
+    ("owner2", Role::Owner, Some(1)),
+    ("owner3", Role::Owner, Some(2)),
+    ("owner4", Role::Owner, Some(3)),
+    ("owner5", Role::Owner, Some(4)),
+];
+
+fn display_name(username: &str, role: Role) -> String {
+    match role {
+        Role::Admin => "系统管理员".into(),
+        Role::Leader => "局领导".into(),
+        Role::Officer => format!("审批科{}", &username[username.len() - 1..]),
+        Role::Owner => format!("建设单位联系人{}", &username[username.len() - 1..]),
+    }
+}
+
+/// True when the database holds no accounts and no projects.
+pub async fn database_is_empty<C: ConnectionTrait>(db: &C) -> Result<bool> {
+    Ok(app_user::Entity::find().count(db).await? == 0
+        && project::Entity::find().count(db).await? == 0)
+}
+
+/// Loads the demo ledger and accounts if the database is empty; returns whether it did.
+pub async fn load_if_empty(
+    db: &DatabaseConnection,
+    password: &SecretString,
+) -> Result<bool> {
+    counties::seed_shangluo(db).await?;
+    if !database_is_empty(db).await? {
+        return Ok(false);
+    }
+    load(db, &demo::generate(), password).await?;
+    Ok(true)
+}
+
+pub async fn load(
+    db: &DatabaseConnection,
+    ledger: &DemoLedger,
+    password: &SecretString,
+) -> Result<()> {
+    let mut hashes = Vec::with_capacity(DEMO_ACCOUNTS.len());
+    for _ in DEMO_ACCOUNTS {
+        hashes.push(auth::hash_password(password.expose_secret().to_owned()).await?);
+    }
+    let txn = db.begin().await?;
+    let county_ids: std::collections::HashMap<String, i64> = county::Entity::find()
+        .all(&txn)
+        .await?
+        .into_iter()
+        .map(|c| (c.code, c.id))
+        .collect();
+
+    let mut org_ids = Vec::with_capacity(ledger.organizations.len());
+    for o in &ledger.organizations {
+        let row = organization::ActiveModel {
+            name: Set(o.name.clone()),
+            credit_code: Set(o.credit_code.clone()),
+            contact_name: Set(Some(o.contact_name.clone())),
+            contact_phone: Set(Some(o.contact_phone.clone())),
+            contact_email: Set(Some(o.contact_email.clone())),
+            version: Set(1),
+            created_at: Set(now()),
+            updated_at: Set(now()),
+            ..Default::default()
+        }
+        .insert(&txn)
+        .await?;
+        org_ids.push(row.id);
+    }
+
+    let mut officer_ids = Vec::new();
+    let mut owner_by_org = std::collections::HashMap::new();
+    for ((username, role, org), hash) in DEMO_ACCOUNTS.into_iter().zip(hashes) {
+        let organization_id = org.map(|i| org_ids[i]);
+        let user = app_user::ActiveModel {
+            username: Set(username.to_owned()),
+            display_name: Set(display_name(username, role)),
+            password_hash: Set(hash),
+            role: Set(role.as_str().to_owned()),
+            organization_id: Set(organization_id),
+            email: Set(Some(format!("{username}@demo.eiaflow.example.cn"))),
+            active: Set(true),
+            version: Set(1),
+            created_at: Set(now()),
+            updated_at: Set(now()),
+            ..Default::default()
+        }
+        .insert(&txn)
+        .await?;
+        match role {
+            Role::Officer => officer_ids.push(user.id),
+            Role::Owner => {
+                if let Some(org) = organization_id {
+                    owner_by_org.insert(org, user.id);
+                }
+            }
+            Role::Admin | Role::Leader => {}
+        }
+    }
+
+    let mut events = Vec::new();
+    for (i, p) in ledger.projects.iter().enumerate() {
+        let organization_id = org_ids[p.organization];
+        let county_id = *county_ids
+            .get(p.county_code)
+            .ok_or_else(|| anyhow::anyhow!("demo county {} is not loaded", p.county_code))?;
+        let officer = officer_ids[i % officer_ids.len()];
+        let row = project::ActiveModel {
+            name: Set(p.name.clone()),
+            project_code: Set(p.project_code.clone()),
+            organization_id: Set(organization_id),
+            county_id: Set(county_id),
+            provincial: Set(p.provincial),
+            municipal: Set(p.municipal),
+            industry: Set(p.industry.to_owned()),
+            total_investment: Set(p.investment_hundredths),
+            point_to_point: Set(p.point_to_point),
+            built_before_approval: Set(p.built_before_approval),
+            penalty_settled: Set(p.penalty_settled),
+            listed_on: Set(p.listed_on),
+            status_verified_on: Set(Some(p.status_verified_on)),
+            description: Set(None),
+            current_tier: Set(None),
+            current_classification_id: Set(None),
+            version: Set(1),
+            created_at: Set(now()),
+            updated_at: Set(now()),
+            ..Default::default()
+        }
+        .insert(&txn)
+        .await?;
+
+        let c = &p.classification;
+        let decision = classification::ActiveModel {
+            project_id: Set(row.id),
+            tier: Set(c.tier.as_str().to_owned()),
+            required: Set(c.tier.required()),
+            catalog_rows: Set(serde_json::to_string(&c.rows).map_err(anyhow::Error::from)?),
+            facts: Set(c.facts.to_string()),
+            row_outcomes: Set("[]".into()),
+            basis: Set(c.basis.clone()),
+            policy_exemption: Set(c.policy_exemption.clone()),
+            manual: Set(false),
+            decided_by: Set(Some(officer)),
+            decided_on: Set(c.decided_on),
+            recorded_at: Set(now()),
+            ..Default::default()
+        }
+        .insert(&txn)
+        .await?;
+        let mut active: project::ActiveModel = row.clone().into();
+        active.current_tier = Set(Some(c.tier.as_str().to_owned()));
+        active.current_classification_id = Set(Some(decision.id));
+        active.update(&txn).await?;
+
+        if let Some(f) = &p.filing {
+            let last = f.steps.last();
+            let state = last.map(|s| s.to_state).unwrap_or("draft");
+            let decision_no = f.steps.iter().find_map(|s| s.decision_no.clone());
+            let receipt_no = f
+                .steps
+                .iter()
+                .find(|s| s.action == "register")
+                .map(|s| format!("备案{}{:04}", s.on.format("%Y%m%d"), row.id));
+            let filing_row = filing::ActiveModel {
+                project_id: Set(row.id),
+                tier: Set(f.tier.as_str().to_owned()),
+                state: Set(state.to_owned()),
+                receipt_no: Set(receipt_no),
+                decision_no: Set(decision_no),
+                version: Set(1 + f.steps.len() as i32),
+                created_at: Set(now()),
+                updated_at: Set(now()),
+                ..Default::default()
+            }
+            .insert(&txn)
+            .await?;
+            let mut from = Some("draft".to_owned());
+            for s in &f.steps {
+                let (actor_id, actor_role) = if s.actor == "owner" {
+                    (owner_by_org.get(&organization_id).copied(), "owner")
+                } else {
+                    (Some(officer), "officer")
+                };
+                events.push(filing_event::ActiveModel {
+                    filing_id: Set(filing_row.id),
+                    action: Set(s.action.to_owned()),
+                    from_state: Set(from.clone()),
+                    to_state: Set(s.to_state.to_owned()),
+                    actor_id: Set(actor_id),
+                    actor_role: Set(actor_role.to_owned()),
+                    reason: Set(s.reason.clone()),
+                    effective_on: Set(s.on),
+                    recorded_at: Set(now()),
+                    ..Default::default()
+                });
+                from = Some(s.to_state.to_owned());
+            }
+        }
+    }
+    for chunk in events.chunks(200) {
+        filing_event::Entity::insert_many(chunk.to_vec()).exec(&txn).await?;
+    }
+    txn.commit().await?;
+    tracing::info!(
+        organizations = ledger.organizations.len(),
+        projects = ledger.projects.len(),
+        "loaded the demo ledger"
+    );
+    Ok(())
+}

@@ -1,0 +1,77 @@
+//! The only place that reads and writes the database. Each change runs in one transaction
+//! together with its audit event; handlers call these functions and nothing else touches SQL.
+pub mod audit;
+pub mod auth;
+pub mod counties;
+pub mod demo;
+pub mod organizations;
+pub mod projects;
+pub mod reports;
+pub mod users;
+
+use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
+
+use crate::domain::role::Role;
+
+/// Who is acting: a signed-in user, or the system itself (command line, demo loader).
+#[derive(Debug, Clone)]
+pub struct Actor {
+    pub id: Option<i64>,
+    pub username: String,
+    pub role: Role,
+    pub organization_id: Option<i64>,
+}
+
+impl Actor {
+    /// The process acting on its own behalf, with an administrator's rights.
+    pub fn system() -> Actor {
+        Actor {
+            id: None,
+            username: "system".into(),
+            role: Role::Admin,
+            organization_id: None,
+        }
+    }
+
+    /// Keeping the ledger (台账) is for officers and administrators.
+    pub fn require_keeper(&self) -> crate::error::Result<()> {
+        if self.role.keeps_ledger() {
+            Ok(())
+        } else {
+            Err(crate::error::Error::Forbidden(
+                "只有审批人员或管理员可以维护台账".into(),
+            ))
+        }
+    }
+
+    pub fn role_label(&self) -> &'static str {
+        if self.id.is_none() {
+            "system"
+        } else {
+            self.role.as_str()
+        }
+    }
+}
+
+/// China Standard Time; China has kept UTC+8 without daylight saving since 1991.
+pub fn shanghai() -> FixedOffset {
+    FixedOffset::east_opt(8 * 3600).expect("UTC+8 is a valid offset")
+}
+
+pub fn now() -> DateTime<Utc> {
+    Utc::now()
+}
+
+/// Today's calendar date in Asia/Shanghai.
+pub fn today() -> NaiveDate {
+    Utc::now().with_timezone(&shanghai()).date_naive()
+}
+
+/// For PATCH bodies: tells a field left out (`None`) from a field set to `null` (`Some(None)`).
+pub(crate) fn nullable<'de, D, T>(deserializer: D) -> std::result::Result<Option<Option<T>>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: serde::Deserialize<'de>,
+{
+    serde::Deserialize::deserialize(deserializer).map(Some)
+}

@@ -1,0 +1,282 @@
+//! Owner organisations (建设单位), identified by their 统一社会信用代码.
+use sea_orm::{
+    DatabaseConnection,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait,
+    QueryFilter, QueryOrder, Set, TransactionTrait, sea_query::{Expr, ExprTrait},
+};
+use serde::{Deserialize, Serialize};
+
+use super::{Actor, audit, now, projects::like_pattern, users::validate_email};
+use crate::domain::FieldError;
+use crate::domain::identifiers::CreditCode;
+use crate::error::{Error, Result};
+use entity::organization;
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct OrganizationView {
+    pub id: i64,
+    pub name: String,
+    /// 统一社会信用代码
+    pub credit_code: String,
+    pub contact_name: Option<String>,
+    pub contact_phone: Option<String>,
+    pub contact_email: Option<String>,
+    pub version: i32,
+}
+
+impl From<&organization::Model> for OrganizationView {
+    fn from(o: &organization::Model) -> Self {
+        OrganizationView {
+            id: o.id,
+            name: o.name.clone(),
+            credit_code: o.credit_code.clone(),
+            contact_name: o.contact_name.clone(),
+            contact_phone: o.contact_phone.clone(),
+            contact_email: o.contact_email.clone(),
+            version: o.version,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewOrganization {
+    pub name: String,
+    pub credit_code: String,
+    #[serde(default)]
+    pub contact_name: Option<String>,
+    #[serde(default)]
+    pub contact_phone: Option<String>,
+    #[serde(default)]
+    pub contact_email: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct OrganizationPatch {
+    pub version: i32,
+    #[serde(default)]
+    pub name: Option<String>,
+    #[serde(default)]
+    pub credit_code: Option<String>,
+    #[serde(default, deserialize_with = "super::nullable")]
+    pub contact_name: Option<Option<String>>,
+    #[serde(default, deserialize_with = "super::nullable")]
+    pub contact_phone: Option<Option<String>>,
+    #[serde(default, deserialize_with = "super::nullable")]
+    pub contact_email: Option<Option<String>>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct OrganizationQuery {
+    /// Part of the name or credit code.
+    pub q: Option<String>,
+}
+
+fn check_name(name: &str, errors: &mut Vec<FieldError>) {
+    let len = name.trim().chars().count();
+    if len == 0 || len > 100 {
+        errors.push(FieldError::new("name", "单位名称不能为空且不超过100字"));
+    }
+}
+
+fn check_credit_code(code: &str, errors: &mut Vec<FieldError>) -> Option<CreditCode> {
+    match CreditCode::parse(code) {
+        Ok(c) => Some(c),
+        Err(e) => {
+            errors.push(FieldError::new("credit_code", e.to_string()));
+            None
+        }
+    }
+}
+
+fn check_contacts(
+    phone: Option<&str>,
+    email: Option<&str>,
+    errors: &mut Vec<FieldError>,
+) {
+    if let Some(phone) = phone {
+        let ok = (5..=20).contains(&phone.len())
+            && phone
+                .bytes()
+                .all(|b| b.is_ascii_digit() || b"+- ()".contains(&b));
+        if !ok {
+            errors.push(FieldError::new("contact_phone", "联系电话格式不正确"));
+        }
+    }
+    if let Some(email) = email {
+        validate_email("contact_email", email, errors);
+    }
+}
+
+async fn ensure_unique_code<C: ConnectionTrait>(
+    db: &C,
+    code: &CreditCode,
+    except: Option<i64>,
+) -> Result<()> {
+    let mut query =
+        organization::Entity::find().filter(organization::Column::CreditCode.eq(code.as_str()));
+    if let Some(id) = except {
+        query = query.filter(organization::Column::Id.ne(id));
+    }
+    if query.count(db).await? > 0 {
+        return Err(Error::duplicate(
+            "credit_code",
+            "该统一社会信用代码已登记",
+        ));
+    }
+    Ok(())
+}
+
+pub async fn list<C: ConnectionTrait>(
+    db: &C,
+    actor: &Actor,
+    query: OrganizationQuery,
+) -> Result<Vec<OrganizationView>> {
+    let mut select = organization::Entity::find().order_by_asc(organization::Column::Id);
+    if !actor.role.sees_all_projects() {
+        select = select.filter(organization::Column::Id.eq(actor.organization_id.unwrap_or(-1)));
+    }
+    if let Some(q) = query.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
+        let pattern = like_pattern(q);
+        select = select.filter(
+            Condition::any()
+                .add(Expr::col(organization::Column::Name).like(pattern.clone()))
+                .add(Expr::col(organization::Column::CreditCode).like(pattern)),
+        );
+    }
+    Ok(select
+        .all(db)
+        .await?
+        .iter()
+        .map(OrganizationView::from)
+        .collect())
+}
+
+pub async fn get<C: ConnectionTrait>(db: &C, actor: &Actor, id: i64) -> Result<OrganizationView> {
+    if !actor.role.sees_all_projects() && actor.organization_id != Some(id) {
+        return Err(Error::not_found("建设单位"));
+    }
+    organization::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .map(|o| OrganizationView::from(&o))
+        .ok_or_else(|| Error::not_found("建设单位"))
+}
+
+pub async fn create(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    input: NewOrganization,
+) -> Result<OrganizationView> {
+    actor.require_keeper()?;
+    let mut errors = Vec::new();
+    check_name(&input.name, &mut errors);
+    let code = check_credit_code(&input.credit_code, &mut errors);
+    check_contacts(
+        input.contact_phone.as_deref(),
+        input.contact_email.as_deref(),
+        &mut errors,
+    );
+    let Some(code) = code.filter(|_| errors.is_empty()) else {
+        return Err(Error::Invalid(errors));
+    };
+    ensure_unique_code(db, &code, None).await?;
+    let txn = db.begin().await?;
+    let org = organization::ActiveModel {
+        name: Set(input.name.trim().to_owned()),
+        credit_code: Set(code.to_string()),
+        contact_name: Set(input.contact_name),
+        contact_phone: Set(input.contact_phone),
+        contact_email: Set(input.contact_email),
+        version: Set(1),
+        created_at: Set(now()),
+        updated_at: Set(now()),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
+    audit::record(
+        &txn,
+        actor,
+        "organization",
+        org.id,
+        "create",
+        serde_json::json!({"name": org.name, "credit_code": org.credit_code}),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(OrganizationView::from(&org))
+}
+
+pub async fn update(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    id: i64,
+    patch: OrganizationPatch,
+) -> Result<OrganizationView> {
+    actor.require_keeper()?;
+    organization::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or_else(|| Error::not_found("建设单位"))?;
+    let mut errors = Vec::new();
+    if let Some(name) = &patch.name {
+        check_name(name, &mut errors);
+    }
+    let code = patch
+        .credit_code
+        .as_deref()
+        .and_then(|c| check_credit_code(c, &mut errors));
+    check_contacts(
+        patch.contact_phone.as_ref().and_then(|p| p.as_deref()),
+        patch.contact_email.as_ref().and_then(|e| e.as_deref()),
+        &mut errors,
+    );
+    if !errors.is_empty() {
+        return Err(Error::Invalid(errors));
+    }
+    if let Some(code) = &code {
+        ensure_unique_code(db, code, Some(id)).await?;
+    }
+    let txn = db.begin().await?;
+    let mut update = organization::Entity::update_many()
+        .col_expr(organization::Column::Version, Expr::value(patch.version + 1))
+        .col_expr(organization::Column::UpdatedAt, Expr::value(now()));
+    if let Some(name) = &patch.name {
+        update = update.col_expr(organization::Column::Name, Expr::value(name.trim()));
+    }
+    if let Some(code) = &code {
+        update = update.col_expr(organization::Column::CreditCode, Expr::value(code.as_str()));
+    }
+    for (column, value) in [
+        (organization::Column::ContactName, &patch.contact_name),
+        (organization::Column::ContactPhone, &patch.contact_phone),
+        (organization::Column::ContactEmail, &patch.contact_email),
+    ] {
+        if let Some(value) = value {
+            update = update.col_expr(column, Expr::value(value.clone()));
+        }
+    }
+    let result = update
+        .filter(organization::Column::Id.eq(id))
+        .filter(organization::Column::Version.eq(patch.version))
+        .exec(&txn)
+        .await?;
+    if result.rows_affected == 0 {
+        return Err(Error::stale("建设单位"));
+    }
+    audit::record(
+        &txn,
+        actor,
+        "organization",
+        id,
+        "update",
+        serde_json::json!({"name": patch.name, "credit_code": code.map(|c| c.to_string())}),
+    )
+    .await?;
+    txn.commit().await?;
+    get(db, actor, id).await
+}
+

@@ -1,0 +1,648 @@
+//! Key projects in the ledger (台账): listing with filters, reading, creating and updating
+//! under a version so two officers cannot overwrite each other.
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
+use sea_orm::{
+    DatabaseConnection,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait,
+    QueryFilter, QueryOrder, Set, TransactionTrait,
+    sea_query::{Expr, ExprTrait, LikeExpr},
+};
+use serde::{Deserialize, Serialize};
+
+use super::{Actor, audit, now, today};
+use crate::domain::FieldError;
+use crate::domain::identifiers::ProjectCode;
+use crate::domain::ledger::{INDUSTRIES, Tier, industry_label};
+use crate::domain::money::Wan;
+use crate::error::{Error, Result};
+use entity::{classification, county, organization, project};
+
+/// `%q%` with LIKE's wildcards in `q` taken literally.
+pub fn like_pattern(q: &str) -> LikeExpr {
+    let escaped: String = q
+        .chars()
+        .flat_map(|c| match c {
+            '%' | '_' | '\\' => vec!['\\', c],
+            c => vec![c],
+        })
+        .collect();
+    LikeExpr::new(format!("%{escaped}%")).escape('\\')
+}
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct OrganizationRef {
+    pub id: i64,
+    pub name: String,
+    pub credit_code: String,
+}
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct CountyRef {
+    pub code: String,
+    pub name: String,
+}
+
+/// The classification in force (the full record and its history come from the classification
+/// endpoints).
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct ClassificationSummary {
+    pub tier: Tier,
+    pub required: bool,
+    pub basis: String,
+    pub policy_exemption: Option<String>,
+    pub decided_on: NaiveDate,
+    pub decided_by: Option<i64>,
+}
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct ProjectView {
+    pub id: i64,
+    pub name: String,
+    /// 投资项目统一代码
+    pub project_code: String,
+    pub organization: OrganizationRef,
+    pub county: CountyRef,
+    /// On the provincial key-project list (省级重点项目).
+    pub provincial: bool,
+    /// On the municipal key-project list (市级重点项目).
+    pub municipal: bool,
+    pub industry: String,
+    pub industry_label: String,
+    /// Total investment in 万元, exact, two decimals.
+    pub total_investment_wan: Wan,
+    /// Served point to point (点对点) with a service sheet.
+    pub point_to_point: bool,
+    /// Built before approval (未批先建).
+    pub built_before_approval: bool,
+    /// Whether the penalty for building before approval has been settled.
+    pub penalty_settled: bool,
+    /// Date the project entered the ledger.
+    pub listed_on: NaiveDate,
+    /// Date its status was last verified.
+    pub status_verified_on: Option<NaiveDate>,
+    pub description: Option<String>,
+    /// `exempt`, `registration_form`, `report_form`, `report`, or null when unclassified.
+    pub tier: Option<Tier>,
+    /// Present on single-project reads.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub classification: Option<ClassificationSummary>,
+    pub version: i32,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    pub updated_at: chrono::DateTime<chrono::Utc>,
+}
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct ProjectPage {
+    pub items: Vec<ProjectView>,
+    pub total: u64,
+    pub page: u64,
+    pub per_page: u64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum LevelFilter {
+    Provincial,
+    Municipal,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct ProjectQuery {
+    /// Page number, from 1.
+    pub page: Option<u64>,
+    /// Items per page, 1–200 (default 20).
+    pub per_page: Option<u64>,
+    /// County code (GB/T 2260), e.g. 611024.
+    pub county: Option<String>,
+    /// `provincial` or `municipal`.
+    pub level: Option<LevelFilter>,
+    /// `exempt`, `required`, `unclassified`, or a tier: `registration_form`, `report_form`, `report`.
+    pub classification: Option<String>,
+    /// Part of the project name or project code.
+    pub q: Option<String>,
+    pub organization_id: Option<i64>,
+    pub industry: Option<String>,
+    pub point_to_point: Option<bool>,
+}
+
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewProject {
+    pub name: String,
+    pub project_code: String,
+    pub organization_id: i64,
+    /// County code (GB/T 2260).
+    pub county: String,
+    #[serde(default)]
+    pub provincial: bool,
+    #[serde(default = "yes")]
+    pub municipal: bool,
+    pub industry: String,
+    /// 万元, a decimal string with at most two decimals (a JSON number is accepted too).
+    pub total_investment_wan: Wan,
+    #[serde(default)]
+    pub point_to_point: bool,
+    #[serde(default)]
+    pub built_before_approval: bool,
+    #[serde(default)]
+    pub penalty_settled: bool,
+    /// Defaults to today (Asia/Shanghai).
+    #[serde(default)]
+    pub listed_on: Option<NaiveDate>,
+    #[serde(default)]
+    pub status_verified_on: Option<NaiveDate>,
+    #[serde(default)]
+    pub description: Option<String>,
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// A partial update; `version` is the one the client read, and a stale one gets 409.
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ProjectPatch {
+    pub version: i32,
+    pub name: Option<String>,
+    pub project_code: Option<String>,
+    pub organization_id: Option<i64>,
+    pub county: Option<String>,
+    pub provincial: Option<bool>,
+    pub municipal: Option<bool>,
+    pub industry: Option<String>,
+    pub total_investment_wan: Option<Wan>,
+    pub point_to_point: Option<bool>,
+    pub built_before_approval: Option<bool>,
+    pub penalty_settled: Option<bool>,
+    pub listed_on: Option<NaiveDate>,
+    #[serde(default, deserialize_with = "super::nullable")]
+    pub status_verified_on: Option<Option<NaiveDate>>,
+    #[serde(default, deserialize_with = "super::nullable")]
+    pub description: Option<Option<String>>,
+}
+
+/// Lookup tables that turn ids into the names a view shows.
+struct Names {
+    organizations: HashMap<i64, organization::Model>,
+    counties: HashMap<i64, county::Model>,
+}
+
+impl Names {
+    async fn load<C: ConnectionTrait>(db: &C, org_ids: &[i64]) -> Result<Names> {
+        let organizations = organization::Entity::find()
+            .filter(organization::Column::Id.is_in(org_ids.iter().copied()))
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|o| (o.id, o))
+            .collect();
+        let counties = county::Entity::find()
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|c| (c.id, c))
+            .collect();
+        Ok(Names {
+            organizations,
+            counties,
+        })
+    }
+
+    fn view(&self, p: project::Model) -> Result<ProjectView> {
+        let org = self
+            .organizations
+            .get(&p.organization_id)
+            .ok_or_else(|| anyhow::anyhow!("project {} has no organisation", p.id))?;
+        let county = self
+            .counties
+            .get(&p.county_id)
+            .ok_or_else(|| anyhow::anyhow!("project {} has no county", p.id))?;
+        Ok(ProjectView {
+            id: p.id,
+            name: p.name,
+            project_code: p.project_code,
+            organization: OrganizationRef {
+                id: org.id,
+                name: org.name.clone(),
+                credit_code: org.credit_code.clone(),
+            },
+            county: CountyRef {
+                code: county.code.clone(),
+                name: county.name.clone(),
+            },
+            provincial: p.provincial,
+            municipal: p.municipal,
+            industry_label: industry_label(&p.industry).unwrap_or("其他").to_owned(),
+            industry: p.industry,
+            total_investment_wan: Wan::from_hundredths(p.total_investment),
+            point_to_point: p.point_to_point,
+            built_before_approval: p.built_before_approval,
+            penalty_settled: p.penalty_settled,
+            listed_on: p.listed_on,
+            status_verified_on: p.status_verified_on,
+            description: p.description,
+            tier: p.current_tier.as_deref().and_then(Tier::parse),
+            classification: None,
+            version: p.version,
+            created_at: p.created_at,
+            updated_at: p.updated_at,
+        })
+    }
+}
+
+pub async fn list<C: ConnectionTrait>(
+    db: &C,
+    actor: &Actor,
+    query: ProjectQuery,
+) -> Result<ProjectPage> {
+    let page = query.page.unwrap_or(1);
+    let per_page = query.per_page.unwrap_or(20);
+    let mut errors = Vec::new();
+    if page == 0 {
+        errors.push(FieldError::new("page", "页码从1开始"));
+    }
+    if !(1..=200).contains(&per_page) {
+        errors.push(FieldError::new("per_page", "每页条数须在1–200之间"));
+    }
+
+    let mut select = project::Entity::find().order_by_asc(project::Column::Id);
+    if !actor.role.sees_all_projects() {
+        // An owner sees its own organisation's projects and nothing else.
+        select = select.filter(project::Column::OrganizationId.eq(actor.organization_id.unwrap_or(-1)));
+    }
+    if let Some(org) = query.organization_id {
+        select = select.filter(project::Column::OrganizationId.eq(org));
+    }
+    if let Some(code) = query.county.as_deref().map(str::trim).filter(|c| !c.is_empty()) {
+        match county::Entity::find()
+            .filter(county::Column::Code.eq(code))
+            .one(db)
+            .await?
+        {
+            Some(c) => select = select.filter(project::Column::CountyId.eq(c.id)),
+            None => errors.push(FieldError::new("county", "未知的行政区划代码")),
+        }
+    }
+    match query.level {
+        Some(LevelFilter::Provincial) => select = select.filter(project::Column::Provincial.eq(true)),
+        Some(LevelFilter::Municipal) => select = select.filter(project::Column::Municipal.eq(true)),
+        None => {}
+    }
+    if let Some(c) = query.classification.as_deref() {
+        select = match c {
+            "unclassified" => select.filter(project::Column::CurrentTier.is_null()),
+            "required" => select.filter(
+                project::Column::CurrentTier
+                    .is_not_null()
+                    .and(project::Column::CurrentTier.ne(Tier::Exempt.as_str())),
+            ),
+            other => match Tier::parse(other) {
+                Some(t) => select.filter(project::Column::CurrentTier.eq(t.as_str())),
+                None => {
+                    errors.push(FieldError::new(
+                        "classification",
+                        "应为 exempt、required、unclassified、registration_form、report_form 或 report",
+                    ));
+                    select
+                }
+            },
+        };
+    }
+    if let Some(industry) = query.industry.as_deref() {
+        if industry_label(industry).is_none() {
+            errors.push(FieldError::new("industry", industry_hint()));
+        }
+        select = select.filter(project::Column::Industry.eq(industry));
+    }
+    if let Some(p2p) = query.point_to_point {
+        select = select.filter(project::Column::PointToPoint.eq(p2p));
+    }
+    if let Some(q) = query.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
+        let pattern = like_pattern(q);
+        select = select.filter(
+            Condition::any()
+                .add(Expr::col(project::Column::Name).like(pattern.clone()))
+                .add(Expr::col(project::Column::ProjectCode).like(pattern)),
+        );
+    }
+    if !errors.is_empty() {
+        return Err(Error::Invalid(errors));
+    }
+
+    let paginator = select.paginate(db, per_page);
+    let total = paginator.num_items().await?;
+    let rows = paginator.fetch_page(page - 1).await?;
+    let org_ids: Vec<i64> = rows.iter().map(|p| p.organization_id).collect();
+    let names = Names::load(db, &org_ids).await?;
+    let items = rows
+        .into_iter()
+        .map(|p| names.view(p))
+        .collect::<Result<Vec<_>>>()?;
+    Ok(ProjectPage {
+        items,
+        total,
+        page,
+        per_page,
+    })
+}
+
+/// Reads one project; an owner asking for another organisation's project gets the same 404 as
+/// for a project that does not exist.
+pub async fn get<C: ConnectionTrait>(db: &C, actor: &Actor, id: i64) -> Result<ProjectView> {
+    let p = visible(db, actor, id).await?;
+    let current = match p.current_classification_id {
+        Some(cid) => classification::Entity::find_by_id(cid).one(db).await?,
+        None => None,
+    };
+    let names = Names::load(db, &[p.organization_id]).await?;
+    let mut view = names.view(p)?;
+    view.classification = current.and_then(|c| {
+        Some(ClassificationSummary {
+            tier: Tier::parse(&c.tier)?,
+            required: c.required,
+            basis: c.basis,
+            policy_exemption: c.policy_exemption,
+            decided_on: c.decided_on,
+            decided_by: c.decided_by,
+        })
+    });
+    Ok(view)
+}
+
+/// The project if this actor may see it.
+pub async fn visible<C: ConnectionTrait>(db: &C, actor: &Actor, id: i64) -> Result<project::Model> {
+    project::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .filter(|p| actor.role.sees_all_projects() || actor.organization_id == Some(p.organization_id))
+        .ok_or_else(|| Error::not_found("项目"))
+}
+
+fn industry_hint() -> String {
+    let keys: Vec<&str> = INDUSTRIES.iter().map(|(k, _)| *k).collect();
+    format!("未知的行业，应为：{}", keys.join("、"))
+}
+
+/// Validated values of a create or an update, with ids resolved.
+struct Checked {
+    project_code: Option<ProjectCode>,
+    county_id: Option<i64>,
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn check<C: ConnectionTrait>(
+    db: &C,
+    name: Option<&str>,
+    project_code: Option<&str>,
+    organization_id: Option<i64>,
+    county: Option<&str>,
+    industry: Option<&str>,
+    dates: [(&str, Option<NaiveDate>); 2],
+    description: Option<&str>,
+    errors: &mut Vec<FieldError>,
+) -> Result<Checked> {
+    if let Some(name) = name {
+        let len = name.trim().chars().count();
+        if len == 0 || len > 200 {
+            errors.push(FieldError::new("name", "项目名称不能为空且不超过200字"));
+        }
+    }
+    let project_code = match project_code.map(ProjectCode::parse) {
+        Some(Ok(code)) => Some(code),
+        Some(Err(e)) => {
+            errors.push(FieldError::new("project_code", e.to_string()));
+            None
+        }
+        None => None,
+    };
+    if let Some(org) = organization_id
+        && organization::Entity::find_by_id(org).one(db).await?.is_none()
+    {
+        errors.push(FieldError::new("organization_id", "建设单位不存在"));
+    }
+    let mut county_id = None;
+    if let Some(code) = county {
+        match county::Entity::find()
+            .filter(county::Column::Code.eq(code.trim()))
+            .one(db)
+            .await?
+        {
+            Some(c) => county_id = Some(c.id),
+            None => errors.push(FieldError::new("county", "未知的行政区划代码")),
+        }
+    }
+    if let Some(industry) = industry
+        && industry_label(industry).is_none()
+    {
+        errors.push(FieldError::new("industry", industry_hint()));
+    }
+    for (field, date) in dates {
+        if let Some(date) = date
+            && date > today()
+        {
+            errors.push(FieldError::new(field, "日期不能晚于今天"));
+        }
+    }
+    if let Some(d) = description
+        && d.chars().count() > 4000
+    {
+        errors.push(FieldError::new("description", "说明不超过4000字"));
+    }
+    Ok(Checked {
+        project_code,
+        county_id,
+    })
+}
+
+async fn ensure_unique_code<C: ConnectionTrait>(
+    db: &C,
+    code: &ProjectCode,
+    except: Option<i64>,
+) -> Result<()> {
+    let mut query = project::Entity::find().filter(project::Column::ProjectCode.eq(code.as_str()));
+    if let Some(id) = except {
+        query = query.filter(project::Column::Id.ne(id));
+    }
+    if query.count(db).await? > 0 {
+        return Err(Error::duplicate(
+            "project_code",
+            "该投资项目统一代码已在台账中",
+        ));
+    }
+    Ok(())
+}
+
+fn penalty_rule(built_before_approval: bool, penalty_settled: bool, errors: &mut Vec<FieldError>) {
+    if penalty_settled && !built_before_approval {
+        errors.push(FieldError::new(
+            "penalty_settled",
+            "只有未批先建项目才有处罚履行情况",
+        ));
+    }
+}
+
+pub async fn create(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    input: NewProject,
+) -> Result<ProjectView> {
+    actor.require_keeper()?;
+    let mut errors = Vec::new();
+    let checked = check(
+        db,
+        Some(&input.name),
+        Some(&input.project_code),
+        Some(input.organization_id),
+        Some(&input.county),
+        Some(&input.industry),
+        [
+            ("listed_on", input.listed_on),
+            ("status_verified_on", input.status_verified_on),
+        ],
+        input.description.as_deref(),
+        &mut errors,
+    )
+    .await?;
+    penalty_rule(input.built_before_approval, input.penalty_settled, &mut errors);
+    let (Some(code), Some(county_id)) = (checked.project_code, checked.county_id) else {
+        return Err(Error::Invalid(errors));
+    };
+    if !errors.is_empty() {
+        return Err(Error::Invalid(errors));
+    }
+    ensure_unique_code(db, &code, None).await?;
+
+    let txn = db.begin().await?;
+    let row = project::ActiveModel {
+        name: Set(input.name.trim().to_owned()),
+        project_code: Set(code.to_string()),
+        organization_id: Set(input.organization_id),
+        county_id: Set(county_id),
+        provincial: Set(input.provincial),
+        municipal: Set(input.municipal),
+        industry: Set(input.industry),
+        total_investment: Set(input.total_investment_wan.hundredths()),
+        point_to_point: Set(input.point_to_point),
+        built_before_approval: Set(input.built_before_approval),
+        penalty_settled: Set(input.penalty_settled),
+        listed_on: Set(input.listed_on.unwrap_or_else(today)),
+        status_verified_on: Set(input.status_verified_on),
+        description: Set(input.description),
+        current_tier: Set(None),
+        current_classification_id: Set(None),
+        version: Set(1),
+        created_at: Set(now()),
+        updated_at: Set(now()),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
+    audit::record(
+        &txn,
+        actor,
+        "project",
+        row.id,
+        "create",
+        serde_json::json!({"name": row.name, "project_code": row.project_code,
+                           "total_investment_wan": input.total_investment_wan}),
+    )
+    .await?;
+    txn.commit().await?;
+    get(db, actor, row.id).await
+}
+
+pub async fn update(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    id: i64,
+    patch: ProjectPatch,
+) -> Result<ProjectView> {
+    actor.require_keeper()?;
+    let current = visible(db, actor, id).await?;
+    let mut errors = Vec::new();
+    let checked = check(
+        db,
+        patch.name.as_deref(),
+        patch.project_code.as_deref(),
+        patch.organization_id,
+        patch.county.as_deref(),
+        patch.industry.as_deref(),
+        [
+            ("listed_on", patch.listed_on),
+            ("status_verified_on", patch.status_verified_on.flatten()),
+        ],
+        patch.description.as_ref().and_then(|d| d.as_deref()),
+        &mut errors,
+    )
+    .await?;
+    penalty_rule(
+        patch.built_before_approval.unwrap_or(current.built_before_approval),
+        patch.penalty_settled.unwrap_or(current.penalty_settled),
+        &mut errors,
+    );
+    if !errors.is_empty() {
+        return Err(Error::Invalid(errors));
+    }
+    if let Some(code) = &checked.project_code {
+        ensure_unique_code(db, code, Some(id)).await?;
+    }
+
+    let txn = db.begin().await?;
+    use project::Column as P;
+    let mut update = project::Entity::update_many()
+        .col_expr(P::Version, Expr::value(patch.version + 1))
+        .col_expr(P::UpdatedAt, Expr::value(now()));
+    let changes: [(P, Option<sea_orm::Value>); 14] = [
+        (P::Name, patch.name.as_ref().map(|n| n.trim().into())),
+        (P::ProjectCode, checked.project_code.as_ref().map(|c| c.as_str().into())),
+        (P::OrganizationId, patch.organization_id.map(Into::into)),
+        (P::CountyId, checked.county_id.map(Into::into)),
+        (P::Provincial, patch.provincial.map(Into::into)),
+        (P::Municipal, patch.municipal.map(Into::into)),
+        (P::Industry, patch.industry.clone().map(Into::into)),
+        (P::TotalInvestment, patch.total_investment_wan.map(|w| w.hundredths().into())),
+        (P::PointToPoint, patch.point_to_point.map(Into::into)),
+        (P::BuiltBeforeApproval, patch.built_before_approval.map(Into::into)),
+        (P::PenaltySettled, patch.penalty_settled.map(Into::into)),
+        (P::ListedOn, patch.listed_on.map(Into::into)),
+        (P::StatusVerifiedOn, patch.status_verified_on.map(Into::into)),
+        (P::Description, patch.description.clone().map(Into::into)),
+    ];
+    for (column, value) in changes {
+        if let Some(value) = value {
+            update = update.col_expr(column, Expr::value(value));
+        }
+    }
+    let result = update
+        .filter(P::Id.eq(id))
+        .filter(P::Version.eq(patch.version))
+        .exec(&txn)
+        .await?;
+    if result.rows_affected == 0 {
+        return Err(Error::stale("项目"));
+    }
+    audit::record(
+        &txn,
+        actor,
+        "project",
+        id,
+        "update",
+        serde_json::json!({
+            "from_version": patch.version,
+            "name": patch.name,
+            "project_code": patch.project_code,
+            "total_investment_wan": patch.total_investment_wan,
+            "point_to_point": patch.point_to_point,
+            "built_before_approval": patch.built_before_approval,
+            "penalty_settled": patch.penalty_settled,
+        }),
+    )
+    .await?;
+    txn.commit().await?;
+    get(db, actor, id).await
+}
+

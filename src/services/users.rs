@@ -1,0 +1,307 @@
+//! Accounts: created by an administrator (or `eiaflow user create`), each with one role; an
+//! owner account belongs to exactly one organisation.
+use sea_orm::{
+    DatabaseConnection,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
+    TransactionTrait, sea_query::Expr,
+};
+use serde::{Deserialize, Serialize};
+
+use super::{Actor, audit, auth, now};
+use crate::domain::FieldError;
+use crate::domain::role::Role;
+use crate::error::{Error, Result};
+use entity::{app_user, organization};
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct UserView {
+    pub id: i64,
+    pub username: String,
+    pub display_name: String,
+    pub role: Role,
+    pub organization_id: Option<i64>,
+    pub email: Option<String>,
+    pub active: bool,
+    pub version: i32,
+}
+
+impl UserView {
+    pub fn of(u: &app_user::Model) -> Result<UserView> {
+        Ok(UserView {
+            id: u.id,
+            username: u.username.clone(),
+            display_name: u.display_name.clone(),
+            role: Role::parse(&u.role)
+                .ok_or_else(|| anyhow::anyhow!("user {} has unknown role {}", u.id, u.role))?,
+            organization_id: u.organization_id,
+            email: u.email.clone(),
+            active: u.active,
+            version: u.version,
+        })
+    }
+}
+
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewUser {
+    pub username: String,
+    pub password: String,
+    pub role: Role,
+    #[serde(default)]
+    pub display_name: Option<String>,
+    #[serde(default)]
+    pub organization_id: Option<i64>,
+    #[serde(default)]
+    pub email: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UserPatch {
+    pub version: i32,
+    #[serde(default)]
+    pub display_name: Option<String>,
+    #[serde(default)]
+    pub role: Option<Role>,
+    /// `null` detaches; only owners carry an organisation.
+    #[serde(default, deserialize_with = "super::nullable")]
+    pub organization_id: Option<Option<i64>>,
+    #[serde(default, deserialize_with = "super::nullable")]
+    pub email: Option<Option<String>>,
+    #[serde(default)]
+    pub active: Option<bool>,
+    /// A new password; signs the user out everywhere.
+    #[serde(default)]
+    pub password: Option<String>,
+}
+
+pub fn validate_username(username: &str, errors: &mut Vec<FieldError>) {
+    let ok = (3..=32).contains(&username.len())
+        && username
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"._-".contains(&b));
+    if !ok {
+        errors.push(FieldError::new(
+            "username",
+            "用户名须为3–32位小写字母、数字或 . _ -",
+        ));
+    }
+}
+
+pub fn validate_password(password: &str, errors: &mut Vec<FieldError>) {
+    let len = password.chars().count();
+    if !(8..=128).contains(&len) {
+        errors.push(FieldError::new("password", "密码长度须为8–128个字符"));
+    }
+}
+
+/// A deliberately plain check: one `@`, something on each side, a dot in the domain, no blanks.
+pub fn validate_email(field: &str, email: &str, errors: &mut Vec<FieldError>) {
+    let ok = match email.split_once('@') {
+        Some((local, domain)) => {
+            !local.is_empty()
+                && domain.contains('.')
+                && !domain.starts_with('.')
+                && !domain.ends_with('.')
+                && !domain.contains('@')
+                && !email.chars().any(char::is_whitespace)
+                && email.len() <= 254
+        }
+        None => false,
+    };
+    if !ok {
+        errors.push(FieldError::new(field, "电子邮箱地址格式不正确"));
+    }
+}
+
+async fn check_organization<C: ConnectionTrait>(
+    db: &C,
+    role: Role,
+    organization_id: Option<i64>,
+    errors: &mut Vec<FieldError>,
+) -> Result<()> {
+    match (role, organization_id) {
+        (Role::Owner, None) => errors.push(FieldError::new(
+            "organization_id",
+            "建设单位账号必须关联一个建设单位",
+        )),
+        (Role::Owner, Some(id)) => {
+            if organization::Entity::find_by_id(id).one(db).await?.is_none() {
+                errors.push(FieldError::new("organization_id", "建设单位不存在"));
+            }
+        }
+        (_, Some(_)) => errors.push(FieldError::new(
+            "organization_id",
+            "只有建设单位账号可以关联建设单位",
+        )),
+        (_, None) => {}
+    }
+    Ok(())
+}
+
+pub async fn create(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    input: NewUser,
+) -> Result<UserView> {
+    require_admin(actor)?;
+    let username = input.username.trim().to_owned();
+    let mut errors = Vec::new();
+    validate_username(&username, &mut errors);
+    validate_password(&input.password, &mut errors);
+    if let Some(email) = &input.email {
+        validate_email("email", email, &mut errors);
+    }
+    check_organization(db, input.role, input.organization_id, &mut errors).await?;
+    if !errors.is_empty() {
+        return Err(Error::Invalid(errors));
+    }
+    if app_user::Entity::find()
+        .filter(app_user::Column::Username.eq(&username))
+        .one(db)
+        .await?
+        .is_some()
+    {
+        return Err(Error::duplicate("username", "用户名已存在"));
+    }
+    let hash = auth::hash_password(input.password).await?;
+    let txn = db.begin().await?;
+    let user = app_user::ActiveModel {
+        display_name: Set(input.display_name.unwrap_or_else(|| username.clone())),
+        username: Set(username),
+        password_hash: Set(hash),
+        role: Set(input.role.as_str().to_owned()),
+        organization_id: Set(input.organization_id),
+        email: Set(input.email),
+        active: Set(true),
+        version: Set(1),
+        created_at: Set(now()),
+        updated_at: Set(now()),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
+    audit::record(
+        &txn,
+        actor,
+        "user",
+        user.id,
+        "create",
+        serde_json::json!({"username": user.username, "role": user.role, "organization_id": user.organization_id}),
+    )
+    .await?;
+    txn.commit().await?;
+    UserView::of(&user)
+}
+
+pub async fn list<C: ConnectionTrait>(db: &C, actor: &Actor) -> Result<Vec<UserView>> {
+    require_admin(actor)?;
+    app_user::Entity::find()
+        .order_by_asc(app_user::Column::Id)
+        .all(db)
+        .await?
+        .iter()
+        .map(UserView::of)
+        .collect()
+}
+
+pub async fn update(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    id: i64,
+    patch: UserPatch,
+) -> Result<UserView> {
+    require_admin(actor)?;
+    let current = app_user::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or_else(|| Error::not_found("用户"))?;
+    let current_role = Role::parse(&current.role)
+        .ok_or_else(|| anyhow::anyhow!("user {id} has unknown role"))?;
+    let role = patch.role.unwrap_or(current_role);
+    let organization_id = patch.organization_id.unwrap_or(current.organization_id);
+    let mut errors = Vec::new();
+    if let Some(password) = &patch.password {
+        validate_password(password, &mut errors);
+    }
+    if let Some(Some(email)) = &patch.email {
+        validate_email("email", email, &mut errors);
+    }
+    if let Some(name) = &patch.display_name
+        && name.trim().is_empty()
+    {
+        errors.push(FieldError::new("display_name", "姓名不能为空"));
+    }
+    check_organization(db, role, organization_id, &mut errors).await?;
+    if actor.id == Some(id) && (patch.active == Some(false) || role != Role::Admin) {
+        errors.push(FieldError::new(
+            "role",
+            "不能停用自己的账号或取消自己的管理员角色",
+        ));
+    }
+    if !errors.is_empty() {
+        return Err(Error::Invalid(errors));
+    }
+    let hash = match patch.password.clone() {
+        Some(p) => Some(auth::hash_password(p).await?),
+        None => None,
+    };
+
+    let txn = db.begin().await?;
+    let mut update = app_user::Entity::update_many()
+        .col_expr(app_user::Column::Role, Expr::value(role.as_str()))
+        .col_expr(app_user::Column::OrganizationId, Expr::value(organization_id))
+        .col_expr(app_user::Column::Version, Expr::value(patch.version + 1))
+        .col_expr(app_user::Column::UpdatedAt, Expr::value(now()));
+    if let Some(name) = &patch.display_name {
+        update = update.col_expr(app_user::Column::DisplayName, Expr::value(name.trim()));
+    }
+    if let Some(email) = &patch.email {
+        update = update.col_expr(app_user::Column::Email, Expr::value(email.clone()));
+    }
+    if let Some(active) = patch.active {
+        update = update.col_expr(app_user::Column::Active, Expr::value(active));
+    }
+    if let Some(hash) = &hash {
+        update = update.col_expr(app_user::Column::PasswordHash, Expr::value(hash.clone()));
+    }
+    let result = update
+        .filter(app_user::Column::Id.eq(id))
+        .filter(app_user::Column::Version.eq(patch.version))
+        .exec(&txn)
+        .await?;
+    if result.rows_affected == 0 {
+        return Err(Error::stale("用户"));
+    }
+    if hash.is_some() || patch.active == Some(false) || role != current_role {
+        auth::revoke_all(&txn, id).await?;
+    }
+    audit::record(
+        &txn,
+        actor,
+        "user",
+        id,
+        "update",
+        serde_json::json!({
+            "role": role.as_str(),
+            "organization_id": organization_id,
+            "active": patch.active,
+            "password_changed": hash.is_some(),
+        }),
+    )
+    .await?;
+    txn.commit().await?;
+    let user = app_user::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or_else(|| Error::not_found("用户"))?;
+    UserView::of(&user)
+}
+
+fn require_admin(actor: &Actor) -> Result<()> {
+    if actor.role == Role::Admin {
+        Ok(())
+    } else {
+        Err(Error::Forbidden("只有管理员可以管理账号".into()))
+    }
+}
