@@ -11,7 +11,11 @@ use crate::http::{AppState, app};
 use crate::services::{self, Actor};
 
 #[derive(Parser)]
-#[command(name = "eiaflow", version, about = "环评审批服务 — EIA approval workflow for a city ecology and environment bureau")]
+#[command(
+    name = "eiaflow",
+    version,
+    about = "环评审批服务 — EIA approval workflow for a city ecology and environment bureau"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Option<Command>,
@@ -97,7 +101,9 @@ async fn run(command: Command, settings: Settings) -> anyhow::Result<()> {
                 println!("demo ledger loaded");
                 Ok(())
             } else {
-                anyhow::bail!("the database already holds accounts or projects; the demo ledger loads only into an empty one")
+                anyhow::bail!(
+                    "the database already holds accounts or projects; the demo ledger loads only into an empty one"
+                )
             }
         }
         Command::User {
@@ -142,7 +148,12 @@ async fn run(command: Command, settings: Settings) -> anyhow::Result<()> {
                 ),
                 other => anyhow::anyhow!("{other}"),
             })?;
-            println!("created user {} ({}) with id {}", user.username, user.role.as_str(), user.id);
+            println!(
+                "created user {} ({}) with id {}",
+                user.username,
+                user.role.as_str(),
+                user.id
+            );
             Ok(())
         }
     }

@@ -174,7 +174,10 @@ impl Settings {
             return fail("auth.login_window_minutes", "must be at least 1");
         }
         if tracing_subscriber::EnvFilter::try_new(&self.log.level).is_err() {
-            return fail("log.level", "is not a valid tracing filter such as \"info\"");
+            return fail(
+                "log.level",
+                "is not a valid tracing filter such as \"info\"",
+            );
         }
         Ok(())
     }

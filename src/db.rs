@@ -47,7 +47,9 @@ pub async fn connect(settings: &Settings) -> anyhow::Result<DatabaseConnection> 
 
 /// The file path in a `sqlite://path?options` URL, unless it is an in-memory database.
 fn sqlite_file(url: &str) -> Option<&str> {
-    let rest = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:"))?;
+    let rest = url
+        .strip_prefix("sqlite://")
+        .or_else(|| url.strip_prefix("sqlite:"))?;
     let path = rest.split('?').next()?;
     (!path.is_empty() && path != ":memory:").then_some(path)
 }

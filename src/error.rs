@@ -146,7 +146,10 @@ impl IntoResponse for Error {
         let (message, fields) = match &self {
             Error::Internal(err) => {
                 tracing::error!(error = ?err, "internal error");
-                ("服务器内部错误，请稍后重试或联系管理员".to_owned(), Vec::new())
+                (
+                    "服务器内部错误，请稍后重试或联系管理员".to_owned(),
+                    Vec::new(),
+                )
             }
             Error::Invalid(fields) => {
                 let message = fields
@@ -156,7 +159,8 @@ impl IntoResponse for Error {
                     .join("; ");
                 (format!("输入有误：{message}"), fields.clone())
             }
-            Error::Malformed { message, fields } | Error::Conflict {
+            Error::Malformed { message, fields }
+            | Error::Conflict {
                 message, fields, ..
             } => (message.clone(), fields.clone()),
             other => (other.to_string(), Vec::new()),

@@ -76,7 +76,11 @@ async fn wrong_credentials_are_401_and_repeated_failures_429(app: TestApp) {
 }
 
 async fn no_or_bad_token_is_401(app: TestApp) {
-    for path in ["/api/v1/projects", "/api/v1/reports/summary", "/api/v1/organizations"] {
+    for path in [
+        "/api/v1/projects",
+        "/api/v1/reports/summary",
+        "/api/v1/organizations",
+    ] {
         let (status, body) = app.request(Method::GET, path, None, None).await;
         assert_eq!(status, StatusCode::UNAUTHORIZED, "{path}");
         assert_eq!(error_of(&body)["code"], "unauthorized");
@@ -138,7 +142,10 @@ async fn only_admins_manage_users(app: TestApp) {
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
     let fields = common::error_fields(&body);
     assert!(fields.contains(&"password".to_string()), "{fields:?}");
-    assert!(fields.contains(&"organization_id".to_string()), "{fields:?}");
+    assert!(
+        fields.contains(&"organization_id".to_string()),
+        "{fields:?}"
+    );
     assert_eq!(app.count(entity::app_user::Entity).await, before);
 
     let (status, body) = app

@@ -13,8 +13,16 @@ async fn own_and_foreign(app: &TestApp, owner: &str) -> (Value, Value, String) {
     let officer = app.login("officer1").await;
     let (_, all) = app.get("/api/v1/projects?per_page=200", &officer).await;
     let items = all["items"].as_array().unwrap();
-    let own = items.iter().find(|p| p["organization"]["id"] == org).unwrap().clone();
-    let foreign = items.iter().find(|p| p["organization"]["id"] != org).unwrap().clone();
+    let own = items
+        .iter()
+        .find(|p| p["organization"]["id"] == org)
+        .unwrap()
+        .clone();
+    let foreign = items
+        .iter()
+        .find(|p| p["organization"]["id"] != org)
+        .unwrap()
+        .clone();
     (own, foreign, token)
 }
 
@@ -33,13 +41,18 @@ async fn owners_see_only_their_own_projects(app: TestApp) {
 
     // Asking for another organisation's projects by filter still yields only their own: none.
     let (_, foreign) = app
-        .get(&format!("/api/v1/projects?organization_id={}", org + 1), &token)
+        .get(
+            &format!("/api/v1/projects?organization_id={}", org + 1),
+            &token,
+        )
         .await;
     assert_eq!(foreign["total"], 0);
 
     // Reading another's project looks exactly like reading one that does not exist.
     let (_, other, _) = own_and_foreign(&app, "owner1").await;
-    let (status, body) = app.get(&format!("/api/v1/projects/{}", other["id"]), &token).await;
+    let (status, body) = app
+        .get(&format!("/api/v1/projects/{}", other["id"]), &token)
+        .await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     let (status2, body2) = app.get("/api/v1/projects/999999", &token).await;
     assert_eq!(status2, StatusCode::NOT_FOUND);
@@ -75,30 +88,56 @@ async fn list_filters_search_and_pages(app: TestApp) {
     let (_, all) = app.get("/api/v1/projects?per_page=200", &token).await;
     assert_eq!(all["total"], 239);
     assert_eq!(all["items"].as_array().unwrap().len(), 200);
-    let (_, page2) = app.get("/api/v1/projects?per_page=200&page=2", &token).await;
+    let (_, page2) = app
+        .get("/api/v1/projects?per_page=200&page=2", &token)
+        .await;
     assert_eq!(page2["items"].as_array().unwrap().len(), 39);
     assert_eq!(page2["page"], 2);
 
-    let (_, exempt) = app.get("/api/v1/projects?classification=exempt", &token).await;
+    let (_, exempt) = app
+        .get("/api/v1/projects?classification=exempt", &token)
+        .await;
     assert_eq!(exempt["total"], 81);
-    let (_, required) = app.get("/api/v1/projects?classification=required", &token).await;
+    let (_, required) = app
+        .get("/api/v1/projects?classification=required", &token)
+        .await;
     assert_eq!(required["total"], 158);
-    let (_, none) = app.get("/api/v1/projects?classification=unclassified", &token).await;
+    let (_, none) = app
+        .get("/api/v1/projects?classification=unclassified", &token)
+        .await;
     assert_eq!(none["total"], 0);
 
     let mut by_county = 0;
-    for code in ["611002", "611021", "611022", "611023", "611024", "611025", "611026"] {
-        let (status, page) = app.get(&format!("/api/v1/projects?county={code}"), &token).await;
+    for code in [
+        "611002", "611021", "611022", "611023", "611024", "611025", "611026",
+    ] {
+        let (status, page) = app
+            .get(&format!("/api/v1/projects?county={code}"), &token)
+            .await;
         assert_eq!(status, StatusCode::OK);
         let n = page["total"].as_u64().unwrap();
         assert!(n > 0, "county {code} has projects");
-        assert!(page["items"].as_array().unwrap().iter().all(|p| p["county"]["code"] == code));
+        assert!(
+            page["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .all(|p| p["county"]["code"] == code)
+        );
         by_county += n;
     }
     assert_eq!(by_county, 239);
 
-    let (_, provincial) = app.get("/api/v1/projects?level=provincial&per_page=200", &token).await;
-    assert!(provincial["items"].as_array().unwrap().iter().all(|p| p["provincial"] == true));
+    let (_, provincial) = app
+        .get("/api/v1/projects?level=provincial&per_page=200", &token)
+        .await;
+    assert!(
+        provincial["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|p| p["provincial"] == true)
+    );
 
     // Search by part of a name and by a whole project code.
     let first = &all["items"][0];
@@ -110,7 +149,13 @@ async fn list_filters_search_and_pages(app: TestApp) {
     let (_, by_name) = app
         .get(&format!("/api/v1/projects?q={}", urlencode(&word)), &token)
         .await;
-    assert!(by_name["items"].as_array().unwrap().iter().any(|p| p["id"] == first["id"]));
+    assert!(
+        by_name["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|p| p["id"] == first["id"])
+    );
     let (_, wildcard) = app.get("/api/v1/projects?q=%25", &token).await;
     assert_eq!(wildcard["total"], 0, "% is searched literally");
 
@@ -125,7 +170,11 @@ async fn list_filters_search_and_pages(app: TestApp) {
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{bad}: {body}");
         error_of(&body);
     }
-    for bad in ["/api/v1/projects?page=abc", "/api/v1/projects?level=national", "/api/v1/projects?colour=red"] {
+    for bad in [
+        "/api/v1/projects?page=abc",
+        "/api/v1/projects?level=national",
+        "/api/v1/projects?colour=red",
+    ] {
         let (status, body) = app.get(bad, &token).await;
         assert_eq!(status, StatusCode::BAD_REQUEST, "{bad}: {body}");
         assert!(!error_fields(&body).is_empty(), "{bad}: {body}");
@@ -163,7 +212,12 @@ async fn officers_create_and_update_with_versions(app: TestApp) {
     let (_, orgs) = app.get("/api/v1/organizations", &officer).await;
     let org = orgs[0]["id"].as_i64().unwrap();
     let (status, created) = app
-        .request(Method::POST, "/api/v1/projects", Some(&officer), Some(new_project(org)))
+        .request(
+            Method::POST,
+            "/api/v1/projects",
+            Some(&officer),
+            Some(new_project(org)),
+        )
         .await;
     assert_eq!(status, StatusCode::CREATED, "{created}");
     assert_eq!(created["total_investment_wan"], "18650.35");
@@ -174,7 +228,12 @@ async fn officers_create_and_update_with_versions(app: TestApp) {
 
     // The same code again is a conflict naming the field.
     let (status, body) = app
-        .request(Method::POST, "/api/v1/projects", Some(&officer), Some(new_project(org)))
+        .request(
+            Method::POST,
+            "/api/v1/projects",
+            Some(&officer),
+            Some(new_project(org)),
+        )
         .await;
     assert_eq!(status, StatusCode::CONFLICT);
     assert_eq!(error_fields(&body), ["project_code"]);
@@ -215,7 +274,10 @@ async fn officers_create_and_update_with_versions(app: TestApp) {
         .all(&app.db)
         .await
         .unwrap();
-    assert_eq!(events.iter().map(|e| e.action.as_str()).collect::<Vec<_>>(), ["create", "update"]);
+    assert_eq!(
+        events.iter().map(|e| e.action.as_str()).collect::<Vec<_>>(),
+        ["create", "update"]
+    );
 }
 
 async fn leaders_read_but_do_not_change(app: TestApp) {
@@ -233,7 +295,12 @@ async fn leaders_read_but_do_not_change(app: TestApp) {
     assert_eq!(status, StatusCode::FORBIDDEN);
     assert_eq!(error_of(&body)["code"], "forbidden");
     let (status, _) = app
-        .request(Method::POST, "/api/v1/projects", Some(&leader), Some(new_project(1)))
+        .request(
+            Method::POST,
+            "/api/v1/projects",
+            Some(&leader),
+            Some(new_project(1)),
+        )
         .await;
     assert_eq!(status, StatusCode::FORBIDDEN);
     let (status, _) = app
@@ -245,7 +312,9 @@ async fn leaders_read_but_do_not_change(app: TestApp) {
         )
         .await;
     assert_eq!(status, StatusCode::FORBIDDEN);
-    let (_, same) = app.get(&format!("/api/v1/projects/{}", project["id"]), &leader).await;
+    let (_, same) = app
+        .get(&format!("/api/v1/projects/{}", project["id"]), &leader)
+        .await;
     assert_eq!(same["name"], project["name"]);
     assert_eq!(same["version"], project["version"]);
 }
@@ -263,22 +332,102 @@ async fn bad_input_is_a_clear_4xx_and_stores_nothing(app: TestApp) {
         p
     };
     let cases: Vec<(&str, Value, StatusCode, &str)> = vec![
-        ("malformed project code", with(json!({"project_code": "2305-61100-04-01-900001"})), StatusCode::UNPROCESSABLE_ENTITY, "project_code"),
-        ("impossible month", with(json!({"project_code": "2313-611002-04-01-900001"})), StatusCode::UNPROCESSABLE_ENTITY, "project_code"),
-        ("negative investment", with(json!({"total_investment_wan": "-5.00"})), StatusCode::UNPROCESSABLE_ENTITY, "total_investment_wan"),
-        ("negative investment number", with(json!({"total_investment_wan": -5})), StatusCode::UNPROCESSABLE_ENTITY, "total_investment_wan"),
-        ("non-numeric investment", with(json!({"total_investment_wan": "一万"})), StatusCode::UNPROCESSABLE_ENTITY, "total_investment_wan"),
-        ("too precise investment", with(json!({"total_investment_wan": "1.005"})), StatusCode::UNPROCESSABLE_ENTITY, "total_investment_wan"),
-        ("boolean investment", with(json!({"total_investment_wan": true})), StatusCode::UNPROCESSABLE_ENTITY, "total_investment_wan"),
-        ("unknown field", with(json!({"budget": 1})), StatusCode::UNPROCESSABLE_ENTITY, "budget"),
-        ("unknown county", with(json!({"county": "110101"})), StatusCode::UNPROCESSABLE_ENTITY, "county"),
-        ("unknown organisation", with(json!({"organization_id": 99999})), StatusCode::UNPROCESSABLE_ENTITY, "organization_id"),
-        ("unknown industry", with(json!({"industry": "space"})), StatusCode::UNPROCESSABLE_ENTITY, "industry"),
-        ("empty name", with(json!({"name": "  "})), StatusCode::UNPROCESSABLE_ENTITY, "name"),
-        ("future listing date", with(json!({"listed_on": "2999-01-01"})), StatusCode::UNPROCESSABLE_ENTITY, "listed_on"),
-        ("bad date", with(json!({"listed_on": "2023-02-30"})), StatusCode::UNPROCESSABLE_ENTITY, "listed_on"),
-        ("penalty without violation", with(json!({"penalty_settled": true})), StatusCode::UNPROCESSABLE_ENTITY, "penalty_settled"),
-        ("missing field", json!({"name": "x"}), StatusCode::UNPROCESSABLE_ENTITY, "project_code"),
+        (
+            "malformed project code",
+            with(json!({"project_code": "2305-61100-04-01-900001"})),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "project_code",
+        ),
+        (
+            "impossible month",
+            with(json!({"project_code": "2313-611002-04-01-900001"})),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "project_code",
+        ),
+        (
+            "negative investment",
+            with(json!({"total_investment_wan": "-5.00"})),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "total_investment_wan",
+        ),
+        (
+            "negative investment number",
+            with(json!({"total_investment_wan": -5})),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "total_investment_wan",
+        ),
+        (
+            "non-numeric investment",
+            with(json!({"total_investment_wan": "一万"})),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "total_investment_wan",
+        ),
+        (
+            "too precise investment",
+            with(json!({"total_investment_wan": "1.005"})),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "total_investment_wan",
+        ),
+        (
+            "boolean investment",
+            with(json!({"total_investment_wan": true})),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "total_investment_wan",
+        ),
+        (
+            "unknown field",
+            with(json!({"budget": 1})),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "budget",
+        ),
+        (
+            "unknown county",
+            with(json!({"county": "110101"})),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "county",
+        ),
+        (
+            "unknown organisation",
+            with(json!({"organization_id": 99999})),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "organization_id",
+        ),
+        (
+            "unknown industry",
+            with(json!({"industry": "space"})),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "industry",
+        ),
+        (
+            "empty name",
+            with(json!({"name": "  "})),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "name",
+        ),
+        (
+            "future listing date",
+            with(json!({"listed_on": "2999-01-01"})),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "listed_on",
+        ),
+        (
+            "bad date",
+            with(json!({"listed_on": "2023-02-30"})),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "listed_on",
+        ),
+        (
+            "penalty without violation",
+            with(json!({"penalty_settled": true})),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "penalty_settled",
+        ),
+        (
+            "missing field",
+            json!({"name": "x"}),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "project_code",
+        ),
     ];
     for (what, body, expected, field) in cases {
         let (status, response) = app
@@ -286,7 +435,10 @@ async fn bad_input_is_a_clear_4xx_and_stores_nothing(app: TestApp) {
             .await;
         assert_eq!(status, expected, "{what}: {response}");
         let fields = error_fields(&response);
-        assert!(fields.iter().any(|f| f == field), "{what}: expected field {field} in {response}");
+        assert!(
+            fields.iter().any(|f| f == field),
+            "{what}: expected field {field} in {response}"
+        );
     }
 
     // Malformed JSON, wrong content type, trailing garbage: 400.
@@ -296,7 +448,13 @@ async fn bad_input_is_a_clear_4xx_and_stores_nothing(app: TestApp) {
         ("name=x", "application/x-www-form-urlencoded"),
     ] {
         let (status, response) = app
-            .raw(Method::POST, "/api/v1/projects", Some(&officer), Some(body), content_type)
+            .raw(
+                Method::POST,
+                "/api/v1/projects",
+                Some(&officer),
+                Some(body),
+                content_type,
+            )
             .await;
         assert_eq!(status, StatusCode::BAD_REQUEST, "{body}: {response}");
         assert_eq!(error_of(&response)["code"], "malformed");
@@ -305,13 +463,23 @@ async fn bad_input_is_a_clear_4xx_and_stores_nothing(app: TestApp) {
     // A body over the limit (1 MiB by default): 413.
     let huge = format!("{{\"name\": \"{}\"}}", "长".repeat(400_000));
     let (status, response) = app
-        .raw(Method::POST, "/api/v1/projects", Some(&officer), Some(&huge), "application/json")
+        .raw(
+            Method::POST,
+            "/api/v1/projects",
+            Some(&officer),
+            Some(&huge),
+            "application/json",
+        )
         .await;
     assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE);
     assert_eq!(error_of(&response)["code"], "too_large");
 
     // Organisations: an invalid credit code names the field and says why.
-    for code in ["91350100M000100Y44", "91350100M000100Y4", "91350100M000100YI3"] {
+    for code in [
+        "91350100M000100Y44",
+        "91350100M000100Y4",
+        "91350100M000100YI3",
+    ] {
         let (status, response) = app
             .request(
                 Method::POST,
@@ -320,9 +488,18 @@ async fn bad_input_is_a_clear_4xx_and_stores_nothing(app: TestApp) {
                 Some(json!({"name": "商洛某某建设有限公司", "credit_code": code})),
             )
             .await;
-        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{code}: {response}");
+        assert_eq!(
+            status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{code}: {response}"
+        );
         assert_eq!(error_fields(&response), ["credit_code"]);
-        assert!(error_of(&response)["message"].as_str().unwrap().contains("统一社会信用代码"));
+        assert!(
+            error_of(&response)["message"]
+                .as_str()
+                .unwrap()
+                .contains("统一社会信用代码")
+        );
     }
 
     // An update with bad input changes nothing either.
@@ -346,7 +523,9 @@ async fn bad_input_is_a_clear_4xx_and_stores_nothing(app: TestApp) {
         )
         .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
-    let (_, same) = app.get(&format!("/api/v1/projects/{}", project["id"]), &officer).await;
+    let (_, same) = app
+        .get(&format!("/api/v1/projects/{}", project["id"]), &officer)
+        .await;
     assert_eq!(same, project);
 
     assert_eq!(app.count(entity::project::Entity).await, projects_before);

@@ -10,7 +10,9 @@ async fn health_and_openapi(app: TestApp) {
     assert_eq!(status, StatusCode::OK);
     let (status, _) = app.request(Method::GET, "/readyz", None, None).await;
     assert_eq!(status, StatusCode::OK);
-    let (status, doc) = app.request(Method::GET, "/api/v1/openapi.json", None, None).await;
+    let (status, doc) = app
+        .request(Method::GET, "/api/v1/openapi.json", None, None)
+        .await;
     assert_eq!(status, StatusCode::OK);
     assert!(doc["openapi"].as_str().unwrap().starts_with("3."));
     for path in [
@@ -22,11 +24,16 @@ async fn health_and_openapi(app: TestApp) {
         "/api/v1/counties",
         "/api/v1/reports/summary",
     ] {
-        assert!(doc["paths"][path].is_object(), "{path} missing from the OpenAPI document");
+        assert!(
+            doc["paths"][path].is_object(),
+            "{path} missing from the OpenAPI document"
+        );
     }
     let (status, _) = app.request(Method::GET, "/api/v1/docs/", None, None).await;
     assert_eq!(status, StatusCode::OK);
-    let (status, body) = app.request(Method::GET, "/api/v1/nothing-here", None, None).await;
+    let (status, body) = app
+        .request(Method::GET, "/api/v1/nothing-here", None, None)
+        .await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     common::error_of(&body);
 }

@@ -4,7 +4,9 @@ use std::fmt;
 
 /// The 31 characters a credit code may use, in value order (no I, O, S, V, Z).
 const CREDIT_ALPHABET: &[u8; 31] = b"0123456789ABCDEFGHJKLMNPQRTUWXY";
-const CREDIT_WEIGHTS: [u32; 17] = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28];
+const CREDIT_WEIGHTS: [u32; 17] = [
+    1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28,
+];
 
 /// 统一社会信用代码 — the unified social credit code identifying an owner organisation.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -14,7 +16,9 @@ pub struct CreditCode(String);
 pub enum CreditCodeError {
     #[error("统一社会信用代码应为18位，实际为{0}位")]
     Length(usize),
-    #[error("统一社会信用代码第{position}位“{found}”不是允许的字符（0-9及除I、O、S、V、Z外的大写字母）")]
+    #[error(
+        "统一社会信用代码第{position}位“{found}”不是允许的字符（0-9及除I、O、S、V、Z外的大写字母）"
+    )]
     Character { position: usize, found: char },
     #[error("统一社会信用代码校验位错误：应为“{expected}”，实际为“{found}”")]
     CheckCharacter { expected: char, found: char },
@@ -53,11 +57,7 @@ impl CreditCode {
     }
 
     fn check_value(values: &[u32]) -> u32 {
-        let sum: u32 = values
-            .iter()
-            .zip(CREDIT_WEIGHTS)
-            .map(|(v, w)| v * w)
-            .sum();
+        let sum: u32 = values.iter().zip(CREDIT_WEIGHTS).map(|(v, w)| v * w).sum();
         (31 - sum % 31) % 31
     }
 
@@ -86,7 +86,9 @@ pub struct ProjectCode(String);
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ProjectCodeError {
-    #[error("投资项目统一代码格式应为“YYMM-行政区划代码-部门代码-类型代码-六位序号”，如 2301-611000-04-01-123456")]
+    #[error(
+        "投资项目统一代码格式应为“YYMM-行政区划代码-部门代码-类型代码-六位序号”，如 2301-611000-04-01-123456"
+    )]
     Shape,
     #[error("投资项目统一代码的时间码“{0}”不是有效的年月（YYMM）")]
     Month(String),

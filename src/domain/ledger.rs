@@ -2,9 +2,21 @@
 //! divisions Shangluo starts with.
 use serde::{Deserialize, Serialize};
 
+use crate::domain::names::{UnknownCode, named_enum};
+
 /// Which EIA document a project needs (分类管理名录 2021), ordered by strictness (Art. 4).
 #[derive(
-    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, utoipa::ToSchema,
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    utoipa::ToSchema,
 )]
 #[serde(rename_all = "snake_case")]
 pub enum Tier {
@@ -18,34 +30,16 @@ pub enum Tier {
     Report,
 }
 
+named_enum!(Tier {
+    Exempt => "exempt", "豁免（不纳入环评管理）";
+    RegistrationForm => "registration_form", "登记表";
+    ReportForm => "report_form", "报告表";
+    Report => "report", "报告书";
+});
+
 impl Tier {
-    pub const ALL: [Tier; 4] = [
-        Tier::Exempt,
-        Tier::RegistrationForm,
-        Tier::ReportForm,
-        Tier::Report,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Tier::Exempt => "exempt",
-            Tier::RegistrationForm => "registration_form",
-            Tier::ReportForm => "report_form",
-            Tier::Report => "report",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Tier> {
-        Tier::ALL.into_iter().find(|t| t.as_str() == s)
-    }
-
-    pub fn label_zh(self) -> &'static str {
-        match self {
-            Tier::Exempt => "豁免（不纳入环评管理）",
-            Tier::RegistrationForm => "登记表",
-            Tier::ReportForm => "报告表",
-            Tier::Report => "报告书",
-        }
+    pub fn parse(code: &str) -> Option<Tier> {
+        code.parse().ok()
     }
 
     /// False exactly for exempt projects.
@@ -87,28 +81,18 @@ pub enum KeyLevel {
     Other,
 }
 
+named_enum!(KeyLevel {
+    Provincial => "provincial", "省级重点项目";
+    Municipal => "municipal", "市级重点项目";
+    Other => "other", "非重点项目";
+});
+
 impl KeyLevel {
     pub fn of(provincial: bool, municipal: bool) -> KeyLevel {
         match (provincial, municipal) {
             (true, _) => KeyLevel::Provincial,
             (false, true) => KeyLevel::Municipal,
             (false, false) => KeyLevel::Other,
-        }
-    }
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            KeyLevel::Provincial => "provincial",
-            KeyLevel::Municipal => "municipal",
-            KeyLevel::Other => "other",
-        }
-    }
-
-    pub fn label_zh(self) -> &'static str {
-        match self {
-            KeyLevel::Provincial => "省级重点项目",
-            KeyLevel::Municipal => "市级重点项目",
-            KeyLevel::Other => "非重点项目",
         }
     }
 }
@@ -123,11 +107,32 @@ pub struct Division {
 /// 商洛市 (611000) and its seven county-level divisions.
 pub const SHANGLUO: (&str, &str) = ("611000", "商洛市");
 pub const SHANGLUO_DIVISIONS: [Division; 7] = [
-    Division { code: "611002", name: "商州区" },
-    Division { code: "611021", name: "洛南县" },
-    Division { code: "611022", name: "丹凤县" },
-    Division { code: "611023", name: "商南县" },
-    Division { code: "611024", name: "山阳县" },
-    Division { code: "611025", name: "镇安县" },
-    Division { code: "611026", name: "柞水县" },
+    Division {
+        code: "611002",
+        name: "商州区",
+    },
+    Division {
+        code: "611021",
+        name: "洛南县",
+    },
+    Division {
+        code: "611022",
+        name: "丹凤县",
+    },
+    Division {
+        code: "611023",
+        name: "商南县",
+    },
+    Division {
+        code: "611024",
+        name: "山阳县",
+    },
+    Division {
+        code: "611025",
+        name: "镇安县",
+    },
+    Division {
+        code: "611026",
+        name: "柞水县",
+    },
 ];

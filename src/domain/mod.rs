@@ -1,8 +1,11 @@
 //! Pure rules of the EIA domain: identifiers, money, roles, the ledger's vocabulary and the
 //! acceptance-rate arithmetic. Nothing here touches the database or HTTP.
+pub mod calendar;
+pub mod filing;
 pub mod identifiers;
 pub mod ledger;
 pub mod money;
+pub mod names;
 pub mod report;
 pub mod role;
 

@@ -160,7 +160,10 @@ mod tests {
 
     #[test]
     fn parses_and_prints_exactly() {
-        assert_eq!(Wan::parse("12042300.00").unwrap().hundredths(), 1_204_230_000);
+        assert_eq!(
+            Wan::parse("12042300.00").unwrap().hundredths(),
+            1_204_230_000
+        );
         assert_eq!(Wan::parse("0.5").unwrap().to_string(), "0.50");
         assert_eq!(Wan::parse("7").unwrap().to_string(), "7.00");
         assert_eq!(Wan::parse("1.230").unwrap().to_string(), "1.23");
@@ -186,7 +189,10 @@ mod tests {
         assert_eq!(w.hundredths(), 10);
         assert!(serde_json::from_str::<Wan>("-3").is_err());
         assert!(serde_json::from_str::<Wan>("true").is_err());
-        assert_eq!(serde_json::to_string(&Wan::from_hundredths(5)).unwrap(), "\"0.05\"");
+        assert_eq!(
+            serde_json::to_string(&Wan::from_hundredths(5)).unwrap(),
+            "\"0.05\""
+        );
     }
 
     proptest! {

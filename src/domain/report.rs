@@ -4,19 +4,9 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use std::collections::BTreeMap;
 
+use super::filing::FilingState;
 use super::ledger::{KeyLevel, Tier, industry_label};
 use super::money::Wan;
-
-/// Filing states that count as "accepted or decided" (受理或已办结) for the acceptance rate:
-/// accepted and everything after it, plus a filed registration form.
-pub const ACCEPTED_OR_DECIDED_STATES: [&str; 6] = [
-    "accepted",
-    "technical_evaluation",
-    "pre_decision_notice",
-    "approved",
-    "disapproved",
-    "registered",
-];
 
 /// The state a filing was in at the end of `as_of`, replaying its dated history, which must be in
 /// the order the steps happened.
@@ -31,8 +21,12 @@ where
         .map(|(_, state)| state)
 }
 
+/// Whether a stored state code counts as accepted or decided (受理或已办结); an unknown code
+/// does not.
 pub fn counts_as_accepted_or_decided(state: &str) -> bool {
-    ACCEPTED_OR_DECIDED_STATES.contains(&state)
+    state
+        .parse::<FilingState>()
+        .is_ok_and(FilingState::counts_as_accepted_or_decided)
 }
 
 /// One project as the report sees it on the report date.
@@ -72,9 +66,9 @@ impl GroupBy {
     fn key_and_label(self, p: &ReportProject) -> (String, String) {
         match self {
             GroupBy::County => (p.county_code.clone(), p.county_name.clone()),
-            GroupBy::Level => (p.level.as_str().into(), p.level.label_zh().into()),
+            GroupBy::Level => (p.level.as_str().into(), p.level.label().into()),
             GroupBy::Tier => match p.tier {
-                Some(t) => (t.as_str().into(), t.label_zh().into()),
+                Some(t) => (t.as_str().into(), t.label().into()),
                 None => ("unclassified".into(), "未分类".into()),
             },
             GroupBy::Industry => (
@@ -102,9 +96,8 @@ pub struct Totals {
 impl Totals {
     fn add(&mut self, p: &ReportProject) {
         self.projects += 1;
-        self.total_investment = Wan::from_hundredths(
-            self.total_investment.hundredths() + p.investment.hundredths(),
-        );
+        self.total_investment =
+            Wan::from_hundredths(self.total_investment.hundredths() + p.investment.hundredths());
         if p.point_to_point {
             self.point_to_point += 1;
         }

@@ -1,9 +1,22 @@
-//! Who may do what. Roles are ordered by how much of the ledger they may touch, so a check is a
-//! comparison: reading reports needs `>= Leader`, keeping the ledger `>= Officer`.
+//! Who may do what. Roles are ordered by how much of the ledger they may touch, so a ledger check
+//! is a comparison: reading reports needs `>= Leader`, keeping the ledger `>= Officer`. Moving a
+//! filing goes by `filing::transition`, not by this order.
 use serde::{Deserialize, Serialize};
 
+use crate::domain::names::{UnknownCode, named_enum};
+
 #[derive(
-    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, utoipa::ToSchema,
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    utoipa::ToSchema,
 )]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
@@ -17,29 +30,16 @@ pub enum Role {
     Admin,
 }
 
+named_enum!(Role {
+    Owner => "owner", "建设单位";
+    Leader => "leader", "局领导";
+    Officer => "officer", "审批人员";
+    Admin => "admin", "系统管理员";
+});
+
 impl Role {
-    pub const ALL: [Role; 4] = [Role::Owner, Role::Leader, Role::Officer, Role::Admin];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Role::Owner => "owner",
-            Role::Leader => "leader",
-            Role::Officer => "officer",
-            Role::Admin => "admin",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Role> {
-        Role::ALL.into_iter().find(|r| r.as_str() == s)
-    }
-
-    pub fn label_zh(self) -> &'static str {
-        match self {
-            Role::Owner => "建设单位",
-            Role::Leader => "局领导",
-            Role::Officer => "审批人员",
-            Role::Admin => "管理员",
-        }
+    pub fn parse(code: &str) -> Option<Role> {
+        code.parse().ok()
     }
 
     pub fn reads_reports(self) -> bool {

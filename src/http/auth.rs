@@ -1,7 +1,7 @@
 //! Signing in and out, and the extractor that turns a bearer token into the acting user.
+use axum::Json;
 use axum::extract::{FromRef, FromRequestParts, State};
 use axum::http::{header, request::Parts};
-use axum::Json;
 use serde::{Deserialize, Serialize};
 use utoipa_axum::{router::OpenApiRouter, routes};
 
@@ -30,10 +30,15 @@ where
             .headers
             .get(header::AUTHORIZATION)
             .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.strip_prefix("Bearer ").or_else(|| v.strip_prefix("bearer ")))
+            .and_then(|v| {
+                v.strip_prefix("Bearer ")
+                    .or_else(|| v.strip_prefix("bearer "))
+            })
             .map(str::trim)
             .filter(|t| !t.is_empty())
-            .ok_or_else(|| Error::Unauthorized("请先登录（缺少 Authorization: Bearer 令牌）".into()))?;
+            .ok_or_else(|| {
+                Error::Unauthorized("请先登录（缺少 Authorization: Bearer 令牌）".into())
+            })?;
         let actor = services::auth::authenticate(&state.db, token).await?;
         tracing::Span::current().record("user", actor.username.as_str());
         Ok(CurrentUser {
@@ -107,7 +112,10 @@ async fn login(
 /// Revoke the token used for this request.
 #[utoipa::path(post, path = "/api/v1/auth/logout", tag = "auth", security(("bearer" = [])),
     responses((status = 204), (status = 401, body = ErrorBody)))]
-async fn logout(State(state): State<AppState>, user: CurrentUser) -> Result<axum::http::StatusCode> {
+async fn logout(
+    State(state): State<AppState>,
+    user: CurrentUser,
+) -> Result<axum::http::StatusCode> {
     services::auth::logout(&state.db, &user.token).await?;
     Ok(axum::http::StatusCode::NO_CONTENT)
 }

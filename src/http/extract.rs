@@ -59,14 +59,22 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, Error> {
                     Error::Invalid(vec![data_error(&path, &inner.to_string())])
                 }
                 _ => Error::Malformed {
-                    message: format!("JSON 格式错误（第{}行第{}列）", inner.line(), inner.column()),
+                    message: format!(
+                        "JSON 格式错误（第{}行第{}列）",
+                        inner.line(),
+                        inner.column()
+                    ),
                     fields: Vec::new(),
                 },
             });
         }
     };
     de.end().map_err(|e| {
-        Error::malformed(format!("JSON 之后有多余内容（第{}行第{}列）", e.line(), e.column()))
+        Error::malformed(format!(
+            "JSON 之后有多余内容（第{}行第{}列）",
+            e.line(),
+            e.column()
+        ))
     })?;
     Ok(value)
 }
@@ -85,14 +93,21 @@ fn data_error(path: &str, message: &str) -> FieldError {
             format!("{path}.{name}")
         }
     };
-    for (prefix, zh) in [("unknown field `", "不认识的字段"), ("missing field `", "缺少必填字段")] {
+    for (prefix, zh) in [
+        ("unknown field `", "不认识的字段"),
+        ("missing field `", "缺少必填字段"),
+    ] {
         if let Some(rest) = message.strip_prefix(prefix)
             && let Some(name) = rest.split('`').next()
         {
             return FieldError::new(join(name), format!("{zh}（{message}）"));
         }
     }
-    let field = if path == "." { String::new() } else { path.to_owned() };
+    let field = if path == "." {
+        String::new()
+    } else {
+        path.to_owned()
+    };
     FieldError::new(field, message)
 }
 

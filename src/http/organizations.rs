@@ -27,7 +27,9 @@ async fn list(
     user: CurrentUser,
     ApiQuery(query): ApiQuery<OrganizationQuery>,
 ) -> Result<Json<Vec<OrganizationView>>> {
-    Ok(Json(organizations::list(&state.db, &user.actor, query).await?))
+    Ok(Json(
+        organizations::list(&state.db, &user.actor, query).await?,
+    ))
 }
 
 #[utoipa::path(get, path = "/api/v1/organizations/{id}", tag = "organizations", security(("bearer" = [])),
@@ -63,5 +65,7 @@ async fn update(
     ApiId(id): ApiId,
     ApiJson(patch): ApiJson<OrganizationPatch>,
 ) -> Result<Json<OrganizationView>> {
-    Ok(Json(organizations::update(&state.db, &user.actor, id, patch).await?))
+    Ok(Json(
+        organizations::update(&state.db, &user.actor, id, patch).await?,
+    ))
 }

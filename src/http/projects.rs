@@ -8,7 +8,9 @@ use super::AppState;
 use super::auth::CurrentUser;
 use super::extract::{ApiId, ApiJson, ApiQuery};
 use crate::error::{ErrorBody, Result};
-use crate::services::projects::{self, NewProject, ProjectPage, ProjectPatch, ProjectQuery, ProjectView};
+use crate::services::projects::{
+    self, NewProject, ProjectPage, ProjectPatch, ProjectQuery, ProjectView,
+};
 
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -63,5 +65,7 @@ async fn update(
     ApiId(id): ApiId,
     ApiJson(patch): ApiJson<ProjectPatch>,
 ) -> Result<Json<ProjectView>> {
-    Ok(Json(projects::update(&state.db, &user.actor, id, patch).await?))
+    Ok(Json(
+        projects::update(&state.db, &user.actor, id, patch).await?,
+    ))
 }

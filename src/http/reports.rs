@@ -56,7 +56,9 @@ impl From<&Totals> for Figures {
             point_to_point: t.point_to_point,
             accepted_or_decided: t.accepted_or_decided,
             acceptance_rate: t.acceptance_rate().and_then(|r| r.to_f64()),
-            acceptance_rate_by_investment: t.acceptance_rate_by_investment().and_then(|r| r.to_f64()),
+            acceptance_rate_by_investment: t
+                .acceptance_rate_by_investment()
+                .and_then(|r| r.to_f64()),
             total_investment_wan: t.total_investment,
             required_investment_wan: t.required_investment,
             accepted_investment_wan: t.accepted_investment,
@@ -97,12 +99,13 @@ async fn summary(
     user: CurrentUser,
     ApiQuery(query): ApiQuery<SummaryQuery>,
 ) -> Result<Json<SummaryResponse>> {
-    let group_by = match query.group_by.as_deref() {
-        None | Some("") => None,
-        Some(g) => Some(GroupBy::parse(g).ok_or_else(|| {
-            Error::invalid("group_by", "应为 county、level、tier 或 industry")
-        })?),
-    };
+    let group_by =
+        match query.group_by.as_deref() {
+            None | Some("") => None,
+            Some(g) => Some(GroupBy::parse(g).ok_or_else(|| {
+                Error::invalid("group_by", "应为 county、level、tier 或 industry")
+            })?),
+        };
     let as_of = query.as_of.unwrap_or_else(services::today);
     let summary = reports::summary(&state.db, &user.actor, as_of, group_by).await?;
     Ok(Json(SummaryResponse {

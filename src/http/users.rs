@@ -45,5 +45,7 @@ async fn update(
     ApiId(id): ApiId,
     ApiJson(patch): ApiJson<UserPatch>,
 ) -> Result<Json<UserView>> {
-    Ok(Json(users::update(&state.db, &user.actor, id, patch).await?))
+    Ok(Json(
+        users::update(&state.db, &user.actor, id, patch).await?,
+    ))
 }

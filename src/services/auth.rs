@@ -4,8 +4,8 @@ use std::collections::HashMap;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use rand::RngCore;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set,
@@ -79,7 +79,9 @@ impl LoginThrottle {
 
     fn failed(&self, username: &str) {
         let mut map = self.failures.lock().unwrap_or_else(|e| e.into_inner());
-        map.entry(username.to_owned()).or_default().push(Instant::now());
+        map.entry(username.to_owned())
+            .or_default()
+            .push(Instant::now());
     }
 
     fn succeeded(&self, username: &str) {
@@ -103,9 +105,7 @@ pub async fn login(
 ) -> Result<LoginResult> {
     let username = username.trim();
     if throttle.blocked(username) {
-        return Err(Error::RateLimited(
-            "登录失败次数过多，请稍后再试".into(),
-        ));
+        return Err(Error::RateLimited("登录失败次数过多，请稍后再试".into()));
     }
     let user = app_user::Entity::find()
         .filter(app_user::Column::Username.eq(username))
@@ -201,14 +201,22 @@ mod tests {
 
     #[tokio::test]
     async fn decoy_hash_parses_and_rejects() {
-        assert!(!verify_password("x".into(), DECOY_HASH.into()).await.unwrap());
+        assert!(
+            !verify_password("x".into(), DECOY_HASH.into())
+                .await
+                .unwrap()
+        );
     }
 
     #[tokio::test]
     async fn hashes_verify() {
         let h = hash_password("demo-pass-2023".into()).await.unwrap();
         assert!(h.starts_with("$argon2id$"));
-        assert!(verify_password("demo-pass-2023".into(), h.clone()).await.unwrap());
+        assert!(
+            verify_password("demo-pass-2023".into(), h.clone())
+                .await
+                .unwrap()
+        );
         assert!(!verify_password("wrong".into(), h).await.unwrap());
     }
 

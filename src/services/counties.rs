@@ -1,9 +1,8 @@
 //! County-level divisions (GB/T 2260) the ledger's projects are located in. Shangluo's seven are
 //! seeded on first start; another city loads its own.
 use sea_orm::{
-    DatabaseConnection,
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, Set, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait,
+    PaginatorTrait, QueryFilter, QueryOrder, Set, TransactionTrait,
 };
 use serde::{Deserialize, Serialize};
 
@@ -70,10 +69,16 @@ pub async fn create(
     }
     let mut errors = Vec::new();
     if !is_division_code(input.code.trim()) {
-        errors.push(FieldError::new("code", "行政区划代码应为6位数字（GB/T 2260）"));
+        errors.push(FieldError::new(
+            "code",
+            "行政区划代码应为6位数字（GB/T 2260）",
+        ));
     }
     if !is_division_code(input.city_code.trim()) {
-        errors.push(FieldError::new("city_code", "行政区划代码应为6位数字（GB/T 2260）"));
+        errors.push(FieldError::new(
+            "city_code",
+            "行政区划代码应为6位数字（GB/T 2260）",
+        ));
     }
     for (field, value) in [("name", &input.name), ("city_name", &input.city_name)] {
         if value.trim().is_empty() || value.chars().count() > 50 {

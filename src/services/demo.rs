@@ -1,8 +1,8 @@
 //! Loads the synthetic Shangluo ledger (`crate::demo`) and the demo accounts into an empty
 //! database, so the service shows the published figures with no setup.
 use sea_orm::{
-    DatabaseConnection,
-    ActiveModelTrait, ConnectionTrait, EntityTrait, PaginatorTrait, Set, TransactionTrait,
+    ActiveModelTrait, ConnectionTrait, DatabaseConnection, EntityTrait, PaginatorTrait, Set,
+    TransactionTrait,
 };
 use secrecy::{ExposeSecret, SecretString};
 
@@ -41,10 +41,7 @@ pub async fn database_is_empty<C: ConnectionTrait>(db: &C) -> Result<bool> {
 }
 
 /// Loads the demo ledger and accounts if the database is empty; returns whether it did.
-pub async fn load_if_empty(
-    db: &DatabaseConnection,
-    password: &SecretString,
-) -> Result<bool> {
+pub async fn load_if_empty(db: &DatabaseConnection, password: &SecretString) -> Result<bool> {
     counties::seed_shangluo(db).await?;
     if !database_is_empty(db).await? {
         return Ok(false);
@@ -219,7 +216,9 @@ pub async fn load(
         }
     }
     for chunk in events.chunks(200) {
-        filing_event::Entity::insert_many(chunk.to_vec()).exec(&txn).await?;
+        filing_event::Entity::insert_many(chunk.to_vec())
+            .exec(&txn)
+            .await?;
     }
     txn.commit().await?;
     tracing::info!(

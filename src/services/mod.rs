@@ -68,7 +68,9 @@ pub fn today() -> NaiveDate {
 }
 
 /// For PATCH bodies: tells a field left out (`None`) from a field set to `null` (`Some(None)`).
-pub(crate) fn nullable<'de, D, T>(deserializer: D) -> std::result::Result<Option<Option<T>>, D::Error>
+pub(crate) fn nullable<'de, D, T>(
+    deserializer: D,
+) -> std::result::Result<Option<Option<T>>, D::Error>
 where
     D: serde::Deserializer<'de>,
     T: serde::Deserialize<'de>,

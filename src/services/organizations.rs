@@ -1,8 +1,8 @@
 //! Owner organisations (建设单位), identified by their 统一社会信用代码.
 use sea_orm::{
-    DatabaseConnection,
-    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait,
-    QueryFilter, QueryOrder, Set, TransactionTrait, sea_query::{Expr, ExprTrait},
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait,
+    PaginatorTrait, QueryFilter, QueryOrder, Set, TransactionTrait,
+    sea_query::{Expr, ExprTrait},
 };
 use serde::{Deserialize, Serialize};
 
@@ -91,11 +91,7 @@ fn check_credit_code(code: &str, errors: &mut Vec<FieldError>) -> Option<CreditC
     }
 }
 
-fn check_contacts(
-    phone: Option<&str>,
-    email: Option<&str>,
-    errors: &mut Vec<FieldError>,
-) {
+fn check_contacts(phone: Option<&str>, email: Option<&str>, errors: &mut Vec<FieldError>) {
     if let Some(phone) = phone {
         let ok = (5..=20).contains(&phone.len())
             && phone
@@ -121,10 +117,7 @@ async fn ensure_unique_code<C: ConnectionTrait>(
         query = query.filter(organization::Column::Id.ne(id));
     }
     if query.count(db).await? > 0 {
-        return Err(Error::duplicate(
-            "credit_code",
-            "该统一社会信用代码已登记",
-        ));
+        return Err(Error::duplicate("credit_code", "该统一社会信用代码已登记"));
     }
     Ok(())
 }
@@ -242,7 +235,10 @@ pub async fn update(
     }
     let txn = db.begin().await?;
     let mut update = organization::Entity::update_many()
-        .col_expr(organization::Column::Version, Expr::value(patch.version + 1))
+        .col_expr(
+            organization::Column::Version,
+            Expr::value(patch.version + 1),
+        )
         .col_expr(organization::Column::UpdatedAt, Expr::value(now()));
     if let Some(name) = &patch.name {
         update = update.col_expr(organization::Column::Name, Expr::value(name.trim()));
@@ -279,4 +275,3 @@ pub async fn update(
     txn.commit().await?;
     get(db, actor, id).await
 }
-

@@ -4,9 +4,8 @@ use std::collections::HashMap;
 
 use chrono::NaiveDate;
 use sea_orm::{
-    DatabaseConnection,
-    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait,
-    QueryFilter, QueryOrder, Set, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait,
+    PaginatorTrait, QueryFilter, QueryOrder, Set, TransactionTrait,
     sea_query::{Expr, ExprTrait, LikeExpr},
 };
 use serde::{Deserialize, Serialize};
@@ -272,12 +271,18 @@ pub async fn list<C: ConnectionTrait>(
     let mut select = project::Entity::find().order_by_asc(project::Column::Id);
     if !actor.role.sees_all_projects() {
         // An owner sees its own organisation's projects and nothing else.
-        select = select.filter(project::Column::OrganizationId.eq(actor.organization_id.unwrap_or(-1)));
+        select =
+            select.filter(project::Column::OrganizationId.eq(actor.organization_id.unwrap_or(-1)));
     }
     if let Some(org) = query.organization_id {
         select = select.filter(project::Column::OrganizationId.eq(org));
     }
-    if let Some(code) = query.county.as_deref().map(str::trim).filter(|c| !c.is_empty()) {
+    if let Some(code) = query
+        .county
+        .as_deref()
+        .map(str::trim)
+        .filter(|c| !c.is_empty())
+    {
         match county::Entity::find()
             .filter(county::Column::Code.eq(code))
             .one(db)
@@ -288,7 +293,9 @@ pub async fn list<C: ConnectionTrait>(
         }
     }
     match query.level {
-        Some(LevelFilter::Provincial) => select = select.filter(project::Column::Provincial.eq(true)),
+        Some(LevelFilter::Provincial) => {
+            select = select.filter(project::Column::Provincial.eq(true))
+        }
         Some(LevelFilter::Municipal) => select = select.filter(project::Column::Municipal.eq(true)),
         None => {}
     }
@@ -378,7 +385,9 @@ pub async fn visible<C: ConnectionTrait>(db: &C, actor: &Actor, id: i64) -> Resu
     project::Entity::find_by_id(id)
         .one(db)
         .await?
-        .filter(|p| actor.role.sees_all_projects() || actor.organization_id == Some(p.organization_id))
+        .filter(|p| {
+            actor.role.sees_all_projects() || actor.organization_id == Some(p.organization_id)
+        })
         .ok_or_else(|| Error::not_found("项目"))
 }
 
@@ -420,7 +429,10 @@ async fn check<C: ConnectionTrait>(
         None => None,
     };
     if let Some(org) = organization_id
-        && organization::Entity::find_by_id(org).one(db).await?.is_none()
+        && organization::Entity::find_by_id(org)
+            .one(db)
+            .await?
+            .is_none()
     {
         errors.push(FieldError::new("organization_id", "建设单位不存在"));
     }
@@ -507,7 +519,11 @@ pub async fn create(
         &mut errors,
     )
     .await?;
-    penalty_rule(input.built_before_approval, input.penalty_settled, &mut errors);
+    penalty_rule(
+        input.built_before_approval,
+        input.penalty_settled,
+        &mut errors,
+    );
     let (Some(code), Some(county_id)) = (checked.project_code, checked.county_id) else {
         return Err(Error::Invalid(errors));
     };
@@ -580,7 +596,9 @@ pub async fn update(
     )
     .await?;
     penalty_rule(
-        patch.built_before_approval.unwrap_or(current.built_before_approval),
+        patch
+            .built_before_approval
+            .unwrap_or(current.built_before_approval),
         patch.penalty_settled.unwrap_or(current.penalty_settled),
         &mut errors,
     );
@@ -598,18 +616,30 @@ pub async fn update(
         .col_expr(P::UpdatedAt, Expr::value(now()));
     let changes: [(P, Option<sea_orm::Value>); 14] = [
         (P::Name, patch.name.as_ref().map(|n| n.trim().into())),
-        (P::ProjectCode, checked.project_code.as_ref().map(|c| c.as_str().into())),
+        (
+            P::ProjectCode,
+            checked.project_code.as_ref().map(|c| c.as_str().into()),
+        ),
         (P::OrganizationId, patch.organization_id.map(Into::into)),
         (P::CountyId, checked.county_id.map(Into::into)),
         (P::Provincial, patch.provincial.map(Into::into)),
         (P::Municipal, patch.municipal.map(Into::into)),
         (P::Industry, patch.industry.clone().map(Into::into)),
-        (P::TotalInvestment, patch.total_investment_wan.map(|w| w.hundredths().into())),
+        (
+            P::TotalInvestment,
+            patch.total_investment_wan.map(|w| w.hundredths().into()),
+        ),
         (P::PointToPoint, patch.point_to_point.map(Into::into)),
-        (P::BuiltBeforeApproval, patch.built_before_approval.map(Into::into)),
+        (
+            P::BuiltBeforeApproval,
+            patch.built_before_approval.map(Into::into),
+        ),
         (P::PenaltySettled, patch.penalty_settled.map(Into::into)),
         (P::ListedOn, patch.listed_on.map(Into::into)),
-        (P::StatusVerifiedOn, patch.status_verified_on.map(Into::into)),
+        (
+            P::StatusVerifiedOn,
+            patch.status_verified_on.map(Into::into),
+        ),
         (P::Description, patch.description.clone().map(Into::into)),
     ];
     for (column, value) in changes {
@@ -645,4 +675,3 @@ pub async fn update(
     txn.commit().await?;
     get(db, actor, id).await
 }
-

@@ -66,7 +66,8 @@ pub async fn projects_as_of<C: ConnectionTrait>(
     }
     let mut accepted: HashMap<i64, bool> = HashMap::new();
     for (filing_id, steps) in history {
-        let counts = report::state_as_of(steps, as_of).is_some_and(report::counts_as_accepted_or_decided);
+        let counts =
+            report::state_as_of(steps, as_of).is_some_and(report::counts_as_accepted_or_decided);
         if counts && let Some(project_id) = filing_project.get(&filing_id) {
             accepted.insert(*project_id, true);
         }

@@ -1,9 +1,8 @@
 //! Accounts: created by an administrator (or `eiaflow user create`), each with one role; an
 //! owner account belongs to exactly one organisation.
 use sea_orm::{
-    DatabaseConnection,
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
-    TransactionTrait, sea_query::Expr,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
+    QueryOrder, Set, TransactionTrait, sea_query::Expr,
 };
 use serde::{Deserialize, Serialize};
 
@@ -126,7 +125,11 @@ async fn check_organization<C: ConnectionTrait>(
             "建设单位账号必须关联一个建设单位",
         )),
         (Role::Owner, Some(id)) => {
-            if organization::Entity::find_by_id(id).one(db).await?.is_none() {
+            if organization::Entity::find_by_id(id)
+                .one(db)
+                .await?
+                .is_none()
+            {
                 errors.push(FieldError::new("organization_id", "建设单位不存在"));
             }
         }
@@ -139,11 +142,7 @@ async fn check_organization<C: ConnectionTrait>(
     Ok(())
 }
 
-pub async fn create(
-    db: &DatabaseConnection,
-    actor: &Actor,
-    input: NewUser,
-) -> Result<UserView> {
+pub async fn create(db: &DatabaseConnection, actor: &Actor, input: NewUser) -> Result<UserView> {
     require_admin(actor)?;
     let username = input.username.trim().to_owned();
     let mut errors = Vec::new();
@@ -216,8 +215,8 @@ pub async fn update(
         .one(db)
         .await?
         .ok_or_else(|| Error::not_found("用户"))?;
-    let current_role = Role::parse(&current.role)
-        .ok_or_else(|| anyhow::anyhow!("user {id} has unknown role"))?;
+    let current_role =
+        Role::parse(&current.role).ok_or_else(|| anyhow::anyhow!("user {id} has unknown role"))?;
     let role = patch.role.unwrap_or(current_role);
     let organization_id = patch.organization_id.unwrap_or(current.organization_id);
     let mut errors = Vec::new();
@@ -250,7 +249,10 @@ pub async fn update(
     let txn = db.begin().await?;
     let mut update = app_user::Entity::update_many()
         .col_expr(app_user::Column::Role, Expr::value(role.as_str()))
-        .col_expr(app_user::Column::OrganizationId, Expr::value(organization_id))
+        .col_expr(
+            app_user::Column::OrganizationId,
+            Expr::value(organization_id),
+        )
         .col_expr(app_user::Column::Version, Expr::value(patch.version + 1))
         .col_expr(app_user::Column::UpdatedAt, Expr::value(now()));
     if let Some(name) = &patch.display_name {

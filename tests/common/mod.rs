@@ -32,8 +32,14 @@ fn settings(url: &str) -> Settings {
     let vars = [
         ("EIAFLOW__DATABASE__URL".to_string(), url.to_string()),
         ("EIAFLOW__DEMO__ENABLED".to_string(), "true".to_string()),
-        ("EIAFLOW__DEMO__PASSWORD".to_string(), DEMO_PASSWORD.to_string()),
-        ("EIAFLOW__DATABASE__MAX_CONNECTIONS".to_string(), "5".to_string()),
+        (
+            "EIAFLOW__DEMO__PASSWORD".to_string(),
+            DEMO_PASSWORD.to_string(),
+        ),
+        (
+            "EIAFLOW__DATABASE__MAX_CONNECTIONS".to_string(),
+            "5".to_string(),
+        ),
     ];
     Settings::load_from(&dir, None, vars).expect("test settings")
 }
@@ -55,7 +61,9 @@ impl TestApp {
             return None;
         };
         let name = format!("eiaflow_test_{}", uuid::Uuid::new_v4().simple());
-        let admin = Database::connect(&base).await.expect("connect to the test server");
+        let admin = Database::connect(&base)
+            .await
+            .expect("connect to the test server");
         admin
             .execute_unprepared(&format!("CREATE DATABASE {name}"))
             .await
@@ -165,7 +173,9 @@ impl Drop for TestApp {
                 rt.block_on(async {
                     if let Ok(admin) = Database::connect(&base).await {
                         let _ = admin
-                            .execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                            .execute_unprepared(&format!(
+                                "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
+                            ))
                             .await;
                         let _ = admin.close().await;
                     }

@@ -1,0 +1,20 @@
+//! The filing (环评申报) lifecycle: its states, who may move it and how ([`transition()`]), the
+//! grounds for disapproval, and its statutory clocks ([`filing_clock()`]). No database, no HTTP.
+
+mod clock;
+mod grounds;
+
+mod state;
+mod transition;
+
+#[cfg(test)]
+mod tests;
+
+pub use crate::domain::names::UnknownCode;
+pub use clock::{
+    ClockError, ClockInput, ClockKind, ClockSettings, ClockStatus, ClockStop, DayUnit, FilingClock,
+    MAX_LIMIT_DAYS, StopReason, filing_clock,
+};
+pub use grounds::DisapprovalGround;
+pub use state::{Action, FilingState, Role, Tier};
+pub use transition::{TransitionError, allowed_actions, transition};
