@@ -34,6 +34,20 @@ enum Command {
     },
     /// Load the demo ledger and demo accounts into an empty database.
     SeedDemo,
+    /// The working-day calendar.
+    Calendar {
+        #[command(subcommand)]
+        command: CalendarCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum CalendarCommand {
+    /// Load or replace one year's holiday schedule from a JSON file in the holiday-cn shape
+    /// (`{"year", "papers", "days": [{"name", "date", "isOffDay"}]}`).
+    Load { file: std::path::PathBuf },
+    /// List the years the calendar holds.
+    List,
 }
 
 #[derive(Subcommand)]
@@ -97,6 +111,8 @@ async fn run(command: Command, settings: Settings) -> anyhow::Result<()> {
         Command::SeedDemo => {
             let db = crate::db::connect(&settings).await?;
             crate::db::migrate(&db).await?;
+            services::counties::seed_shangluo(&db).await?;
+            services::calendar::seed_embedded(&db).await?;
             if services::demo::load_if_empty(&db, &settings.demo.password).await? {
                 println!("demo ledger loaded");
                 Ok(())
@@ -105,6 +121,30 @@ async fn run(command: Command, settings: Settings) -> anyhow::Result<()> {
                     "the database already holds accounts or projects; the demo ledger loads only into an empty one"
                 )
             }
+        }
+        Command::Calendar { command } => {
+            let db = crate::db::connect(&settings).await?;
+            crate::db::migrate(&db).await?;
+            services::calendar::seed_embedded(&db).await?;
+            match command {
+                CalendarCommand::Load { file } => {
+                    let text = std::fs::read_to_string(&file)
+                        .map_err(|e| anyhow::anyhow!("reading {}: {e}", file.display()))?;
+                    let year = crate::domain::calendar::HolidaySchedule::parse(&text)
+                        .map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?
+                        .year;
+                    let view = services::calendar::store(&db, &Actor::system(), year, &text)
+                        .await
+                        .map_err(|e| anyhow::anyhow!("{e}"))?;
+                    println!("loaded the {} schedule ({} dates)", view.year, view.days);
+                }
+                CalendarCommand::List => {
+                    for s in services::calendar::list(&db).await? {
+                        println!("{}\t{} dates\t{}", s.year, s.days, s.papers.join(" "));
+                    }
+                }
+            }
+            Ok(())
         }
         Command::User {
             command:
@@ -164,11 +204,10 @@ async fn serve(settings: Settings) -> anyhow::Result<()> {
     if settings.database.migrate_on_start {
         crate::db::migrate(&db).await?;
     }
-    services::counties::seed_shangluo(&db).await?;
+    if services::bootstrap(&db, &settings).await? {
+        tracing::info!("database was empty: loaded the demo ledger");
+    }
     if settings.demo.enabled {
-        if services::demo::load_if_empty(&db, &settings.demo.password).await? {
-            tracing::info!("database was empty: loaded the demo ledger");
-        }
         let password_note = if settings.demo.password.expose_secret() == "demo-pass-2023" {
             "demo-pass-2023"
         } else {

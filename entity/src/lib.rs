@@ -7,5 +7,6 @@ pub mod classification;
 pub mod county;
 pub mod filing;
 pub mod filing_event;
+pub mod holiday_schedule;
 pub mod organization;
 pub mod project;

@@ -2,11 +2,15 @@
 pub use sea_orm_migration::prelude::*;
 
 mod m20260101_000001_ledger;
+mod m20260102_000001_calendar;
 
 pub struct Migrator;
 
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(m20260101_000001_ledger::Migration)]
+        vec![
+            Box::new(m20260101_000001_ledger::Migration),
+            Box::new(m20260102_000001_calendar::Migration),
+        ]
     }
 }

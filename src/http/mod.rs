@@ -1,5 +1,6 @@
 //! HTTP: extract, authorize, call a service, shape the response. No SQL and no rules here.
 pub mod auth;
+mod calendar;
 mod counties;
 pub mod extract;
 mod organizations;
@@ -83,6 +84,7 @@ pub fn app(state: AppState) -> Router {
         .merge(users::routes())
         .merge(counties::routes())
         .merge(reports::routes())
+        .merge(calendar::routes())
         .split_for_parts();
     let openapi = Arc::new(openapi);
     let body_limit = state.settings.server.body_limit_bytes;

@@ -6,7 +6,7 @@ use sea_orm::{
 };
 use secrecy::{ExposeSecret, SecretString};
 
-use super::{auth, counties, now};
+use super::{auth, now};
 use crate::demo::{self, DemoLedger};
 use crate::domain::role::Role;
 use crate::error::Result;
@@ -42,7 +42,6 @@ pub async fn database_is_empty<C: ConnectionTrait>(db: &C) -> Result<bool> {
 
 /// Loads the demo ledger and accounts if the database is empty; returns whether it did.
 pub async fn load_if_empty(db: &DatabaseConnection, password: &SecretString) -> Result<bool> {
-    counties::seed_shangluo(db).await?;
     if !database_is_empty(db).await? {
         return Ok(false);
     }

@@ -2,6 +2,7 @@
 //! together with its audit event; handlers call these functions and nothing else touches SQL.
 pub mod audit;
 pub mod auth;
+pub mod calendar;
 pub mod counties;
 pub mod demo;
 pub mod organizations;
@@ -76,4 +77,19 @@ where
     T: serde::Deserialize<'de>,
 {
     serde::Deserialize::deserialize(deserializer).map(Some)
+}
+
+/// Everything a fresh or existing database needs before serving: Shangluo's divisions and the
+/// shipped holiday schedules where missing, and the demo ledger into an empty database when
+/// `demo.enabled`. Returns whether the demo ledger was loaded.
+pub async fn bootstrap(
+    db: &sea_orm::DatabaseConnection,
+    settings: &crate::config::Settings,
+) -> crate::error::Result<bool> {
+    counties::seed_shangluo(db).await?;
+    calendar::seed_embedded(db).await?;
+    if settings.demo.enabled {
+        return demo::load_if_empty(db, &settings.demo.password).await;
+    }
+    Ok(false)
 }

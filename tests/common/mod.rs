@@ -79,9 +79,9 @@ impl TestApp {
         let settings = settings(url);
         let db = eiaflow::db::connect(&settings).await.expect("connect");
         eiaflow::db::migrate(&db).await.expect("migrate");
-        eiaflow::services::demo::load_if_empty(&db, &settings.demo.password)
+        eiaflow::services::bootstrap(&db, &settings)
             .await
-            .expect("load the demo ledger");
+            .expect("seed divisions, calendar and the demo ledger");
         let router = app(AppState::new(db.clone(), settings));
         TestApp {
             router,

@@ -13,7 +13,7 @@ use super::{CalendarError, HolidaySchedule, embedded_schedules};
 pub const MAKE_UP_WORKDAY_SUFFIX: &str = "（调休上班）";
 
 /// What kind of day a date is; `working_day` in [`DayInfo`] follows from it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum DayKind {
     /// An ordinary Monday–Friday (工作日).
@@ -36,7 +36,7 @@ impl DayKind {
 }
 
 /// The answer to "what is this date?", shaped for `GET /api/v1/calendar/days/{date}`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct DayInfo {
     pub date: NaiveDate,
     pub working_day: bool,

@@ -1,0 +1,142 @@
+//! The working-day calendar over HTTP, pinned to the official 2023 schedule.
+mod common;
+
+use axum::http::{Method, StatusCode};
+use common::{TestApp, error_fields, error_of};
+use serde_json::json;
+
+async fn working_days_across_the_2023_holidays(app: TestApp) {
+    let token = app.login("owner2").await;
+    // Spring Festival: off 01-21..01-27, make-up workdays Sat 01-28 and Sun 01-29.
+    for (from, days, expected) in [
+        ("2023-01-19", 1, "2023-01-20"),
+        ("2023-01-20", 1, "2023-01-28"),
+        ("2023-01-20", 2, "2023-01-29"),
+        ("2023-01-20", 3, "2023-01-30"),
+        ("2023-01-20", 5, "2023-02-01"),
+        // National Day and Mid-Autumn: off 09-29..10-06, make-up workdays 10-07 and 10-08.
+        ("2023-09-28", 1, "2023-10-07"),
+        ("2023-09-28", 5, "2023-10-11"),
+        ("2023-06-30", 0, "2023-06-30"),
+    ] {
+        let (status, body) = app
+            .get(
+                &format!("/api/v1/calendar/add-working-days?from={from}&days={days}"),
+                &token,
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        assert_eq!(
+            body,
+            json!({"from": from, "days": days, "date": expected}),
+            "{from}+{days}"
+        );
+    }
+    let (_, body) = app.get("/api/v1/calendar/days/2023-01-23", &token).await;
+    assert_eq!(body["working_day"], false);
+    assert_eq!(body["name"], "春节");
+    let (_, body) = app.get("/api/v1/calendar/days/2023-01-29", &token).await;
+    assert_eq!(body["working_day"], true, "a make-up Sunday is worked");
+    let (_, body) = app.get("/api/v1/calendar/days/2023-03-04", &token).await;
+    assert_eq!(body["working_day"], false);
+    assert_eq!(body["name"], serde_json::Value::Null);
+}
+
+async fn outside_the_held_years_is_422_and_a_new_year_can_be_loaded(app: TestApp) {
+    let admin = app.login("admin").await;
+    let (status, body) = app.get("/api/v1/calendar/days/2027-01-04", &admin).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        error_of(&body)["message"]
+            .as_str()
+            .unwrap()
+            .contains("2019–2026"),
+        "{body}"
+    );
+    let (status, body) = app
+        .get(
+            "/api/v1/calendar/add-working-days?from=2026-12-30&days=5",
+            &admin,
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    for bad in [
+        "/api/v1/calendar/days/2023-02-30",
+        "/api/v1/calendar/add-working-days?from=2023-01-01",
+        "/api/v1/calendar/add-working-days?from=2023-01-01&days=-1",
+    ] {
+        let (status, _) = app.get(bad, &admin).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{bad}");
+    }
+
+    let schedule_2027 = json!({
+        "year": 2027,
+        "papers": ["国务院办公厅关于2027年部分节假日安排的通知（测试数据）"],
+        "days": [
+            {"name": "元旦", "date": "2027-01-01", "isOffDay": true},
+            {"name": "春节", "date": "2027-02-08", "isOffDay": true},
+            {"name": "春节", "date": "2027-02-20", "isOffDay": false}
+        ]
+    });
+    let officer = app.login("officer1").await;
+    let (status, _) = app
+        .request(
+            Method::PUT,
+            "/api/v1/calendar/years/2027",
+            Some(&officer),
+            Some(schedule_2027.clone()),
+        )
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, body) = app
+        .request(
+            Method::PUT,
+            "/api/v1/calendar/years/2028",
+            Some(&admin),
+            Some(schedule_2027.clone()),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(error_fields(&body), ["year"]);
+    let (status, body) = app
+        .request(
+            Method::PUT,
+            "/api/v1/calendar/years/2027",
+            Some(&admin),
+            Some(json!({"year": 2027, "days": [{"name": "x", "date": "2027-01-01", "isOffDay": true}, {"name": "x", "date": "2027-01-01", "isOffDay": false}]})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    let (status, body) = app
+        .request(
+            Method::PUT,
+            "/api/v1/calendar/years/2027",
+            Some(&admin),
+            Some(schedule_2027),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["year"], 2027);
+    let (_, body) = app.get("/api/v1/calendar/days/2027-02-20", &admin).await;
+    assert_eq!(
+        body["working_day"], true,
+        "Saturday 2027-02-20 is a make-up workday"
+    );
+    let (_, body) = app
+        .get(
+            "/api/v1/calendar/add-working-days?from=2026-12-30&days=2",
+            &admin,
+        )
+        .await;
+    assert_eq!(
+        body["date"], "2027-01-04",
+        "12-31 counts, 01-01 is off, 01-04 is the next"
+    );
+    let (_, years) = app.get("/api/v1/calendar/years", &admin).await;
+    assert_eq!(years.as_array().unwrap().len(), 9);
+}
+
+on_both_backends!(
+    working_days_across_the_2023_holidays,
+    outside_the_held_years_is_422_and_a_new_year_can_be_loaded,
+);
