@@ -504,7 +504,12 @@ async fn bad_input_is_a_clear_4xx_and_stores_nothing(app: TestApp) {
 
     // An update with bad input changes nothing either.
     let (_, page) = app.get("/api/v1/projects?per_page=1", &officer).await;
-    let project = page["items"][0].clone();
+    let (_, project) = app
+        .get(
+            &format!("/api/v1/projects/{}", page["items"][0]["id"]),
+            &officer,
+        )
+        .await;
     let (status, _) = app
         .request(
             Method::PATCH,

@@ -47,6 +47,14 @@ where
 
 /// Deserialises JSON, turning serde's error into the API's: syntax → 400, data → 422.
 pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, Error> {
+    // Syntax first, over the whole body, so broken JSON is a 400 whatever its content.
+    if let Err(e) = serde_json::from_slice::<serde::de::IgnoredAny>(bytes) {
+        return Err(Error::malformed(format!(
+            "JSON 格式错误（第{}行第{}列）",
+            e.line(),
+            e.column()
+        )));
+    }
     let mut de = serde_json::Deserializer::from_slice(bytes);
     let result: Result<T, _> = serde_path_to_error::deserialize(&mut de);
     let value = match result {
@@ -86,9 +94,13 @@ fn data_error(path: &str, message: &str) -> FieldError {
         .next()
         .unwrap_or(message)
         .to_owned();
+    // serde_path_to_error already ends the path with an unknown key, but stops at the parent
+    // object for a missing one.
     let join = |name: &str| {
         if path == "." || path.is_empty() {
             name.to_owned()
+        } else if path == name || path.ends_with(&format!(".{name}")) {
+            path.to_owned()
         } else {
             format!("{path}.{name}")
         }

@@ -145,6 +145,21 @@ named_enum!(Action {
     Register => "register", "备案";
 });
 
+/// An exempt project has no filing; every other ledger tier is a filing tier.
+impl TryFrom<crate::domain::ledger::Tier> for Tier {
+    type Error = crate::domain::ledger::Tier;
+
+    fn try_from(tier: crate::domain::ledger::Tier) -> Result<Self, Self::Error> {
+        use crate::domain::ledger::Tier as Ledger;
+        match tier {
+            Ledger::Report => Ok(Tier::Report),
+            Ledger::ReportForm => Ok(Tier::ReportForm),
+            Ledger::RegistrationForm => Ok(Tier::RegistrationForm),
+            Ledger::Exempt => Err(tier),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
