@@ -38,6 +38,14 @@ named_enum!(Tier {
 });
 
 impl Tier {
+    /// From strictest to least strict: the order a catalogue row's clauses are tried in.
+    pub const STRICTEST_FIRST: [Tier; 4] = [
+        Tier::Report,
+        Tier::ReportForm,
+        Tier::RegistrationForm,
+        Tier::Exempt,
+    ];
+
     pub fn parse(code: &str) -> Option<Tier> {
         code.parse().ok()
     }

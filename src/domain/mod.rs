@@ -1,6 +1,7 @@
 //! Pure rules of the EIA domain: identifiers, money, roles, the ledger's vocabulary and the
 //! acceptance-rate arithmetic. Nothing here touches the database or HTTP.
 pub mod calendar;
+pub mod classification;
 pub mod filing;
 pub mod identifiers;
 pub mod ledger;
