@@ -2830,3 +2830,45 @@ mod tests {
         assert_eq!(quota, 158 - specials);
     }
 }
+
+#[cfg(test)]
+mod classified_by_the_engine {
+    use super::*;
+    use crate::domain::classification::{Catalog, ClassifyInput, classify};
+
+    #[test]
+    fn every_demo_project_gets_its_tier_from_the_catalogue_rules() {
+        let mut mismatches = Vec::new();
+        for p in generate().projects {
+            let c = &p.classification;
+            let input = ClassifyInput {
+                rows: c.rows.iter().map(|&r| i64::from(r)).collect(),
+                facts: c.facts.as_object().cloned().unwrap_or_default(),
+                manual_clauses: Default::default(),
+            };
+            match classify(&input, Catalog::embedded()) {
+                Ok(outcome) => {
+                    let tier = if c.policy_exemption.is_some() {
+                        Tier::Exempt
+                    } else {
+                        outcome.tier
+                    };
+                    if tier != c.tier {
+                        mismatches.push(format!(
+                            "{}: rows {:?} facts {} → {:?}, ledger says {:?}",
+                            p.name, c.rows, c.facts, outcome.tier, c.tier
+                        ));
+                    }
+                }
+                Err(errors) => mismatches.push(format!(
+                    "{}: rows {:?} facts {} → {:?}",
+                    p.name,
+                    c.rows,
+                    c.facts,
+                    errors.iter().map(|e| format!("{}: {}", e.field, e.message)).collect::<Vec<_>>()
+                )),
+            }
+        }
+        assert!(mismatches.is_empty(), "{} mismatches:\n{}", mismatches.len(), mismatches.join("\n"));
+    }
+}
