@@ -9,12 +9,61 @@ use serde::Deserialize;
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Settings {
+    pub bureau: BureauSettings,
     pub server: ServerSettings,
     pub database: DatabaseSettings,
     pub demo: DemoSettings,
     pub auth: AuthSettings,
     pub log: LogSettings,
     pub data: DataSettings,
+    pub clocks: ClockConfig,
+    pub filings: FilingSettings,
+}
+
+/// The statutory clocks; see `domain::filing::ClockSettings`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ClockConfig {
+    pub acceptance_working_days: u32,
+    pub report_days: u32,
+    pub report_form_days: u32,
+    pub decision_days_are_working_days: bool,
+    pub promised_report_days: u32,
+    pub promised_report_form_days: u32,
+    pub due_soon_working_days: u32,
+}
+
+impl ClockConfig {
+    /// The limits in force: a local promise replaces the statutory limit when it is shorter.
+    pub fn effective(&self) -> crate::domain::filing::ClockSettings {
+        let shorter = |statute: u32, promise: u32| {
+            if promise > 0 {
+                statute.min(promise)
+            } else {
+                statute
+            }
+        };
+        crate::domain::filing::ClockSettings {
+            acceptance_working_days: self.acceptance_working_days,
+            report_days: shorter(self.report_days, self.promised_report_days),
+            report_form_days: shorter(self.report_form_days, self.promised_report_form_days),
+            decision_days_are_working_days: self.decision_days_are_working_days,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FilingSettings {
+    pub decision_number_format: String,
+    pub registration_number_format: String,
+    pub max_upload_bytes: usize,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BureauSettings {
+    pub name: String,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -143,6 +192,9 @@ impl Settings {
 
     fn validate(&self) -> Result<(), SettingsError> {
         let fail = |key: &str, why: &str| Err(SettingsError(format!("{key}: {why}")));
+        if self.bureau.name.trim().is_empty() {
+            return fail("bureau.name", "must not be empty");
+        }
         if self.server.port == 0 {
             return fail("server.port", "must be between 1 and 65535");
         }
@@ -172,6 +224,26 @@ impl Settings {
         }
         if self.auth.login_window_minutes == 0 {
             return fail("auth.login_window_minutes", "must be at least 1");
+        }
+        if let Err(e) = self.clocks.effective().validate() {
+            return fail("clocks", &e.to_string());
+        }
+        for (key, format) in [
+            (
+                "filings.decision_number_format",
+                &self.filings.decision_number_format,
+            ),
+            (
+                "filings.registration_number_format",
+                &self.filings.registration_number_format,
+            ),
+        ] {
+            if !format.contains("{seq}") {
+                return fail(key, "must contain {seq} (and usually {year})");
+            }
+        }
+        if self.filings.max_upload_bytes < 1024 {
+            return fail("filings.max_upload_bytes", "must be at least 1024");
         }
         if tracing_subscriber::EnvFilter::try_new(&self.log.level).is_err() {
             return fail(

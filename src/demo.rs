@@ -8,9 +8,10 @@
 use chrono::{Datelike, Duration, Months, NaiveDate, Weekday};
 use serde::Serialize;
 use serde_json::{Value, json};
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use crate::domain::calendar::WorkCalendar;
+use crate::domain::classification::{Catalog, ClassifyInput, classify, fact_specs};
 use crate::domain::identifiers::{CREDIT_ALPHABET, CreditCode};
 pub use crate::domain::ledger::Tier;
 
@@ -69,12 +70,30 @@ pub struct DemoProject {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct DemoClassification {
     pub rows: Vec<u16>,
-    /// Facts in the vocabulary of `classification.md` (always a JSON object).
+    /// Facts in the engine's vocabulary ([`crate::domain::classification::fact_specs`]; always a
+    /// JSON object).
     pub facts: Value,
+    /// The officer's hand-chosen tier for each row that has no structured rule (empty when
+    /// every row has one).
+    pub manual_clauses: BTreeMap<u16, Tier>,
     pub tier: Tier,
+    /// The engine's basis, after a sentence on what the project is (and the policy exemption,
+    /// if any).
     pub basis: String,
     pub policy_exemption: Option<String>,
     pub decided_on: NaiveDate,
+}
+
+impl DemoClassification {
+    /// The request that gives this classification from the engine (before any policy
+    /// exemption).
+    pub fn classify_input(&self) -> ClassifyInput {
+        ClassifyInput {
+            rows: self.rows.iter().map(|&r| i64::from(r)).collect(),
+            facts: self.facts.as_object().cloned().unwrap_or_default(),
+            manual_clauses: self.manual_clauses.clone(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -498,81 +517,7 @@ fn build_organization(row: &OrgRow) -> DemoOrganization {
 // Project kinds: the helper table from (catalogue row, tier) to facts, basis and money
 // ---------------------------------------------------------------------------------------------
 
-const CATALOGUE: &str = "《建设项目环境影响评价分类管理名录（2021年版）》";
 const POLICY_2020_13: &str = "环综合〔2020〕13号";
-
-/// The category text of each catalogue row used here, copied from `eia-catalog-2021.json`.
-fn row_category(row: u16) -> &'static str {
-    match row {
-        1 => "农产品基地项目（含药材基地）",
-        2 => "经济林基地项目",
-        3 => "牲畜饲养031；家禽饲养032；其他畜牧业039",
-        9 => "铁矿采选081；锰矿、铬矿采选082；其他黑色金属矿采选089",
-        10 => "常用有色金属矿采选091；贵金属矿采选092；稀有稀土金属矿采选093",
-        11 => "土砂石开采101（不含河道采砂项目）",
-        12 => "化学矿开采102；石棉及其他非金属矿采选109",
-        15 => "谷物磨制131*；饲料加工132*",
-        24 => "其他食品制造149*",
-        25 => "酒的制造151*",
-        44 => {
-            "基础化学原料制造261；农药制造263；涂料、油墨、颜料及类似产品制造264；合成材料制造265；专用化学产品制造266；炸药、火工及焰火产品制造267"
-        }
-        48 => "中药饮片加工273*；中成药生产274*",
-        54 => "水泥、石灰和石膏制造301",
-        55 => "石膏、水泥制品及类似制品制造302",
-        56 => "砖瓦、石材等建筑材料制造303",
-        64 => "常用有色金属冶炼321；贵金属冶炼322；稀有稀土金属冶炼323；有色金属合金制造324",
-        66 => {
-            "结构性金属制品制造331；金属工具制造332；集装箱及金属包装容器制造333；金属丝绳及其制品制造334；建筑、安全用金属制品制造335；搪瓷制品制造337；金属制日用品制造338"
-        }
-        77 => {
-            "电机制造381；输配电及控制设备制造382；电线、电缆、光缆及电工器材制造383；电池制造384；家用电力器具制造385；非电力家用器具制造386；照明器具制造387；其他电气机械及器材制造389"
-        }
-        87 => "火力发电4411；热电联产4412（4411和4412均含掺烧生活垃圾发电、掺烧污泥发电）",
-        88 => "水力发电4413",
-        90 => {
-            "陆上风力发电4415；太阳能发电4416（不含居民家用光伏发电）；其他电力生产4419（不含海上的潮汐能、波浪能、温差能等发电）"
-        }
-        94 => "自来水生产和供应461（不含供应工程；不含村庄供应工程）",
-        95 => "污水处理及其再生利用",
-        97 => "房地产开发、商业综合体、宾馆、酒店、办公用房、标准厂房等",
-        100 => "脱硫、脱硝、除尘、VOCs治理等大气污染治理工程",
-        102 => "医疗废物处置、病死及病害动物无害化处理",
-        103 => "一般工业固体废物（含污水处理污泥）、建筑施工废弃物处置及综合利用",
-        104 => "泥石流等地质灾害治理工程（应急治理、应急排危除险工程除外）",
-        105 => "生活垃圾（含餐厨废弃物）转运站",
-        106 => "生活垃圾（含餐厨废弃物）集中处置（生活垃圾发电除外）",
-        108 => {
-            "医院841；专科疾病防治院（所、站）8432；妇幼保健院（所、站）8433；急救中心（站）服务8434；采供血机构服务8435；基层医疗卫生服务842"
-        }
-        109 => "疾病预防控制中心8431",
-        110 => "学校、福利院、养老院（建筑面积5000平方米及以上的）",
-        113 => {
-            "展览馆、博物馆、美术馆、影剧院、音乐厅、文化馆、图书馆、档案馆、纪念馆、体育场、体育馆等（不含村庄文化体育场所）"
-        }
-        114 => "公园（含动物园、主题公园；不含城市公园、植物园、村庄公园）；人工湖、人工湿地",
-        115 => "旅游开发",
-        118 => "驾驶员训练基地、公交枢纽、长途客运站、大型停车场、机动车检测场",
-        119 => "加油、加气站",
-        122 => "殡仪馆、陵园、公墓",
-        124 => "水库",
-        125 => "灌区工程（不含水源工程的）",
-        127 => "防洪除涝工程",
-        128 => "河湖整治（不含农村塘堰、水渠）",
-        130 => {
-            "等级公路（不含维护；不含生命救援、应急保通工程以及国防交通保障项目；不含改扩建四级公路）"
-        }
-        131 => "城市道路（不含维护；不含支路、人行天桥、人行地道）",
-        146 => "城市（镇）管网及管廊建设（不含给水管道；不含光纤；不含1.6兆帕及以下的天然气管道）",
-        147 => {
-            "原油、成品油、天然气管线（不含城市天然气管线；不含城镇燃气管线；不含企业厂区内管道）"
-        }
-        161 => "输变电工程",
-        166 => "无线通讯",
-        172 => "核技术利用建设项目",
-        _ => "",
-    }
-}
 
 /// How a kind's tier follows from the catalogue.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -604,11 +549,15 @@ struct Spec {
     /// The tier the row gives (`Exempt` for excluded / no-tier / Art. 5 kinds).
     row_tier: Tier,
     how: How,
-    /// Catalogue text quoted in the basis (a substring of the row's JSON).
+    /// The catalogue words the engine is expected to decide by: a substring of the clause it
+    /// quotes (the tests check this; the basis quotes the engine itself). Empty for Art. 5 and
+    /// for rows where no clause holds.
+    #[cfg_attr(not(test), allow(dead_code))]
     clause: &'static str,
     /// What the project is, in Chinese.
     what: &'static str,
-    /// Extra reasoning inserted before the clause (ends with "，" when not empty).
+    /// Particulars that explain the engine's answer, added to the sentence on what the project
+    /// is (no final punctuation).
     note: &'static str,
     /// Label and unit of the quantity `q` in the basis.
     unit: Option<(&'static str, &'static str)>,
@@ -642,8 +591,8 @@ impl Spec {
     const fn excl(row: u16, clause: &'static str, what: &'static str) -> Self {
         Spec::new(row, Tier::Exempt, How::Excluded, clause, what)
     }
-    const fn notier(row: u16, clause: &'static str, what: &'static str) -> Self {
-        Spec::new(row, Tier::Exempt, How::NoTier, clause, what)
+    const fn notier(row: u16, what: &'static str) -> Self {
+        Spec::new(row, Tier::Exempt, How::NoTier, "", what)
     }
     const fn art5(what: &'static str) -> Self {
         Spec::new(0, Tier::Exempt, How::Art5, "", what)
@@ -807,8 +756,7 @@ const MINE_ALL: &str =
     "全部（含新建或扩建的独立尾矿库；不含单独的矿石破碎、集运；不含矿区修复治理工程）";
 const MANUFACTURE_OTHER: &str =
     "其他（仅分割、焊接、组装的除外；年用非溶剂型低VOCs含量涂料10吨以下的除外）";
-const SCHOOL_RF: &str = "新建涉及环境敏感区的；有化学、生物实验室的学校";
-const NOT_SENSITIVE: &str = "本项目不涉及该项所列环境敏感区";
+const NOT_SENSITIVE: &str = "不涉及该项所列环境敏感区";
 const SMART_PLATFORM: &str = "信息化平台软硬件建设，不含土建工程";
 
 fn spec(k: K) -> Spec {
@@ -832,22 +780,22 @@ fn spec(k: K) -> Spec {
             .per(6_500.0),
         K::RoadC1Renov => Spec::req(130, Rf, ROAD_OTHER, "一级公路改建")
             .unit("，路线长度", "公里")
-            .note("为改建工程，不属“新建”情形，")
+            .note("为改建工程，不属“新建”情形")
             .ind("transport")
             .per(5_000.0),
         K::RoadC2Renov => Spec::req(130, Rf, ROAD_OTHER, "二级公路改建")
             .unit("，路线长度", "公里")
-            .note("为改建工程，不属“新建”情形，")
+            .note("为改建工程，不属“新建”情形")
             .ind("transport")
             .per(3_600.0),
         K::RoadC2NewShort => Spec::req(130, Rf, ROAD_OTHER, "新建二级公路")
             .unit("，路线长度", "公里")
-            .note("路线长度未超过30公里且不涉及环境敏感区，")
+            .note("路线长度未超过30公里且不涉及环境敏感区")
             .ind("transport")
             .per(5_000.0),
         K::RoadC3SensRf => Spec::req(130, Rf, ROAD_OTHER, "三级公路改建")
             .unit("，路线长度", "公里")
-            .note("为涉及环境敏感区的三级公路，")
+            .note("不属“不涉及环境敏感区的三级、四级公路”")
             .ind("transport")
             .per(2_200.0),
         K::RoadAncillary => Spec::req(130, Reg, "配套设施", "公路养护工区及服务设施等配套设施建设")
@@ -874,10 +822,10 @@ fn spec(k: K) -> Spec {
         K::UrbanSecondary => Spec::policy(131, "其他", "新建城市次干路")
             .ind("transport")
             .inv(8_000, 25_000),
-        K::UrbanBranch => Spec::excl(131, "不含支路、人行天桥、人行地道", "城市支路改造")
+        K::UrbanBranch => Spec::excl(131, "不含支路", "城市支路改造")
             .ind("transport")
             .inv(3_000, 12_000),
-        K::BusHub => Spec::notier(118, "涉及环境敏感区的", "公交首末站及停车场建设")
+        K::BusHub => Spec::notier(118, "公交首末站及停车场建设")
             .note(NOT_SENSITIVE)
             .ind("transport")
             .inv(10_000, 30_000),
@@ -890,7 +838,7 @@ fn spec(k: K) -> Spec {
             .per(0.55),
         K::HydroRetrofit => Spec::req(88, Rf, "其他", "水电站仅更换发电设备的增效扩容改造")
             .unit("，总装机容量", "千瓦")
-            .note("属“总装机1000千瓦及以上的常规水电（仅更换发电设备的增效扩容项目除外）”所除外的情形且不涉及环境敏感区，")
+            .note("属“总装机1000千瓦及以上的常规水电（仅更换发电设备的增效扩容项目除外）”所除外的情形且不涉及环境敏感区")
             .ind("energy")
             .per(0.45),
         K::PvGround => Spec::req(90, Rf, "地面集中光伏电站（总容量大于6000千瓦，且接入电压等级不小于10千伏）", "新建地面集中光伏电站")
@@ -907,16 +855,16 @@ fn spec(k: K) -> Spec {
             .per(0.4),
         K::Wind => Spec::req(90, Rf, "其他风力发电", "新建陆上风力发电场")
             .unit("，总装机容量", "千瓦")
-            .note("不涉及该项所列环境敏感区，")
+            .note(NOT_SENSITIVE)
             .ind("energy")
             .per(0.68),
         K::Storage => Spec::art5("电化学储能电站建设").ind("energy").inv(40_000, 60_000),
         K::Sub110 => Spec::req(161, Rf, "其他（100千伏以下除外）", "新建110千伏输变电工程")
-            .note("不涉及该项所列环境敏感区，")
+            .note(NOT_SENSITIVE)
             .ind("energy")
             .inv(5_000, 14_000),
         K::Sub330 => Spec::req(161, Rf, "其他（100千伏以下除外）", "330千伏变电站扩建")
-            .note("不涉及该项所列环境敏感区，")
+            .note(NOT_SENSITIVE)
             .ind("energy")
             .inv(20_000, 45_000),
         K::Line330Sens => Spec::req(161, Rep, "涉及环境敏感区的330千伏及以上的", "新建330千伏送出线路")
@@ -957,7 +905,7 @@ fn spec(k: K) -> Spec {
             .ind("mining")
             .inv(5_000, 18_000),
         K::Quarry => Spec::req(11, Rf, "其他", "建筑用石料露天开采")
-            .note("不涉及该项所列环境敏感区，")
+            .note(NOT_SENSITIVE)
             .ind("mining")
             .inv(6_000, 25_000),
         K::Cement => Spec::req(54, Rep, "水泥制造（水泥粉磨站除外）", "水泥熟料生产线技术改造").inv(100_000, 180_000),
@@ -981,7 +929,7 @@ fn spec(k: K) -> Spec {
         K::Wine => Spec::req(25, Rep, "有发酵工艺的（年生产能力1000千升以下的除外）", "葡萄酒酿造（含发酵工艺）扩能")
             .unit("，新增年生产能力", "千升")
             .inv(20_000, 45_000),
-        K::StdFactory => Spec::notier(97, "涉及环境敏感区的", "标准化厂房建设")
+        K::StdFactory => Spec::notier(97, "标准化厂房建设")
             .note(NOT_SENSITIVE)
             .inv(20_000, 80_000),
         K::AirTreatment => Spec::req(100, Reg, "全部", "水泥窑烟气脱硝、除尘超低排放改造").inv(3_000, 12_000),
@@ -993,11 +941,11 @@ fn spec(k: K) -> Spec {
             .ind("water")
             .inv(60_000, 150_000),
         K::River => Spec::req(128, Rf, "其他", "河道综合整治")
-            .note("不涉及该项所列环境敏感区，")
+            .note(NOT_SENSITIVE)
             .ind("water")
             .inv(25_000, 80_000),
         K::Flood => Spec::req(127, Rf, "其他（小型沟渠的护坡除外；城镇排涝河流水闸、排涝泵站除外）", "小型河道堤防防洪治理")
-            .note("不属“新建大中型”情形，")
+            .note("不属“新建大中型”情形")
             .ind("water")
             .inv(15_000, 60_000),
         K::DrainagePump => Spec::req(127, Reg, "城镇排涝河流水闸、排涝泵站", "城镇排涝泵站建设")
@@ -1011,7 +959,7 @@ fn spec(k: K) -> Spec {
             .ind("water")
             .inv(5_000, 25_000),
         K::Irrigation => Spec::req(125, Rf, "其他（不含高标准农田、滴灌等节水改造工程）", "新建灌区工程")
-            .note("不涉及该项所列环境敏感区，")
+            .note(NOT_SENSITIVE)
             .ind("water")
             .inv(15_000, 40_000),
         K::SewageIndustrial => Spec::req(95, Rep, "新建、扩建工业废水集中处理的", "新建工业园区工业废水集中处理厂")
@@ -1054,11 +1002,11 @@ fn spec(k: K) -> Spec {
             .ind("environment")
             .inv(8_000, 20_000),
         K::CdWaste => Spec::req(103, Rf, "其他", "建筑施工废弃物资源化综合利用")
-            .note("不采取填埋、焚烧方式，")
+            .note("属建筑施工废弃物，不属一般工业固体废物填埋、焚烧的情形")
             .ind("environment")
             .inv(8_000, 25_000),
         K::GeoHazard => Spec::req(104, Reg, "其他（不涉及环境敏感区的小型地质灾害治理工程除外）", "中型滑坡、泥石流地质灾害综合治理")
-            .note("不涉及该项所列环境敏感区，")
+            .note(NOT_SENSITIVE)
             .ind("environment")
             .inv(2_000, 9_000),
         K::GeoHazardSmall => Spec::excl(104, "不涉及环境敏感区的小型地质灾害治理工程除外", "不涉及环境敏感区的小型地质灾害治理")
@@ -1091,21 +1039,21 @@ fn spec(k: K) -> Spec {
             .unit("，总建筑面积", "平方米")
             .ind("social")
             .per(0.55),
-        K::SchoolNoLab => Spec::notier(110, SCHOOL_RF, "中小学、幼儿园建设")
+        K::SchoolNoLab => Spec::notier(110, "中小学、幼儿园建设")
             .unit("，总建筑面积", "平方米")
-            .note("本项目不涉及该项所列环境敏感区，且不设化学、生物实验室")
+            .note("不涉及该项所列环境敏感区，且不设化学、生物实验室")
             .ind("social")
             .per(0.42),
-        K::ElderlyHome => Spec::notier(110, SCHOOL_RF, "福利院、养老院建设")
+        K::ElderlyHome => Spec::notier(110, "福利院、养老院建设")
             .unit("，总建筑面积", "平方米")
             .note(NOT_SENSITIVE)
             .ind("social")
             .per(0.42),
-        K::Stadium => Spec::notier(113, "涉及环境敏感区的", "文化体育场馆建设")
+        K::Stadium => Spec::notier(113, "文化体育场馆建设")
             .note(NOT_SENSITIVE)
             .ind("social")
             .inv(10_000, 35_000),
-        K::Housing => Spec::notier(97, "涉及环境敏感区的", "保障性租赁住房建设")
+        K::Housing => Spec::notier(97, "保障性租赁住房建设")
             .note(NOT_SENSITIVE)
             .ind("social")
             .inv(30_000, 90_000),
@@ -1133,7 +1081,7 @@ fn spec(k: K) -> Spec {
             .inv(20_000, 45_000),
         K::CattleFarm => Spec::req(3, Reg, "其他（规模化以下的除外）", "肉牛规模化养殖")
             .unit("，年出栏折合生猪", "头")
-            .note("年出栏折合生猪不足5000头且不涉及该项所列环境敏感区，")
+            .note("年出栏折合生猪不足5000头且不涉及该项所列环境敏感区")
             .ind("agriculture")
             .inv(5_000, 15_000),
         K::EconForest => Spec::req(2, Reg, "其他", "核桃经济林提质增效基地建设")
@@ -1143,14 +1091,14 @@ fn spec(k: K) -> Spec {
             .ind("agriculture")
             .inv(80_000, 160_000),
         K::HerbBase => Spec::policy(1, "其他", "中药材规范化种植基地建设")
-            .note("不涉及该项所列环境敏感区，")
+            .note(NOT_SENSITIVE)
             .ind("agriculture")
             .inv(5_000, 25_000),
         K::TcmSlicing => Spec::excl(48, "单纯切片、制干、打包的除外", "中药材产地单纯切片、制干、打包")
             .ind("agriculture")
             .inv(3_000, 12_000),
         K::Farmland => Spec::excl(125, "不含高标准农田、滴灌等节水改造工程", "高标准农田建设")
-            .note("不涉及该项所列环境敏感区，")
+            .note(NOT_SENSITIVE)
             .ind("agriculture")
             .inv(15_000, 45_000),
         K::Feed => Spec::req(15, Rf, "年加工1万吨及以上的", "饲料加工")
@@ -1201,7 +1149,9 @@ fn construction_from_name(name: &str) -> &'static str {
     }
 }
 
-/// Facts in the vocabulary of classification.md for kind `k` with quantity `q`.
+/// Facts in the engine's vocabulary for kind `k` with quantity `q`: for a row with a structured
+/// rule, the facts its rule reads (`fact_specs`); for a row without one, only the common facts,
+/// the tier being the officer's hand-chosen clause (`manual_clauses`).
 fn facts(k: K, q: f64, sens: &[&str], construction: &str) -> Value {
     let c = construction;
     let s: Vec<&str> = sens.to_vec();
@@ -1226,7 +1176,8 @@ fn facts(k: K, q: f64, sens: &[&str], construction: &str) -> Value {
             json!({"construction": c, "urban_road_class": "arterial", "structure": "road"})
         }
         K::UrbanBridge => {
-            json!({"construction": c, "urban_road_class": "arterial", "structure": "bridge"})
+            // The road class is for road works: a bridge is "城市桥梁、隧道" on its own.
+            json!({"construction": c, "structure": "bridge"})
         }
         K::UrbanSecondary => {
             json!({"construction": c, "urban_road_class": "secondary", "structure": "road"})
@@ -1234,9 +1185,9 @@ fn facts(k: K, q: f64, sens: &[&str], construction: &str) -> Value {
         K::UrbanBranch => {
             json!({"construction": c, "urban_road_class": "branch", "structure": "road"})
         }
-        K::BusHub => json!({"construction": c, "facility": "bus_hub", "sensitive_areas": s}),
+        K::BusHub => with_s(),
         K::FuelStation => {
-            json!({"construction": c, "facility": "fuel_station", "in_built_up_area": true, "sensitive_areas": s})
+            json!({"construction": c, "station_type": "fuel_and_gas", "urban_built_up_area": true, "sensitive_areas": s})
         }
         K::Logistics
         | K::Storage
@@ -1261,9 +1212,8 @@ fn facts(k: K, q: f64, sens: &[&str], construction: &str) -> Value {
             json!({"construction": c, "voltage_kv": num(q), "sensitive_areas": s})
         }
         K::GasPower => json!({"construction": c, "fuel": "gas"}),
-        K::GasPipeSens => {
-            json!({"construction": c, "pipeline": "long_distance_gas", "sensitive_areas": s})
-        }
+        // Row 147 has no structured rule: the officer weighs the declared areas.
+        K::GasPipeSens => with_s(),
         K::IronMine | K::VanadiumMine | K::Tailings | K::NonferrousMine | K::NonmetalMine => {
             json!({"construction": c, "activity": "mining"})
         }
@@ -1272,18 +1222,24 @@ fn facts(k: K, q: f64, sens: &[&str], construction: &str) -> Value {
         K::Quarry => json!({"construction": c, "activity": "mining", "sensitive_areas": s}),
         K::Cement => json!({"construction": c, "product": "cement"}),
         K::CementGrinding => json!({"construction": c, "product": "cement_grinding"}),
-        K::Concrete => json!({"construction": c, "product": "ready_mixed_concrete"}),
-        K::StoneProcessing => json!({"construction": c, "product": "building_stone_processing"}),
-        K::ChemMaterial | K::Smelting | K::Food | K::WaterPlant | K::AirTreatment | K::Cdc => {
-            only_c()
+        K::Concrete => json!({"construction": c, "concrete_product": "ready_mixed_concrete"}),
+        K::StoneProcessing => json!({"construction": c, "building_material": "building_stone"}),
+        // Rows 24, 44, 64, 66, 77, 100, 109 and 172 have no structured rule.
+        K::ChemMaterial
+        | K::Smelting
+        | K::Food
+        | K::Battery
+        | K::SteelStructure
+        | K::AirTreatment
+        | K::Cdc
+        | K::Dsa => only_c(),
+        K::TcmRefining => json!({"construction": c, "extraction": "refining"}),
+        K::TcmProcessing => json!({"construction": c, "extraction": "none"}),
+        K::TcmSlicing => {
+            json!({"construction": c, "extraction": "none", "slicing_drying_packing_only": true})
         }
-        K::Battery => json!({"construction": c, "product": "other"}),
-        K::SteelStructure => json!({"construction": c, "solvent_coating_t_per_year": 6.5}),
-        K::TcmRefining => json!({"construction": c, "process": "refining"}),
-        K::TcmProcessing => json!({"construction": c, "process": "other"}),
-        K::TcmSlicing => json!({"construction": c, "process": "slicing_drying_packing_only"}),
         K::Wine => json!({"construction": c, "fermentation": true, "annual_capacity_kl": num(q)}),
-        K::Feed => json!({"construction": c, "annual_output_t": num(q)}),
+        K::Feed => json!({"construction": c, "annual_processing_t": num(q)}),
         K::StdFactory => {
             json!({"construction": c, "building": "standard_factory", "sensitive_areas": s})
         }
@@ -1294,15 +1250,18 @@ fn facts(k: K, q: f64, sens: &[&str], construction: &str) -> Value {
             json!({"construction": c, "storage_capacity_m3": num(q), "sensitive_areas": s})
         }
         K::RiverSens | K::River | K::Irrigation | K::Stadium | K::HerbBase => with_s(),
+        K::WaterPlant => json!({"construction": c, "water_works": "production"}),
         K::Flood => json!({"construction": c, "scale": "small", "works": "other"}),
         K::DrainagePump => {
             json!({"construction": c, "scale": "small", "works": "urban_drainage_sluice_or_pump"})
         }
-        K::VillageWater => json!({"construction": c, "village_supply": true}),
-        K::WaterPipe => json!({"construction": c, "pipe": "water_supply", "sensitive_areas": s}),
-        K::DrainPipe => json!({"construction": c, "pipe": "drainage", "sensitive_areas": s}),
+        K::VillageWater => json!({"construction": c, "water_works": "village_supply"}),
+        K::WaterPipe => {
+            json!({"construction": c, "pipe_network": "water_supply", "sensitive_areas": s})
+        }
+        K::DrainPipe => json!({"construction": c, "pipe_network": "sewer", "sensitive_areas": s}),
         K::Farmland => {
-            json!({"construction": c, "farmland_or_water_saving_only": true, "sensitive_areas": s})
+            json!({"construction": c, "water_saving_retrofit": true, "sensitive_areas": s})
         }
         K::SewageIndustrial => {
             json!({"construction": c, "wastewater": "industrial_central", "daily_capacity_t": num(q)})
@@ -1318,29 +1277,35 @@ fn facts(k: K, q: f64, sens: &[&str], construction: &str) -> Value {
             json!({"construction": c, "method": "other", "daily_capacity_t": num(q)})
         }
         K::Transfer => json!({"construction": c, "daily_capacity_t": num(q)}),
-        K::MedicalWaste => json!({"construction": c, "activity": "central_disposal"}),
-        K::CdWaste => json!({"construction": c, "method": "other"}),
-        K::GeoHazard => json!({"construction": c, "scale": "medium", "sensitive_areas": s}),
-        K::GeoHazardSmall => json!({"construction": c, "scale": "small", "sensitive_areas": s}),
-        K::CityPark => json!({"construction": c, "park_type": "city_park", "sensitive_areas": s}),
+        K::MedicalWaste => {
+            json!({"construction": c, "disposal_type": "medical_waste_central"})
+        }
+        K::CdWaste => json!({"construction": c, "solid_waste": "construction_waste"}),
+        K::GeoHazard => {
+            json!({"construction": c, "hazard_type": "debris_flow", "hazard_scale": "medium", "sensitive_areas": s})
+        }
+        K::GeoHazardSmall => {
+            json!({"construction": c, "hazard_type": "landslide", "hazard_scale": "small", "sensitive_areas": s})
+        }
+        K::CityPark => json!({"construction": c, "park_type": "urban_park", "sensitive_areas": s}),
         K::HospitalLarge | K::Hospital | K::HospitalOutpatient => {
             json!({"construction": c, "beds": num(q)})
         }
-        K::Dsa => json!({"construction": c, "ray_device_class": "II"}),
         K::School => {
             json!({"construction": c, "floor_area_m2": num(q), "has_chem_bio_lab": true, "sensitive_areas": s})
         }
         K::SchoolNoLab | K::ElderlyHome => {
             json!({"construction": c, "floor_area_m2": num(q), "sensitive_areas": s})
         }
-        K::Funeral => json!({"construction": c, "facility": "funeral_home", "sensitive_areas": s}),
+        K::Funeral => {
+            json!({"construction": c, "funeral_facility": "funeral_home", "sensitive_areas": s})
+        }
         K::FiveG | K::ScenicUpgrade | K::EconForest => only_c(),
         K::Cableway => json!({"construction": c, "cableway": true}),
-        K::PigFarm => {
-            json!({"construction": c, "pig_equivalents_per_year": num(q), "sensitive_areas": s})
-        }
-        K::CattleFarm => {
-            json!({"construction": c, "pig_equivalents_per_year": num(q), "scale_farm": true, "sensitive_areas": s})
+        // Both farms reach the 规模化 threshold (《畜禽规模化养殖污染防治条例》); the cattle farm's
+        // 800 head a year count as 4000 pigs (one head of beef cattle = 5 pigs).
+        K::PigFarm | K::CattleFarm => {
+            json!({"construction": c, "farm_scale": "large_scale", "annual_output_pig_eq_head": num(q), "sensitive_areas": s})
         }
         K::ReserveForest => json!({"construction": c, "raw_material_forest": true}),
     }
@@ -1359,12 +1324,13 @@ fn sensitive_label(code: &str) -> &'static str {
     }
 }
 
-fn tier_label(t: Tier) -> (&'static str, &'static str) {
+/// What a tier obliges the owner to do.
+fn tier_action(t: Tier) -> &'static str {
     match t {
-        Tier::Report => ("报告书", "编制环境影响报告书"),
-        Tier::ReportForm => ("报告表", "编制环境影响报告表"),
-        Tier::RegistrationForm => ("登记表", "填报环境影响登记表（网上备案）"),
-        Tier::Exempt => ("", "无须办理环评手续"),
+        Tier::Report => "应编制环境影响报告书",
+        Tier::ReportForm => "应编制环境影响报告表",
+        Tier::RegistrationForm => "应填报环境影响登记表（网上备案）",
+        Tier::Exempt => "无须办理环评手续",
     }
 }
 
@@ -1376,45 +1342,50 @@ fn fmt_q(q: f64) -> String {
     }
 }
 
-/// The Chinese basis sentence of a classification.
-fn basis(sp: &Spec, q: f64, sens: &[&str]) -> String {
+/// The officer's hand-chosen tier for the row when the engine has no structured rule for it:
+/// the row's tier as the kind reads the catalogue cell (exempt when no cell fits).
+fn manual_clauses(sp: &Spec) -> BTreeMap<u16, Tier> {
+    if sp.row != 0 && fact_specs(sp.row).is_none() {
+        BTreeMap::from([(sp.row, sp.row_tier)])
+    } else {
+        BTreeMap::new()
+    }
+}
+
+/// The basis of a classification: what the project is, then the engine's basis (the catalogue
+/// words it decides by), then what follows from it, or the policy exemption.
+///
+/// # Panics
+///
+/// When the engine rejects the classification: the tables above are constants, and the tests
+/// classify every project.
+fn basis(sp: &Spec, row: &ProjRow, c: &DemoClassification) -> String {
     let mut what = sp.what.to_string();
     if let Some((label, unit)) = sp.unit {
-        what.push_str(&format!("{label}{}{unit}", fmt_q(q)));
+        what.push_str(&format!("{label}{}{unit}", fmt_q(row.q)));
     }
-    if !sens.is_empty() {
-        let names: Vec<&str> = sens.iter().map(|c| sensitive_label(c)).collect();
+    if !row.sens.is_empty() {
+        let names: Vec<&str> = row.sens.iter().map(|c| sensitive_label(c)).collect();
         what.push_str(&format!("，涉及{}", names.join("、")));
     }
-    let head = format!(
-        "依据{CATALOGUE}第{}项“{}”：本项目为{what}",
-        sp.row,
-        row_category(sp.row)
-    );
-    match sp.how {
-        How::Required => {
-            let (label, action) = tier_label(sp.row_tier);
-            format!(
-                "{head}，{}属{label}类别“{}”，应{action}。",
-                sp.note, sp.clause
-            )
-        }
-        How::Excluded => format!(
-            "{head}，{}属该项“{}”的情形，不纳入建设项目环境影响评价管理，无须办理环评手续。",
-            sp.note, sp.clause
-        ),
-        How::NoTier => format!(
-            "{head}，该项仅对“{}”设定报告表类别，未设登记表类别；{}，名录未对本项目作出规定，依据第五条不纳入建设项目环境影响评价管理，无须办理环评手续。",
-            sp.clause, sp.note
-        ),
-        How::Art5 => format!(
-            "依据{CATALOGUE}第五条“本名录未作规定的建设项目，不纳入建设项目环境影响评价管理”：本项目为{what}，名录未作规定，无须办理环评手续。"
-        ),
-        How::Policy => format!(
-            "{head}，{}属登记表类别“{}”；按《关于统筹做好疫情防控和经济社会发展生态环保工作的指导意见》（{POLICY_2020_13}）所附环评审批正面清单，豁免环评手续，不再填报环境影响登记表。",
-            sp.note, sp.clause
-        ),
+    if !sp.note.is_empty() {
+        what.push_str(&format!("，{}", sp.note));
     }
+    let outcome = classify(&c.classify_input(), Catalog::embedded()).unwrap_or_else(|errors| {
+        let errors: Vec<String> = errors.iter().map(ToString::to_string).collect();
+        panic!(
+            "constant table: the engine rejects {}: {}",
+            row.name,
+            errors.join("; ")
+        )
+    });
+    let consequence = match &c.policy_exemption {
+        Some(policy) => format!(
+            "按《关于统筹做好疫情防控和经济社会发展生态环保工作的指导意见》（{policy}）所附环评审批正面清单，豁免环评手续，不再填报环境影响登记表。"
+        ),
+        None => format!("{}。", tier_action(outcome.tier)),
+    };
+    format!("本项目为{what}。依据{}{consequence}", outcome.basis)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1966,7 +1937,16 @@ pub fn generate() -> DemoLedger {
                 .position(|o| o.slug == row.org)
                 .expect("constant table: every project names a known organisation");
             let construction = construction_from_name(row.name);
-            let tier = sp.tier();
+            let mut classification = DemoClassification {
+                rows: if sp.row == 0 { vec![] } else { vec![sp.row] },
+                facts: facts(row.kind, row.q, row.sens, construction),
+                manual_clauses: manual_clauses(sp),
+                tier: sp.tier(),
+                basis: String::new(),
+                policy_exemption: (sp.how == How::Policy).then(|| POLICY_2020_13.to_string()),
+                decided_on: FIRST_LISTING,
+            };
+            classification.basis = basis(sp, row, &classification);
             DemoProject {
                 name: row.name.to_string(),
                 project_code: String::new(),
@@ -1981,14 +1961,7 @@ pub fn generate() -> DemoLedger {
                 penalty_settled: row.flags.contains('B'),
                 listed_on: FIRST_LISTING,
                 status_verified_on: PUBLISHED_AS_OF,
-                classification: DemoClassification {
-                    rows: if sp.row == 0 { vec![] } else { vec![sp.row] },
-                    facts: facts(row.kind, row.q, row.sens, construction),
-                    tier,
-                    basis: basis(sp, row.q, row.sens),
-                    policy_exemption: (sp.how == How::Policy).then(|| POLICY_2020_13.to_string()),
-                    decided_on: FIRST_LISTING,
-                },
+                classification,
                 filing: None,
             }
         })
@@ -2712,7 +2685,12 @@ mod tests {
             }
             for r in &c.rows {
                 assert!(
-                    c.basis.contains(&format!("第{r}项“{}”", row_category(*r))),
+                    c.basis.contains(&format!(
+                        "第{r}项“{}”",
+                        Catalog::embedded()
+                            .row(*r)
+                            .map_or("", |row| row.category.as_str())
+                    )),
                     "{}",
                     p.name
                 );
@@ -2834,41 +2812,77 @@ mod tests {
 #[cfg(test)]
 mod classified_by_the_engine {
     use super::*;
-    use crate::domain::classification::{Catalog, ClassifyInput, classify};
 
     #[test]
     fn every_demo_project_gets_its_tier_from_the_catalogue_rules() {
         let mut mismatches = Vec::new();
-        for p in generate().projects {
+        for (p, row) in generate().projects.iter().zip(PROJECTS) {
             let c = &p.classification;
-            let input = ClassifyInput {
-                rows: c.rows.iter().map(|&r| i64::from(r)).collect(),
-                facts: c.facts.as_object().cloned().unwrap_or_default(),
-                manual_clauses: Default::default(),
-            };
-            match classify(&input, Catalog::embedded()) {
-                Ok(outcome) => {
-                    let tier = if c.policy_exemption.is_some() {
-                        Tier::Exempt
-                    } else {
-                        outcome.tier
-                    };
-                    if tier != c.tier {
-                        mismatches.push(format!(
-                            "{}: rows {:?} facts {} → {:?}, ledger says {:?}",
-                            p.name, c.rows, c.facts, outcome.tier, c.tier
-                        ));
-                    }
+            let sp = spec(row.kind);
+            let outcome = match classify(&c.classify_input(), Catalog::embedded()) {
+                Ok(outcome) => outcome,
+                Err(errors) => {
+                    let errors: Vec<String> = errors.iter().map(ToString::to_string).collect();
+                    mismatches.push(format!(
+                        "{}: rows {:?} facts {} manual {:?} → {:?}",
+                        p.name, c.rows, c.facts, c.manual_clauses, errors
+                    ));
+                    continue;
                 }
-                Err(errors) => mismatches.push(format!(
-                    "{}: rows {:?} facts {} → {:?}",
+            };
+            let mut problems = Vec::new();
+            let tier = if c.policy_exemption.is_some() {
+                Tier::Exempt
+            } else {
+                outcome.tier
+            };
+            if tier != c.tier {
+                problems.push(format!("→ {:?}, ledger says {:?}", outcome.tier, c.tier));
+            }
+            if c.policy_exemption.is_some() && outcome.tier != Tier::RegistrationForm {
+                problems.push(format!(
+                    "policy-exempt, but the catalogue gives {:?}, not the registration form",
+                    outcome.tier
+                ));
+            }
+            if outcome.basis.trim().is_empty() {
+                problems.push("the engine gives no basis".to_owned());
+            }
+            if !c.basis.contains(&outcome.basis) {
+                problems.push(format!(
+                    "basis “{}” does not carry the engine's “{}”",
+                    c.basis, outcome.basis
+                ));
+            }
+            // Decided for the reason the table means: the engine quotes the kind's clause.
+            let clause = outcome.rows.first().map_or("", |r| r.clause.as_str());
+            let reason_ok = if sp.clause.is_empty() {
+                clause.is_empty()
+            } else {
+                clause.contains(sp.clause)
+            };
+            if !reason_ok {
+                problems.push(format!(
+                    "the engine decides by “{clause}”, the table by “{}”",
+                    sp.clause
+                ));
+            }
+            if !problems.is_empty() {
+                mismatches.push(format!(
+                    "{}: rows {:?} facts {} manual {:?}: {}",
                     p.name,
                     c.rows,
                     c.facts,
-                    errors.iter().map(|e| format!("{}: {}", e.field, e.message)).collect::<Vec<_>>()
-                )),
+                    c.manual_clauses,
+                    problems.join("; ")
+                ));
             }
         }
-        assert!(mismatches.is_empty(), "{} mismatches:\n{}", mismatches.len(), mismatches.join("\n"));
+        assert!(
+            mismatches.is_empty(),
+            "{} mismatches:\n{}",
+            mismatches.len(),
+            mismatches.join("\n")
+        );
     }
 }

@@ -11,6 +11,8 @@ pub struct Model {
     pub receipt_no: Option<String>,
     #[sea_orm(unique)]
     pub decision_no: Option<String>,
+    /// The officer responsible for the filing.
+    pub officer_id: Option<i64>,
     pub version: i32,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,

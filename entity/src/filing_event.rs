@@ -13,6 +13,9 @@ pub struct Model {
     pub actor_role: String,
     #[sea_orm(column_type = "Text", nullable)]
     pub reason: Option<String>,
+    /// JSON: what the action carried (missing items, grounds, numbers, dates).
+    #[sea_orm(column_type = "Text")]
+    pub detail: String,
     pub effective_on: Date,
     pub recorded_at: DateTimeUtc,
 }

@@ -3,6 +3,8 @@ pub use sea_orm_migration::prelude::*;
 
 mod m20260101_000001_ledger;
 mod m20260102_000001_calendar;
+mod m20260103_000001_policy_exemption;
+mod m20260104_000001_filing_workflow;
 
 pub struct Migrator;
 
@@ -11,6 +13,8 @@ impl MigratorTrait for Migrator {
         vec![
             Box::new(m20260101_000001_ledger::Migration),
             Box::new(m20260102_000001_calendar::Migration),
+            Box::new(m20260103_000001_policy_exemption::Migration),
+            Box::new(m20260104_000001_filing_workflow::Migration),
         ]
     }
 }

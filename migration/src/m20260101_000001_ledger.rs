@@ -168,10 +168,12 @@ impl MigrationTrait for Migration {
                     .col(string("state"))
                     .col(string_null("receipt_no"))
                     .col(string_null("decision_no"))
+                    .col(big_integer_null("officer_id"))
                     .col(integer("version"))
                     .col(timestamp_with_time_zone("created_at"))
                     .col(timestamp_with_time_zone("updated_at"))
                     .foreign_key(&mut fk("filing", "project_id", "project"))
+                    .foreign_key(&mut fk("filing", "officer_id", "app_user"))
                     .to_owned(),
             )
             .await?;
@@ -194,6 +196,8 @@ impl MigrationTrait for Migration {
                     .col(big_integer_null("actor_id"))
                     .col(string("actor_role"))
                     .col(text_null("reason"))
+                    // JSON: what the action carried (missing items, grounds, numbers, dates).
+                    .col(text("detail"))
                     .col(date("effective_on"))
                     .col(timestamp_with_time_zone("recorded_at"))
                     .foreign_key(&mut fk("filing_event", "filing_id", "filing"))

@@ -2,11 +2,13 @@
 //! acceptance-rate arithmetic. Nothing here touches the database or HTTP.
 pub mod calendar;
 pub mod classification;
+pub mod exemption;
 pub mod filing;
 pub mod identifiers;
 pub mod ledger;
 pub mod money;
 pub mod names;
+pub mod notices;
 pub mod report;
 pub mod role;
 

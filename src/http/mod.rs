@@ -1,6 +1,8 @@
 //! HTTP: extract, authorize, call a service, shape the response. No SQL and no rules here.
 pub mod auth;
 mod calendar;
+mod catalog;
+mod classification;
 mod counties;
 pub mod extract;
 mod organizations;
@@ -85,6 +87,8 @@ pub fn app(state: AppState) -> Router {
         .merge(counties::routes())
         .merge(reports::routes())
         .merge(calendar::routes())
+        .merge(catalog::routes())
+        .merge(classification::routes())
         .split_for_parts();
     let openapi = Arc::new(openapi);
     let body_limit = state.settings.server.body_limit_bytes;

@@ -6,11 +6,12 @@ use sea_orm::{
 };
 use secrecy::{ExposeSecret, SecretString};
 
-use super::{auth, now};
+use super::classification::{self, ClassifyRequest};
+use super::{Actor, auth, now};
 use crate::demo::{self, DemoLedger};
 use crate::domain::role::Role;
 use crate::error::Result;
-use entity::{app_user, classification, county, filing, filing_event, organization, project};
+use entity::{app_user, county, filing, filing_event, organization, project};
 
 /// The demo accounts: username, role, and for owners the index of their organisation.
 pub const DEMO_ACCOUNTS: [(&str, Role, Option<usize>); 9] = [
@@ -146,28 +147,32 @@ pub async fn load(
         .insert(&txn)
         .await?;
 
+        // Every demo decision goes through the catalogue engine, as an officer's would.
         let c = &p.classification;
-        let decision = classification::ActiveModel {
-            project_id: Set(row.id),
-            tier: Set(c.tier.as_str().to_owned()),
-            required: Set(c.tier.required()),
-            catalog_rows: Set(serde_json::to_string(&c.rows).map_err(anyhow::Error::from)?),
-            facts: Set(c.facts.to_string()),
-            row_outcomes: Set("[]".into()),
-            basis: Set(c.basis.clone()),
-            policy_exemption: Set(c.policy_exemption.clone()),
-            manual: Set(false),
-            decided_by: Set(Some(officer)),
-            decided_on: Set(c.decided_on),
-            recorded_at: Set(now()),
+        let request = ClassifyRequest {
+            rows: c.rows.iter().map(|&r| i64::from(r)).collect(),
+            facts: c.facts.as_object().cloned().unwrap_or_default(),
+            clauses: c.manual_clauses.clone(),
+            policy_exemption: c.policy_exemption.clone(),
             ..Default::default()
+        };
+        let result = classification::evaluate(&txn, &request).await?;
+        if result.tier != c.tier {
+            return Err(anyhow::anyhow!(
+                "demo project {} classifies as {} but the ledger says {}",
+                p.name,
+                result.tier.as_str(),
+                c.tier.as_str()
+            )
+            .into());
         }
-        .insert(&txn)
-        .await?;
-        let mut active: project::ActiveModel = row.clone().into();
-        active.current_tier = Set(Some(c.tier.as_str().to_owned()));
-        active.current_classification_id = Set(Some(decision.id));
-        active.update(&txn).await?;
+        let officer_actor = Actor {
+            id: Some(officer),
+            username: String::new(),
+            role: Role::Officer,
+            organization_id: None,
+        };
+        classification::record(&txn, &officer_actor, &row, &request, &result, c.decided_on).await?;
 
         if let Some(f) = &p.filing {
             let last = f.steps.last();
@@ -184,6 +189,7 @@ pub async fn load(
                 state: Set(state.to_owned()),
                 receipt_no: Set(receipt_no),
                 decision_no: Set(decision_no),
+                officer_id: Set(Some(officer)),
                 version: Set(1 + f.steps.len() as i32),
                 created_at: Set(now()),
                 updated_at: Set(now()),
@@ -206,6 +212,7 @@ pub async fn load(
                     actor_id: Set(actor_id),
                     actor_role: Set(actor_role.to_owned()),
                     reason: Set(s.reason.clone()),
+                    detail: Set("{}".into()),
                     effective_on: Set(s.on),
                     recorded_at: Set(now()),
                     ..Default::default()

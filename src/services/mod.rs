@@ -3,9 +3,13 @@
 pub mod audit;
 pub mod auth;
 pub mod calendar;
+pub mod classification;
 pub mod counties;
 pub mod demo;
+pub mod documents;
+pub mod filings;
 pub mod organizations;
+pub mod policy_exemptions;
 pub mod projects;
 pub mod reports;
 pub mod users;
@@ -88,6 +92,7 @@ pub async fn bootstrap(
 ) -> crate::error::Result<bool> {
     counties::seed_shangluo(db).await?;
     calendar::seed_embedded(db).await?;
+    policy_exemptions::seed_shipped(db).await?;
     if settings.demo.enabled {
         return demo::load_if_empty(db, &settings.demo.password).await;
     }

@@ -1,0 +1,23 @@
+use sea_orm::entity::prelude::*;
+
+/// An EIA document uploaded to a filing; the bytes live under the data directory.
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "document")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i64,
+    pub filing_id: i64,
+    pub file_name: String,
+    pub content_type: String,
+    pub size: i64,
+    pub sha256: String,
+    /// Path relative to the data directory.
+    pub stored_as: String,
+    pub uploaded_by: Option<i64>,
+    pub uploaded_at: DateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

@@ -1,0 +1,1081 @@
+//! Filings (环评申报) and their actions. Every action is one transaction: a conditional update of
+//! the filing on its expected state and version, its event row, and any number it issues. The
+//! rules of who may do what come from `domain::filing::transition`.
+use std::collections::HashMap;
+
+use chrono::{Datelike, NaiveDate};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
+    QueryOrder, Set, TransactionTrait,
+    sea_query::{Expr, ExprTrait},
+};
+use serde::{Deserialize, Serialize};
+
+use super::{Actor, calendar, now, projects, today};
+use crate::config::Settings;
+use crate::domain::FieldError;
+use crate::domain::calendar::WorkCalendar;
+use crate::domain::filing::{
+    Action, ClockInput, ClockStop, DisapprovalGround, FilingClock, FilingState, StopReason, Tier,
+    TransitionError, allowed_actions, filing_clock, transition,
+};
+use crate::domain::ledger::Tier as LedgerTier;
+use crate::domain::notices::{self, Decision, Notice, NoticeFacts};
+use crate::domain::role::Role;
+use crate::error::{Error, Result};
+use entity::{clock_stop, county, filing, filing_event, number_sequence, organization, project};
+
+/// The refusal reason an officer is offered for a project built before approval whose penalty
+/// is not settled (the bureau's practice: no acceptance until it is).
+pub const UNSETTLED_PENALTY_REASON: &str = "该项目未批先建，依据《中华人民共和国环境影响评价法》第三十一条应予处罚，处罚尚未履行完毕，不予受理；待处罚履行完毕后可重新申报。";
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct FilingProject {
+    pub id: i64,
+    pub name: String,
+    pub project_code: String,
+    pub organization_id: i64,
+    pub organization_name: String,
+    pub county_code: String,
+    pub county_name: String,
+}
+
+/// A filing as its readers see it, with its clock and what the reader may do next.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct FilingView {
+    pub id: i64,
+    pub project: FilingProject,
+    #[schema(value_type = String)]
+    pub tier: Tier,
+    #[schema(value_type = String)]
+    pub state: FilingState,
+    pub state_label: &'static str,
+    pub version: i32,
+    /// 登记表备案号 of a filed registration form.
+    pub receipt_no: Option<String>,
+    /// 批复文号 of the decision.
+    pub decision_no: Option<String>,
+    pub officer_id: Option<i64>,
+    /// Deadlines, stops, days used and left; null when the calendar does not reach the dates.
+    #[schema(value_type = Object)]
+    pub clock: Option<FilingClock>,
+    /// Why the clock could not be computed, if it could not.
+    pub clock_error: Option<String>,
+    /// The actions the reader may take now.
+    #[schema(value_type = Vec<String>)]
+    pub allowed_actions: Vec<Action>,
+    /// Items of the correction request the owner has still to answer.
+    pub open_correction: Option<Vec<String>>,
+    /// Offered to the officer when the project was built before approval and the penalty is unsettled.
+    pub suggested_refusal_reason: Option<&'static str>,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    pub updated_at: chrono::DateTime<chrono::Utc>,
+}
+
+/// One step of a filing's history.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct FilingEventView {
+    pub id: i64,
+    #[schema(value_type = String)]
+    pub action: Action,
+    pub action_label: &'static str,
+    pub from_state: Option<String>,
+    pub to_state: String,
+    pub actor_id: Option<i64>,
+    pub actor_role: String,
+    pub reason: Option<String>,
+    #[schema(value_type = Object)]
+    pub detail: serde_json::Value,
+    /// The date on the written receipt or decision.
+    pub effective_on: NaiveDate,
+    /// When it was entered into the system.
+    pub recorded_at: chrono::DateTime<chrono::Utc>,
+}
+
+/// `POST /filings/{id}/actions`.
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ActionRequest {
+    #[schema(value_type = String)]
+    pub action: Action,
+    /// The filing's version as read; a stale one is a 409.
+    pub version: i32,
+    /// Officers may record the date an action took place on paper (not in the future, not
+    /// before the previous action). Defaults to today.
+    #[serde(default)]
+    pub effective_on: Option<NaiveDate>,
+    /// Refusal reason, disapproval explanation, withdrawal note.
+    #[serde(default)]
+    pub reason: Option<String>,
+    /// A correction request lists every missing item at once (一次性告知).
+    #[serde(default)]
+    pub missing_items: Vec<String>,
+    /// A resubmission answers each item of the correction request, in order.
+    #[serde(default)]
+    pub answers: Vec<String>,
+    /// Grounds of a disapproval (条例 Art. 11).
+    #[serde(default)]
+    #[schema(value_type = Vec<String>)]
+    pub grounds: Vec<DisapprovalGround>,
+    /// The decision's text (批复意见).
+    #[serde(default)]
+    pub decision_text: Option<String>,
+    /// Who evaluates (技术评估机构) when evaluation starts.
+    #[serde(default)]
+    pub evaluator: Option<String>,
+}
+
+/// The work queue and filing list filters.
+#[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct FilingQuery {
+    pub state: Option<String>,
+    pub tier: Option<String>,
+    /// County code (GB/T 2260).
+    pub county: Option<String>,
+    pub officer_id: Option<i64>,
+    pub project_id: Option<i64>,
+    /// `overdue`, or `soon` (due within `clocks.due_soon_working_days` working days).
+    pub due: Option<String>,
+}
+
+fn parse_state(code: &str) -> Result<FilingState> {
+    code.parse()
+        .map_err(|_| anyhow::anyhow!("stored filing state {code} is unknown").into())
+}
+
+fn parse_tier(code: &str) -> Result<Tier> {
+    code.parse()
+        .map_err(|_| anyhow::anyhow!("stored filing tier {code} is unknown").into())
+}
+
+fn parse_action(code: &str) -> Result<Action> {
+    code.parse()
+        .map_err(|_| anyhow::anyhow!("stored filing action {code} is unknown").into())
+}
+
+/// `POST /projects/{id}/filings`: a new draft for a project whose classification requires an
+/// EIA; its tier is the project's.
+pub async fn create(
+    db: &DatabaseConnection,
+    settings: &Settings,
+    actor: &Actor,
+    project_id: i64,
+) -> Result<FilingView> {
+    let project = projects::visible(db, actor, project_id).await?;
+    if !(actor.role == Role::Owner || actor.role.keeps_ledger()) {
+        return Err(Error::Forbidden("局领导不能创建环评申报".into()));
+    }
+    let tier = match project.current_tier.as_deref().and_then(LedgerTier::parse) {
+        None => {
+            return Err(Error::invalid("project_id", "项目尚未分类，不能申报"));
+        }
+        Some(t) => Tier::try_from(t)
+            .map_err(|_| Error::invalid("project_id", "项目按分类不纳入环评管理，无须申报"))?,
+    };
+    let open = filing::Entity::find()
+        .filter(filing::Column::ProjectId.eq(project_id))
+        .all(db)
+        .await?
+        .into_iter()
+        .find(|f| {
+            f.state
+                .parse::<FilingState>()
+                .is_ok_and(|s| !s.is_terminal())
+        });
+    if let Some(open) = open {
+        return Err(Error::Conflict {
+            code: "open_filing",
+            message: format!("该项目已有进行中的申报（编号{}），不能重复创建", open.id),
+            fields: vec![FieldError::new("project_id", "已有进行中的申报")],
+        });
+    }
+    let txn = db.begin().await?;
+    let row = filing::ActiveModel {
+        project_id: Set(project_id),
+        tier: Set(tier.as_str().to_owned()),
+        state: Set(FilingState::Draft.as_str().to_owned()),
+        receipt_no: Set(None),
+        decision_no: Set(None),
+        officer_id: Set(actor.role.keeps_ledger().then_some(actor.id).flatten()),
+        version: Set(1),
+        created_at: Set(now()),
+        updated_at: Set(now()),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
+    super::audit::record(
+        &txn,
+        actor,
+        "filing",
+        row.id,
+        "create",
+        serde_json::json!({"project_id": project_id, "tier": tier.as_str()}),
+    )
+    .await?;
+    txn.commit().await?;
+    get(db, settings, actor, row.id).await
+}
+
+/// Everything a view needs about a set of filings, loaded in a few queries.
+struct Context {
+    calendar: WorkCalendar,
+    projects: HashMap<i64, project::Model>,
+    organizations: HashMap<i64, organization::Model>,
+    counties: HashMap<i64, county::Model>,
+    events: HashMap<i64, Vec<filing_event::Model>>,
+    stops: HashMap<i64, Vec<clock_stop::Model>>,
+}
+
+impl Context {
+    async fn load<C: ConnectionTrait>(db: &C, filings: &[filing::Model]) -> Result<Context> {
+        let filing_ids: Vec<i64> = filings.iter().map(|f| f.id).collect();
+        let project_ids: Vec<i64> = filings.iter().map(|f| f.project_id).collect();
+        let projects: HashMap<i64, project::Model> = project::Entity::find()
+            .filter(project::Column::Id.is_in(project_ids))
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|p| (p.id, p))
+            .collect();
+        let organizations = organization::Entity::find()
+            .filter(organization::Column::Id.is_in(projects.values().map(|p| p.organization_id)))
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|o| (o.id, o))
+            .collect();
+        let counties = county::Entity::find()
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|c| (c.id, c))
+            .collect();
+        let mut events: HashMap<i64, Vec<filing_event::Model>> = HashMap::new();
+        for chunk in filing_ids.chunks(500) {
+            for e in filing_event::Entity::find()
+                .filter(filing_event::Column::FilingId.is_in(chunk.iter().copied()))
+                .order_by_asc(filing_event::Column::Id)
+                .all(db)
+                .await?
+            {
+                events.entry(e.filing_id).or_default().push(e);
+            }
+        }
+        let mut stops: HashMap<i64, Vec<clock_stop::Model>> = HashMap::new();
+        for chunk in filing_ids.chunks(500) {
+            for s in clock_stop::Entity::find()
+                .filter(clock_stop::Column::FilingId.is_in(chunk.iter().copied()))
+                .order_by_asc(clock_stop::Column::Id)
+                .all(db)
+                .await?
+            {
+                stops.entry(s.filing_id).or_default().push(s);
+            }
+        }
+        Ok(Context {
+            calendar: calendar::load(db).await?,
+            projects,
+            organizations,
+            counties,
+            events,
+            stops,
+        })
+    }
+
+    fn view(&self, settings: &Settings, actor: &Actor, f: &filing::Model) -> Result<FilingView> {
+        let p = self
+            .projects
+            .get(&f.project_id)
+            .ok_or_else(|| anyhow::anyhow!("filing {} has no project", f.id))?;
+        let org = self.organizations.get(&p.organization_id);
+        let county = self.counties.get(&p.county_id);
+        let state = parse_state(&f.state)?;
+        let tier = parse_tier(&f.tier)?;
+        let events = self
+            .events
+            .get(&f.id)
+            .map(Vec::as_slice)
+            .unwrap_or_default();
+        let (clock, clock_error) = match self.clock(settings, f, state, tier, events) {
+            Ok(c) => (Some(c), None),
+            Err(e) => (None, Some(e)),
+        };
+        let open_correction = (state == FilingState::CorrectionRequested)
+            .then(|| last_missing_items(events))
+            .flatten();
+        let owner_of_project = actor.organization_id == Some(p.organization_id);
+        let allowed = if actor.role == Role::Owner && !owner_of_project {
+            Vec::new()
+        } else {
+            allowed_actions(state, tier, actor.role)
+        };
+        let unsettled = p.built_before_approval && !p.penalty_settled;
+        Ok(FilingView {
+            id: f.id,
+            project: FilingProject {
+                id: p.id,
+                name: p.name.clone(),
+                project_code: p.project_code.clone(),
+                organization_id: p.organization_id,
+                organization_name: org.map(|o| o.name.clone()).unwrap_or_default(),
+                county_code: county.map(|c| c.code.clone()).unwrap_or_default(),
+                county_name: county.map(|c| c.name.clone()).unwrap_or_default(),
+            },
+            tier,
+            state,
+            state_label: state.label(),
+            version: f.version,
+            receipt_no: f.receipt_no.clone(),
+            decision_no: f.decision_no.clone(),
+            officer_id: f.officer_id,
+            clock,
+            clock_error,
+            allowed_actions: allowed,
+            open_correction,
+            suggested_refusal_reason: (unsettled
+                && matches!(state, FilingState::Submitted)
+                && actor.role.keeps_ledger())
+            .then_some(UNSETTLED_PENALTY_REASON),
+            created_at: f.created_at,
+            updated_at: f.updated_at,
+        })
+    }
+
+    fn clock(
+        &self,
+        settings: &Settings,
+        f: &filing::Model,
+        state: FilingState,
+        tier: Tier,
+        events: &[filing_event::Model],
+    ) -> std::result::Result<FilingClock, String> {
+        let history: Vec<(Action, NaiveDate)> = events
+            .iter()
+            .map(|e| Ok((parse_action(&e.action)?, e.effective_on)))
+            .collect::<Result<_>>()
+            .map_err(|e| e.to_string())?;
+        let extra: Vec<ClockStop> = self
+            .stops
+            .get(&f.id)
+            .map(Vec::as_slice)
+            .unwrap_or_default()
+            .iter()
+            .filter_map(|s| {
+                Some(ClockStop {
+                    reason: s.reason.parse().ok()?,
+                    from: s.from_on,
+                    to: s.to_on,
+                })
+            })
+            .collect();
+        filing_clock(
+            &ClockInput {
+                tier,
+                state,
+                history: &history,
+                extra_stops: &extra,
+            },
+            today(),
+            &settings.clocks.effective(),
+            &self.calendar,
+        )
+        .map_err(|e| e.to_string())
+    }
+}
+
+/// The items of the latest correction request.
+fn last_missing_items(events: &[filing_event::Model]) -> Option<Vec<String>> {
+    events
+        .iter()
+        .rev()
+        .find(|e| e.action == Action::RequestCorrection.as_str())
+        .and_then(|e| serde_json::from_str::<serde_json::Value>(&e.detail).ok())
+        .and_then(|d| serde_json::from_value(d["missing_items"].clone()).ok())
+}
+
+/// The filing if the actor may see it (owners only their organisation's).
+async fn visible<C: ConnectionTrait>(
+    db: &C,
+    actor: &Actor,
+    id: i64,
+) -> Result<(filing::Model, project::Model)> {
+    let f = filing::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or_else(|| Error::not_found("申报"))?;
+    let p = projects::visible(db, actor, f.project_id)
+        .await
+        .map_err(|e| match e {
+            Error::NotFound(_) => Error::not_found("申报"),
+            other => other,
+        })?;
+    Ok((f, p))
+}
+
+pub async fn get<C: ConnectionTrait>(
+    db: &C,
+    settings: &Settings,
+    actor: &Actor,
+    id: i64,
+) -> Result<FilingView> {
+    let (f, _) = visible(db, actor, id).await?;
+    let ctx = Context::load(db, std::slice::from_ref(&f)).await?;
+    ctx.view(settings, actor, &f)
+}
+
+pub async fn events<C: ConnectionTrait>(
+    db: &C,
+    actor: &Actor,
+    id: i64,
+) -> Result<Vec<FilingEventView>> {
+    visible(db, actor, id).await?;
+    filing_event::Entity::find()
+        .filter(filing_event::Column::FilingId.eq(id))
+        .order_by_asc(filing_event::Column::Id)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|e| {
+            let action = parse_action(&e.action)?;
+            Ok(FilingEventView {
+                id: e.id,
+                action,
+                action_label: action.label(),
+                from_state: e.from_state,
+                to_state: e.to_state,
+                actor_id: e.actor_id,
+                actor_role: e.actor_role,
+                reason: e.reason,
+                detail: serde_json::from_str(&e.detail).unwrap_or(serde_json::Value::Null),
+                effective_on: e.effective_on,
+                recorded_at: e.recorded_at,
+            })
+        })
+        .collect()
+}
+
+/// The work queue: filings the actor may see, filtered, most urgent first.
+pub async fn list<C: ConnectionTrait>(
+    db: &C,
+    settings: &Settings,
+    actor: &Actor,
+    query: FilingQuery,
+) -> Result<Vec<FilingView>> {
+    let mut errors = Vec::new();
+    let mut select = filing::Entity::find().order_by_asc(filing::Column::Id);
+    if let Some(state) = query.state.as_deref() {
+        match state.parse::<FilingState>() {
+            Ok(s) => select = select.filter(filing::Column::State.eq(s.as_str())),
+            Err(_) => errors.push(FieldError::new("state", "未知的申报状态")),
+        }
+    }
+    if let Some(tier) = query.tier.as_deref() {
+        match tier.parse::<Tier>() {
+            Ok(t) => select = select.filter(filing::Column::Tier.eq(t.as_str())),
+            Err(_) => errors.push(FieldError::new(
+                "tier",
+                "应为 report、report_form 或 registration_form",
+            )),
+        }
+    }
+    if let Some(officer) = query.officer_id {
+        select = select.filter(filing::Column::OfficerId.eq(officer));
+    }
+    if let Some(project) = query.project_id {
+        select = select.filter(filing::Column::ProjectId.eq(project));
+    }
+    let due = match query.due.as_deref() {
+        None | Some("") => None,
+        Some("overdue") => Some(true),
+        Some("soon") => Some(false),
+        Some(_) => {
+            errors.push(FieldError::new("due", "应为 overdue 或 soon"));
+            None
+        }
+    };
+    let mut project_filter = project::Entity::find();
+    if let Some(code) = query.county.as_deref() {
+        match county::Entity::find()
+            .filter(county::Column::Code.eq(code))
+            .one(db)
+            .await?
+        {
+            Some(c) => project_filter = project_filter.filter(project::Column::CountyId.eq(c.id)),
+            None => errors.push(FieldError::new("county", "未知的行政区划代码")),
+        }
+    }
+    if !errors.is_empty() {
+        return Err(Error::Invalid(errors));
+    }
+    if !actor.role.sees_all_projects() {
+        project_filter = project_filter
+            .filter(project::Column::OrganizationId.eq(actor.organization_id.unwrap_or(-1)));
+    }
+    let allowed_projects: std::collections::HashSet<i64> = project_filter
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|p| p.id)
+        .collect();
+    let filings: Vec<filing::Model> = select
+        .all(db)
+        .await?
+        .into_iter()
+        .filter(|f| allowed_projects.contains(&f.project_id))
+        .collect();
+    let ctx = Context::load(db, &filings).await?;
+    let mut views = filings
+        .iter()
+        .map(|f| ctx.view(settings, actor, f))
+        .collect::<Result<Vec<_>>>()?;
+    if let Some(overdue) = due {
+        let soon = i64::from(settings.clocks.due_soon_working_days);
+        views.retain(|v| {
+            v.clock.as_ref().is_some_and(|c| {
+                let open = matches!(
+                    c.status,
+                    crate::domain::filing::ClockStatus::Running
+                        | crate::domain::filing::ClockStatus::Stopped
+                );
+                if overdue {
+                    open && c.overdue
+                } else {
+                    open && !c.overdue && c.days_left <= soon
+                }
+            })
+        });
+        views.sort_by_key(|v| v.clock.as_ref().map(|c| c.days_left).unwrap_or(i64::MAX));
+    }
+    Ok(views)
+}
+
+/// Applies one action: checks role and state through the domain, the bureau's own rules here,
+/// then a conditional update on state and version with its event, in one transaction.
+pub async fn act(
+    db: &DatabaseConnection,
+    settings: &Settings,
+    actor: &Actor,
+    id: i64,
+    req: ActionRequest,
+) -> Result<FilingView> {
+    let (f, project) = visible(db, actor, id).await?;
+    let state = parse_state(&f.state)?;
+    let tier = parse_tier(&f.tier)?;
+    let to = transition(state, tier, req.action, actor.role).map_err(|e| match e {
+        TransitionError::Forbidden { action, role } => {
+            Error::Forbidden(format!("{}不能执行“{}”", role.label(), action.label()))
+        }
+        TransitionError::NotForTier { action, tier } => Error::invalid(
+            "action",
+            format!("{}不适用于{}", action.label(), tier.label()),
+        ),
+        TransitionError::NotAllowed { action, state } => Error::Conflict {
+            code: "invalid_state",
+            message: format!(
+                "申报当前状态为“{}”（{}），不能执行“{}”",
+                state.label(),
+                state.as_str(),
+                action.label()
+            ),
+            fields: vec![FieldError::new(
+                "action",
+                format!("当前状态：{}", state.as_str()),
+            )],
+        },
+    })?;
+    if req.version != f.version {
+        return Err(Error::stale("申报"));
+    }
+    let events = filing_event::Entity::find()
+        .filter(filing_event::Column::FilingId.eq(id))
+        .order_by_asc(filing_event::Column::Id)
+        .all(db)
+        .await?;
+    let effective_on = effective_date(actor, &req, &events)?;
+    let detail = check_action(&req, &project, &events)?;
+
+    let txn = db.begin().await?;
+    let mut update = filing::Entity::update_many()
+        .col_expr(filing::Column::State, Expr::value(to.as_str()))
+        .col_expr(
+            filing::Column::Version,
+            Expr::col(filing::Column::Version).add(1),
+        )
+        .col_expr(filing::Column::UpdatedAt, Expr::value(now()))
+        .filter(filing::Column::Id.eq(id))
+        .filter(filing::Column::Version.eq(f.version))
+        .filter(filing::Column::State.eq(state.as_str()));
+    if req.action == Action::Accept && f.officer_id.is_none() {
+        update = update.col_expr(filing::Column::OfficerId, Expr::value(actor.id));
+    }
+    // The row is locked from here on, so a concurrent action on the same filing waits and then
+    // finds the version gone: it never draws a number.
+    if update.exec(&txn).await?.rows_affected == 0 {
+        return Err(Error::stale("申报"));
+    }
+    let mut detail = detail;
+    match req.action {
+        Action::Approve | Action::Disapprove => {
+            let number = next_number(
+                &txn,
+                "decision",
+                effective_on.year(),
+                &settings.filings.decision_number_format,
+            )
+            .await?;
+            filing::Entity::update_many()
+                .col_expr(filing::Column::DecisionNo, Expr::value(number.clone()))
+                .filter(filing::Column::Id.eq(id))
+                .exec(&txn)
+                .await?;
+            detail["decision_no"] = serde_json::json!(number);
+        }
+        Action::Register => {
+            let number = next_number(
+                &txn,
+                "registration",
+                effective_on.year(),
+                &settings.filings.registration_number_format,
+            )
+            .await?;
+            filing::Entity::update_many()
+                .col_expr(filing::Column::ReceiptNo, Expr::value(number.clone()))
+                .filter(filing::Column::Id.eq(id))
+                .exec(&txn)
+                .await?;
+            detail["receipt_no"] = serde_json::json!(number);
+        }
+        _ => {}
+    }
+    filing_event::ActiveModel {
+        filing_id: Set(id),
+        action: Set(req.action.as_str().to_owned()),
+        from_state: Set(Some(state.as_str().to_owned())),
+        to_state: Set(to.as_str().to_owned()),
+        actor_id: Set(actor.id),
+        actor_role: Set(actor.role_label().to_owned()),
+        reason: Set(req.reason.clone().filter(|r| !r.trim().is_empty())),
+        detail: Set(detail.to_string()),
+        effective_on: Set(effective_on),
+        recorded_at: Set(now()),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
+    txn.commit().await?;
+    tracing::info!(
+        filing = id,
+        action = req.action.as_str(),
+        to = to.as_str(),
+        "filing action applied"
+    );
+    get(db, settings, actor, id).await
+}
+
+/// The date the action takes effect: today, or for officers a date on paper that is neither in
+/// the future nor before the previous action.
+fn effective_date(
+    actor: &Actor,
+    req: &ActionRequest,
+    events: &[filing_event::Model],
+) -> Result<NaiveDate> {
+    let previous = events.last().map(|e| e.effective_on);
+    let date = match req.effective_on {
+        None => today(),
+        Some(_) if !actor.role.keeps_ledger() => {
+            return Err(Error::invalid(
+                "effective_on",
+                "只有审批人员可以补录以往日期的办理环节",
+            ));
+        }
+        Some(date) => {
+            if date > today() {
+                return Err(Error::invalid("effective_on", "日期不能晚于今天"));
+            }
+            date
+        }
+    };
+    if let Some(previous) = previous
+        && date < previous
+    {
+        return Err(Error::invalid(
+            "effective_on",
+            format!("日期不能早于上一环节（{previous}）"),
+        ));
+    }
+    Ok(date)
+}
+
+/// The bureau's rules for each action, and what the event records of it.
+fn check_action(
+    req: &ActionRequest,
+    project: &project::Model,
+    events: &[filing_event::Model],
+) -> Result<serde_json::Value> {
+    let reason = req
+        .reason
+        .as_deref()
+        .map(str::trim)
+        .filter(|r| !r.is_empty());
+    let mut errors = Vec::new();
+    let mut detail = serde_json::json!({});
+    let present = |field: &str, ok: bool, errors: &mut Vec<FieldError>| {
+        if !ok {
+            errors.push(FieldError::new(field, format!("“{}”不适用于该操作", field)));
+        }
+    };
+    present(
+        "missing_items",
+        req.missing_items.is_empty() || req.action == Action::RequestCorrection,
+        &mut errors,
+    );
+    present(
+        "answers",
+        req.answers.is_empty() || req.action == Action::Resubmit,
+        &mut errors,
+    );
+    present(
+        "grounds",
+        req.grounds.is_empty() || req.action == Action::Disapprove,
+        &mut errors,
+    );
+    present(
+        "decision_text",
+        req.decision_text.is_none() || req.action == Action::Approve,
+        &mut errors,
+    );
+    present(
+        "evaluator",
+        req.evaluator.is_none() || req.action == Action::StartEvaluation,
+        &mut errors,
+    );
+    match req.action {
+        Action::Accept => {
+            if project.built_before_approval && !project.penalty_settled {
+                return Err(Error::Conflict {
+                    code: "penalty_unsettled",
+                    message: format!(
+                        "项目未批先建且处罚尚未履行完毕，不能受理。建议不予受理，理由：{UNSETTLED_PENALTY_REASON}"
+                    ),
+                    fields: vec![FieldError::new("action", "未批先建处罚未履行完毕")],
+                });
+            }
+        }
+        Action::Refuse => {
+            if reason.is_none() {
+                errors.push(FieldError::new("reason", "不予受理须说明理由"));
+            }
+        }
+        Action::RequestCorrection => {
+            let items: Vec<&str> = req.missing_items.iter().map(|i| i.trim()).collect();
+            if items.is_empty() {
+                errors.push(FieldError::new(
+                    "missing_items",
+                    "补正通知须一次性列明全部需补正的材料",
+                ));
+            }
+            if let Some(i) = items.iter().position(|i| i.is_empty()) {
+                errors.push(FieldError::new(
+                    format!("missing_items[{i}]"),
+                    "补正事项不能为空",
+                ));
+            }
+            detail["missing_items"] = serde_json::json!(items);
+        }
+        Action::Resubmit => {
+            let asked = last_missing_items(events).unwrap_or_default();
+            let answered = req.answers.iter().filter(|a| !a.trim().is_empty()).count();
+            if req.answers.len() != asked.len() || answered != asked.len() {
+                errors.push(FieldError::new(
+                    "answers",
+                    format!(
+                        "补正通知列明{}项材料，须逐项答复（收到{}项）",
+                        asked.len(),
+                        answered
+                    ),
+                ));
+            }
+            detail["answers"] =
+                serde_json::json!(asked
+                .iter()
+                .zip(&req.answers)
+                .map(|(item, answer)| serde_json::json!({"item": item, "answer": answer.trim()}))
+                .collect::<Vec<_>>());
+        }
+        Action::Disapprove => {
+            if req.grounds.is_empty() {
+                errors.push(FieldError::new(
+                    "grounds",
+                    "不予批准须列明《建设项目环境保护管理条例》第十一条的情形",
+                ));
+            }
+            if reason.is_none() {
+                errors.push(FieldError::new("reason", "不予批准须说明理由"));
+            }
+            let mut grounds = req.grounds.clone();
+            grounds.sort();
+            grounds.dedup();
+            detail["grounds"] = serde_json::json!(grounds);
+            detail["citations"] =
+                serde_json::json!(grounds.iter().map(|g| g.citation()).collect::<Vec<_>>());
+        }
+        Action::Approve => {
+            if let Some(text) = &req.decision_text {
+                detail["decision_text"] = serde_json::json!(text.trim());
+            }
+        }
+        Action::StartEvaluation => {
+            if let Some(who) = &req.evaluator {
+                detail["evaluator"] = serde_json::json!(who.trim());
+            }
+        }
+        Action::Submit | Action::FinishEvaluation | Action::Withdraw | Action::Register => {}
+    }
+    if !errors.is_empty() {
+        return Err(Error::Invalid(errors));
+    }
+    Ok(detail)
+}
+
+/// The next number of a per-year sequence, formatted. Runs inside the action's transaction, so a
+/// failed action gives its number back.
+async fn next_number<C: ConnectionTrait>(
+    db: &C,
+    kind: &str,
+    year: i32,
+    format: &str,
+) -> Result<String> {
+    let bumped = number_sequence::Entity::update_many()
+        .col_expr(
+            number_sequence::Column::Last,
+            Expr::col(number_sequence::Column::Last).add(1),
+        )
+        .filter(number_sequence::Column::Kind.eq(kind))
+        .filter(number_sequence::Column::Year.eq(year))
+        .exec(db)
+        .await?;
+    if bumped.rows_affected == 0 {
+        number_sequence::ActiveModel {
+            kind: Set(kind.to_owned()),
+            year: Set(year),
+            last: Set(1),
+            ..Default::default()
+        }
+        .insert(db)
+        .await?;
+    }
+    let row = number_sequence::Entity::find()
+        .filter(number_sequence::Column::Kind.eq(kind))
+        .filter(number_sequence::Column::Year.eq(year))
+        .one(db)
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("number sequence {kind}/{year} vanished"))?;
+    Ok(format
+        .replace("{year}", &year.to_string())
+        .replace("{seq}", &row.last.to_string()))
+}
+
+/// `POST /filings/{id}/clock-stops`: an expert review or a hearing stops the decision clock.
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewClockStop {
+    /// `expert_review` or `hearing` (technical evaluation and corrections stop the clock through
+    /// their actions).
+    #[schema(value_type = String)]
+    pub reason: StopReason,
+    pub from: NaiveDate,
+    #[serde(default)]
+    pub to: Option<NaiveDate>,
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+pub async fn add_stop(
+    db: &DatabaseConnection,
+    settings: &Settings,
+    actor: &Actor,
+    id: i64,
+    stop: NewClockStop,
+) -> Result<FilingView> {
+    actor.require_keeper()?;
+    let (f, _) = visible(db, actor, id).await?;
+    let state = parse_state(&f.state)?;
+    let mut errors = Vec::new();
+    if !matches!(stop.reason, StopReason::ExpertReview | StopReason::Hearing) {
+        errors.push(FieldError::new("reason", "应为 expert_review 或 hearing"));
+    }
+    if stop.from > today() {
+        errors.push(FieldError::new("from", "日期不能晚于今天"));
+    }
+    if stop.to.is_some_and(|to| to < stop.from) {
+        errors.push(FieldError::new("to", "结束日期不能早于开始日期"));
+    }
+    if !errors.is_empty() {
+        return Err(Error::Invalid(errors));
+    }
+    if !matches!(
+        state,
+        FilingState::Accepted | FilingState::TechnicalEvaluation | FilingState::PreDecisionNotice
+    ) {
+        return Err(Error::Conflict {
+            code: "invalid_state",
+            message: format!(
+                "申报当前状态为“{}”，审批时限尚未开始或已结束",
+                state.label()
+            ),
+            fields: vec![FieldError::new(
+                "reason",
+                format!("当前状态：{}", state.as_str()),
+            )],
+        });
+    }
+    let txn = db.begin().await?;
+    let row = clock_stop::ActiveModel {
+        filing_id: Set(id),
+        reason: Set(stop.reason.as_str().to_owned()),
+        from_on: Set(stop.from),
+        to_on: Set(stop.to),
+        note: Set(stop.note),
+        created_by: Set(actor.id),
+        version: Set(1),
+        created_at: Set(now()),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
+    super::audit::record(
+        &txn,
+        actor,
+        "filing",
+        id,
+        "clock_stop",
+        serde_json::json!({"stop_id": row.id, "reason": row.reason, "from": row.from_on, "to": row.to_on}),
+    )
+    .await?;
+    txn.commit().await?;
+    get(db, settings, actor, id).await
+}
+
+/// The notices a filing has given rise to.
+pub async fn notices_of<C: ConnectionTrait>(
+    db: &C,
+    settings: &Settings,
+    actor: &Actor,
+    id: i64,
+) -> Result<Vec<Notice>> {
+    let (f, _) = visible(db, actor, id).await?;
+    let ctx = Context::load(db, std::slice::from_ref(&f)).await?;
+    ctx.notices(settings, &f)
+}
+
+impl Context {
+    fn notices(&self, settings: &Settings, f: &filing::Model) -> Result<Vec<Notice>> {
+        let p = self
+            .projects
+            .get(&f.project_id)
+            .ok_or_else(|| anyhow::anyhow!("filing {} has no project", f.id))?;
+        let events = self
+            .events
+            .get(&f.id)
+            .map(Vec::as_slice)
+            .unwrap_or_default();
+        let on = |action: Action| {
+            events
+                .iter()
+                .rev()
+                .find(|e| e.action == action.as_str())
+                .map(|e| e.effective_on)
+        };
+        let decision = events
+            .iter()
+            .rev()
+            .find(|e| {
+                e.action == Action::Approve.as_str() || e.action == Action::Disapprove.as_str()
+            })
+            .map(|e| {
+                let detail: serde_json::Value = serde_json::from_str(&e.detail).unwrap_or_default();
+                Decision {
+                    on: e.effective_on,
+                    number: f.decision_no.clone(),
+                    approved: e.action == Action::Approve.as_str(),
+                    grounds: serde_json::from_value(detail["grounds"].clone()).unwrap_or_default(),
+                }
+            });
+        let facts = NoticeFacts {
+            bureau: settings.bureau.name.clone(),
+            project_name: p.name.clone(),
+            project_code: p.project_code.clone(),
+            owner_name: self
+                .organizations
+                .get(&p.organization_id)
+                .map(|o| o.name.clone())
+                .unwrap_or_default(),
+            county_name: self
+                .counties
+                .get(&p.county_id)
+                .map(|c| c.name.clone())
+                .unwrap_or_default(),
+            tier: parse_tier(&f.tier)?,
+            accepted_on: on(Action::Accept),
+            pre_decision_on: on(Action::FinishEvaluation),
+            decision,
+        };
+        notices::notices(&facts, &self.calendar).map_err(|e| Error::Internal(anyhow::anyhow!(e)))
+    }
+}
+
+/// A notice on the public register.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct PublicNotice {
+    pub filing_id: i64,
+    pub project_name: String,
+    pub county_name: String,
+    #[serde(flatten)]
+    pub notice: Notice,
+}
+
+/// Every notice up today, for the public register (no sign-in).
+pub async fn public_register<C: ConnectionTrait>(
+    db: &C,
+    settings: &Settings,
+) -> Result<Vec<PublicNotice>> {
+    let filings = filing::Entity::find()
+        .filter(filing::Column::State.is_in([
+            FilingState::Accepted.as_str(),
+            FilingState::TechnicalEvaluation.as_str(),
+            FilingState::PreDecisionNotice.as_str(),
+            FilingState::Approved.as_str(),
+            FilingState::Disapproved.as_str(),
+        ]))
+        .order_by_asc(filing::Column::Id)
+        .all(db)
+        .await?;
+    let ctx = Context::load(db, &filings).await?;
+    let day = today();
+    let mut out = Vec::new();
+    for f in &filings {
+        let Some(p) = ctx.projects.get(&f.project_id) else {
+            continue;
+        };
+        // A notice whose window the calendar cannot reach yet is left out, not an error.
+        let Ok(notices) = ctx.notices(settings, f) else {
+            continue;
+        };
+        for notice in notices.into_iter().filter(|n| n.current(day)) {
+            out.push(PublicNotice {
+                filing_id: f.id,
+                project_name: p.name.clone(),
+                county_name: ctx
+                    .counties
+                    .get(&p.county_id)
+                    .map(|c| c.name.clone())
+                    .unwrap_or_default(),
+                notice,
+            });
+        }
+    }
+    out.sort_by_key(|n| std::cmp::Reverse(n.notice.posted_on));
+    Ok(out)
+}
