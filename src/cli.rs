@@ -113,7 +113,7 @@ async fn run(command: Command, settings: Settings) -> anyhow::Result<()> {
             crate::db::migrate(&db).await?;
             services::counties::seed_shangluo(&db).await?;
             services::calendar::seed_embedded(&db).await?;
-            if services::demo::load_if_empty(&db, &settings.demo.password).await? {
+            if services::demo::load_if_empty(&db, &settings).await? {
                 println!("demo ledger loaded");
                 Ok(())
             } else {

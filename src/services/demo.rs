@@ -7,11 +7,15 @@ use sea_orm::{
 use secrecy::{ExposeSecret, SecretString};
 
 use super::classification::{self, ClassifyRequest};
+use super::filings::{self, ActionRequest};
 use super::{Actor, auth, now};
-use crate::demo::{self, DemoLedger};
+use crate::config::Settings;
+use crate::demo::{self, DemoLedger, DemoStep};
+use crate::domain::filing::{Action, DisapprovalGround, Tier as FilingTier};
 use crate::domain::role::Role;
 use crate::error::Result;
-use entity::{app_user, county, filing, filing_event, organization, project};
+use chrono::NaiveDate;
+use entity::{app_user, county, organization, project};
 
 /// The demo accounts: username, role, and for owners the index of their organisation.
 pub const DEMO_ACCOUNTS: [(&str, Role, Option<usize>); 9] = [
@@ -42,16 +46,17 @@ pub async fn database_is_empty<C: ConnectionTrait>(db: &C) -> Result<bool> {
 }
 
 /// Loads the demo ledger and accounts if the database is empty; returns whether it did.
-pub async fn load_if_empty(db: &DatabaseConnection, password: &SecretString) -> Result<bool> {
+pub async fn load_if_empty(db: &DatabaseConnection, settings: &Settings) -> Result<bool> {
     if !database_is_empty(db).await? {
         return Ok(false);
     }
-    load(db, &demo::generate(), password).await?;
+    load(db, settings, &demo::generate(), &settings.demo.password).await?;
     Ok(true)
 }
 
 pub async fn load(
     db: &DatabaseConnection,
+    settings: &Settings,
     ledger: &DemoLedger,
     password: &SecretString,
 ) -> Result<()> {
@@ -86,7 +91,6 @@ pub async fn load(
     }
 
     let mut officer_ids = Vec::new();
-    let mut owner_by_org = std::collections::HashMap::new();
     for ((username, role, org), hash) in DEMO_ACCOUNTS.into_iter().zip(hashes) {
         let organization_id = org.map(|i| org_ids[i]);
         let user = app_user::ActiveModel {
@@ -104,18 +108,13 @@ pub async fn load(
         }
         .insert(&txn)
         .await?;
-        match role {
-            Role::Officer => officer_ids.push(user.id),
-            Role::Owner => {
-                if let Some(org) = organization_id {
-                    owner_by_org.insert(org, user.id);
-                }
-            }
-            Role::Admin | Role::Leader => {}
+        if role == Role::Officer {
+            officer_ids.push(user.id);
         }
     }
 
-    let mut events = Vec::new();
+    let mut steps: Vec<(NaiveDate, i64, Actor, &DemoStep)> = Vec::new();
+    let mut open = std::collections::HashMap::new();
     for (i, p) in ledger.projects.iter().enumerate() {
         let organization_id = org_ids[p.organization];
         let county_id = *county_ids
@@ -175,56 +174,33 @@ pub async fn load(
         classification::record(&txn, &officer_actor, &row, &request, &result, c.decided_on).await?;
 
         if let Some(f) = &p.filing {
-            let last = f.steps.last();
-            let state = last.map(|s| s.to_state).unwrap_or("draft");
-            let decision_no = f.steps.iter().find_map(|s| s.decision_no.clone());
-            let receipt_no = f
-                .steps
-                .iter()
-                .find(|s| s.action == "register")
-                .map(|s| format!("备案{}{:04}", s.on.format("%Y%m%d"), row.id));
-            let filing_row = filing::ActiveModel {
-                project_id: Set(row.id),
-                tier: Set(f.tier.as_str().to_owned()),
-                state: Set(state.to_owned()),
-                receipt_no: Set(receipt_no),
-                decision_no: Set(decision_no),
-                officer_id: Set(Some(officer)),
-                version: Set(1 + f.steps.len() as i32),
-                created_at: Set(now()),
-                updated_at: Set(now()),
-                ..Default::default()
+            let tier = FilingTier::try_from(f.tier)
+                .map_err(|_| anyhow::anyhow!("demo project {} files for an exempt tier", p.name))?;
+            let draft = filings::insert_draft(&txn, &officer_actor, row.id, tier).await?;
+            for step in &f.steps {
+                steps.push((step.on, draft.id, officer_actor.clone(), step));
             }
-            .insert(&txn)
-            .await?;
-            let mut from = Some("draft".to_owned());
-            for s in &f.steps {
-                let (actor_id, actor_role) = if s.actor == "owner" {
-                    (owner_by_org.get(&organization_id).copied(), "owner")
-                } else {
-                    (Some(officer), "officer")
-                };
-                events.push(filing_event::ActiveModel {
-                    filing_id: Set(filing_row.id),
-                    action: Set(s.action.to_owned()),
-                    from_state: Set(from.clone()),
-                    to_state: Set(s.to_state.to_owned()),
-                    actor_id: Set(actor_id),
-                    actor_role: Set(actor_role.to_owned()),
-                    reason: Set(s.reason.clone()),
-                    detail: Set("{}".into()),
-                    effective_on: Set(s.on),
-                    recorded_at: Set(now()),
-                    ..Default::default()
-                });
-                from = Some(s.to_state.to_owned());
-            }
+            open.insert(draft.id, (draft, row.clone(), Vec::new()));
         }
     }
-    for chunk in events.chunks(200) {
-        filing_event::Entity::insert_many(chunk.to_vec())
-            .exec(&txn)
-            .await?;
+
+    // The history goes through the same actions an officer takes, in date order across the
+    // whole ledger, so decision and receipt numbers run in the order they were issued.
+    steps.sort_by_key(|(on, filing_id, _, _)| (*on, *filing_id));
+    for (on, filing_id, actor, step) in steps {
+        let (filing, project, events) = open
+            .get_mut(&filing_id)
+            .ok_or_else(|| anyhow::anyhow!("demo filing {filing_id} missing"))?;
+        let mut request = demo_request(step, on, filing.version)?;
+        if request.action == Action::Resubmit {
+            let asked = filings::last_missing_items(events).unwrap_or_default();
+            request.answers = asked.iter().map(|item| format!("已补充：{item}")).collect();
+        }
+        let event =
+            filings::apply(&txn, settings, &actor, filing, project, events, &request).await?;
+        filing.state = event.to_state.clone();
+        filing.version += 1;
+        events.push(event);
     }
     txn.commit().await?;
     tracing::info!(
@@ -233,4 +209,46 @@ pub async fn load(
         "loaded the demo ledger"
     );
     Ok(())
+}
+
+/// The request an officer would send to record a demo step from the paper file.
+fn demo_request(step: &DemoStep, on: NaiveDate, version: i32) -> Result<ActionRequest> {
+    let action: Action = step
+        .action
+        .parse()
+        .map_err(|_| anyhow::anyhow!("demo step has unknown action {}", step.action))?;
+    let reason = step.reason.clone();
+    let mut request = ActionRequest {
+        action,
+        version,
+        effective_on: Some(on),
+        reason: None,
+        missing_items: Vec::new(),
+        answers: Vec::new(),
+        grounds: Vec::new(),
+        decision_text: None,
+        evaluator: None,
+        on_behalf_of_owner: step.actor == "owner",
+    };
+    match action {
+        Action::RequestCorrection => {
+            request.missing_items = reason
+                .iter()
+                .flat_map(|r| r.split('；'))
+                .map(|item| item.trim().trim_end_matches('。').to_owned())
+                .filter(|item| !item.is_empty())
+                .collect();
+        }
+        Action::Refuse | Action::Withdraw => request.reason = reason,
+        Action::Disapprove => {
+            let text = reason.unwrap_or_default();
+            request.grounds = DisapprovalGround::ALL
+                .into_iter()
+                .filter(|g| text.contains(&g.citation()))
+                .collect();
+            request.reason = Some(text);
+        }
+        _ => {}
+    }
+    Ok(request)
 }

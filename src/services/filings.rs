@@ -123,6 +123,10 @@ pub struct ActionRequest {
     /// Who evaluates (技术评估机构) when evaluation starts.
     #[serde(default)]
     pub evaluator: Option<String>,
+    /// An officer records an owner's action (submit, resubmit, register, withdraw) that reached
+    /// the bureau on paper or at the service window.
+    #[serde(default)]
+    pub on_behalf_of_owner: bool,
 }
 
 /// The work queue and filing list filters.
@@ -191,6 +195,18 @@ pub async fn create(
         });
     }
     let txn = db.begin().await?;
+    let row = insert_draft(&txn, actor, project_id, tier).await?;
+    txn.commit().await?;
+    get(db, settings, actor, row.id).await
+}
+
+/// A new draft filing and its audit event, inside the caller's transaction.
+pub(crate) async fn insert_draft<C: ConnectionTrait>(
+    txn: &C,
+    actor: &Actor,
+    project_id: i64,
+    tier: Tier,
+) -> Result<filing::Model> {
     let row = filing::ActiveModel {
         project_id: Set(project_id),
         tier: Set(tier.as_str().to_owned()),
@@ -203,10 +219,10 @@ pub async fn create(
         updated_at: Set(now()),
         ..Default::default()
     }
-    .insert(&txn)
+    .insert(txn)
     .await?;
     super::audit::record(
-        &txn,
+        txn,
         actor,
         "filing",
         row.id,
@@ -214,8 +230,7 @@ pub async fn create(
         serde_json::json!({"project_id": project_id, "tier": tier.as_str()}),
     )
     .await?;
-    txn.commit().await?;
-    get(db, settings, actor, row.id).await
+    Ok(row)
 }
 
 /// Everything a view needs about a set of filings, loaded in a few queries.
@@ -386,7 +401,7 @@ impl Context {
 }
 
 /// The items of the latest correction request.
-fn last_missing_items(events: &[filing_event::Model]) -> Option<Vec<String>> {
+pub(crate) fn last_missing_items(events: &[filing_event::Model]) -> Option<Vec<String>> {
     events
         .iter()
         .rev()
@@ -561,9 +576,54 @@ pub async fn act(
     req: ActionRequest,
 ) -> Result<FilingView> {
     let (f, project) = visible(db, actor, id).await?;
+    let events = filing_event::Entity::find()
+        .filter(filing_event::Column::FilingId.eq(id))
+        .order_by_asc(filing_event::Column::Id)
+        .all(db)
+        .await?;
+    let txn = db.begin().await?;
+    let event = apply(&txn, settings, actor, &f, &project, &events, &req).await?;
+    txn.commit().await?;
+    tracing::info!(filing = id, action = %event.action, to = %event.to_state, "filing action applied");
+    get(db, settings, actor, id).await
+}
+
+/// The role an action is checked against: the actor's, or the owner's when an officer records
+/// an owner's action that reached the bureau on paper or at the service window.
+fn acting_role(actor: &Actor, req: &ActionRequest) -> Result<Role> {
+    if !req.on_behalf_of_owner {
+        return Ok(actor.role);
+    }
+    if !actor.role.keeps_ledger() {
+        return Err(Error::invalid(
+            "on_behalf_of_owner",
+            "只有审批人员可以代建设单位录入",
+        ));
+    }
+    if !req.action.permits(Role::Owner) {
+        return Err(Error::invalid(
+            "on_behalf_of_owner",
+            format!("“{}”不是建设单位的操作", req.action.label()),
+        ));
+    }
+    Ok(Role::Owner)
+}
+
+/// The action itself, inside the caller's transaction: the same path for a request, a
+/// historic entry and the demo loader. Returns the event it wrote.
+pub(crate) async fn apply<C: ConnectionTrait>(
+    txn: &C,
+    settings: &Settings,
+    actor: &Actor,
+    f: &filing::Model,
+    project: &project::Model,
+    events: &[filing_event::Model],
+    req: &ActionRequest,
+) -> Result<filing_event::Model> {
     let state = parse_state(&f.state)?;
     let tier = parse_tier(&f.tier)?;
-    let to = transition(state, tier, req.action, actor.role).map_err(|e| match e {
+    let role = acting_role(actor, req)?;
+    let to = transition(state, tier, req.action, role).map_err(|e| match e {
         TransitionError::Forbidden { action, role } => {
             Error::Forbidden(format!("{}不能执行“{}”", role.label(), action.label()))
         }
@@ -588,23 +648,17 @@ pub async fn act(
     if req.version != f.version {
         return Err(Error::stale("申报"));
     }
-    let events = filing_event::Entity::find()
-        .filter(filing_event::Column::FilingId.eq(id))
-        .order_by_asc(filing_event::Column::Id)
-        .all(db)
-        .await?;
-    let effective_on = effective_date(actor, &req, &events)?;
-    let detail = check_action(&req, &project, &events)?;
+    let effective_on = effective_date(actor, req, events)?;
+    let mut detail = check_action(req, project, events)?;
+    if req.on_behalf_of_owner {
+        detail["recorded_for"] = serde_json::json!("owner");
+    }
 
-    let txn = db.begin().await?;
     let mut update = filing::Entity::update_many()
         .col_expr(filing::Column::State, Expr::value(to.as_str()))
-        .col_expr(
-            filing::Column::Version,
-            Expr::col(filing::Column::Version).add(1),
-        )
+        .col_expr(filing::Column::Version, Expr::col(filing::Column::Version).add(1))
         .col_expr(filing::Column::UpdatedAt, Expr::value(now()))
-        .filter(filing::Column::Id.eq(id))
+        .filter(filing::Column::Id.eq(f.id))
         .filter(filing::Column::Version.eq(f.version))
         .filter(filing::Column::State.eq(state.as_str()));
     if req.action == Action::Accept && f.officer_id.is_none() {
@@ -612,45 +666,34 @@ pub async fn act(
     }
     // The row is locked from here on, so a concurrent action on the same filing waits and then
     // finds the version gone: it never draws a number.
-    if update.exec(&txn).await?.rows_affected == 0 {
+    if update.exec(txn).await?.rows_affected == 0 {
         return Err(Error::stale("申报"));
     }
-    let mut detail = detail;
-    match req.action {
-        Action::Approve | Action::Disapprove => {
-            let number = next_number(
-                &txn,
-                "decision",
-                effective_on.year(),
-                &settings.filings.decision_number_format,
-            )
+    let numbered = match req.action {
+        Action::Approve | Action::Disapprove => Some((
+            "decision",
+            &settings.filings.decision_number_format,
+            filing::Column::DecisionNo,
+        )),
+        Action::Register => Some((
+            "registration",
+            &settings.filings.registration_number_format,
+            filing::Column::ReceiptNo,
+        )),
+        _ => None,
+    };
+    if let Some((kind, format, column)) = numbered {
+        let number = next_number(txn, kind, effective_on.year(), format).await?;
+        filing::Entity::update_many()
+            .col_expr(column, Expr::value(number.clone()))
+            .filter(filing::Column::Id.eq(f.id))
+            .exec(txn)
             .await?;
-            filing::Entity::update_many()
-                .col_expr(filing::Column::DecisionNo, Expr::value(number.clone()))
-                .filter(filing::Column::Id.eq(id))
-                .exec(&txn)
-                .await?;
-            detail["decision_no"] = serde_json::json!(number);
-        }
-        Action::Register => {
-            let number = next_number(
-                &txn,
-                "registration",
-                effective_on.year(),
-                &settings.filings.registration_number_format,
-            )
-            .await?;
-            filing::Entity::update_many()
-                .col_expr(filing::Column::ReceiptNo, Expr::value(number.clone()))
-                .filter(filing::Column::Id.eq(id))
-                .exec(&txn)
-                .await?;
-            detail["receipt_no"] = serde_json::json!(number);
-        }
-        _ => {}
+        detail[if kind == "decision" { "decision_no" } else { "receipt_no" }] =
+            serde_json::json!(number);
     }
-    filing_event::ActiveModel {
-        filing_id: Set(id),
+    Ok(filing_event::ActiveModel {
+        filing_id: Set(f.id),
         action: Set(req.action.as_str().to_owned()),
         from_state: Set(Some(state.as_str().to_owned())),
         to_state: Set(to.as_str().to_owned()),
@@ -662,16 +705,8 @@ pub async fn act(
         recorded_at: Set(now()),
         ..Default::default()
     }
-    .insert(&txn)
-    .await?;
-    txn.commit().await?;
-    tracing::info!(
-        filing = id,
-        action = req.action.as_str(),
-        to = to.as_str(),
-        "filing action applied"
-    );
-    get(db, settings, actor, id).await
+    .insert(txn)
+    .await?)
 }
 
 /// The date the action takes effect: today, or for officers a date on paper that is neither in

@@ -94,7 +94,7 @@ pub async fn bootstrap(
     calendar::seed_embedded(db).await?;
     policy_exemptions::seed_shipped(db).await?;
     if settings.demo.enabled {
-        return demo::load_if_empty(db, &settings.demo.password).await;
+        return demo::load_if_empty(db, settings).await;
     }
     Ok(false)
 }
