@@ -3,6 +3,7 @@ pub mod auth;
 mod calendar;
 mod catalog;
 mod classification;
+mod filings;
 mod counties;
 pub mod extract;
 mod organizations;
@@ -89,6 +90,7 @@ pub fn app(state: AppState) -> Router {
         .merge(calendar::routes())
         .merge(catalog::routes())
         .merge(classification::routes())
+        .merge(filings::routes(state.settings.filings.max_upload_bytes))
         .split_for_parts();
     let openapi = Arc::new(openapi);
     let body_limit = state.settings.server.body_limit_bytes;

@@ -23,14 +23,19 @@ pub struct TestApp {
     pub router: Router,
     pub db: DatabaseConnection,
     pub backend: &'static str,
-    _sqlite_dir: Option<tempfile::TempDir>,
+    pub settings: Settings,
+    /// The data directory (documents, mail) and, on SQLite, the database file.
+    pub dir: tempfile::TempDir,
     pg_cleanup: Option<(String, String)>,
 }
 
-fn settings(url: &str) -> Settings {
+fn settings(url: &str, data_dir: &Path) -> Settings {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("config");
     let vars = [
         ("EIAFLOW__DATABASE__URL".to_string(), url.to_string()),
+        ("EIAFLOW__DATA__DIR".to_string(), data_dir.display().to_string()),
+        // Small enough that a test can exceed it cheaply.
+        ("EIAFLOW__FILINGS__MAX_UPLOAD_BYTES".to_string(), "1048576".to_string()),
         ("EIAFLOW__DEMO__ENABLED".to_string(), "true".to_string()),
         (
             "EIAFLOW__DEMO__PASSWORD".to_string(),
@@ -49,9 +54,7 @@ impl TestApp {
     pub async fn sqlite() -> TestApp {
         let dir = tempfile::tempdir().expect("temp dir");
         let url = format!("sqlite://{}/eiaflow.db?mode=rwc", dir.path().display());
-        let mut app = Self::start(&url, "sqlite").await;
-        app._sqlite_dir = Some(dir);
-        app
+        Self::start(&url, "sqlite", dir).await
     }
 
     /// A fresh PostgreSQL database, or `None` when no server is configured for tests.
@@ -70,24 +73,26 @@ impl TestApp {
             .expect("create a test database");
         admin.close().await.ok();
         let url = replace_database(&base, &name);
-        let mut app = Self::start(&url, "postgres").await;
+        let dir = tempfile::tempdir().expect("temp dir");
+        let mut app = Self::start(&url, "postgres", dir).await;
         app.pg_cleanup = Some((base, name));
         Some(app)
     }
 
-    async fn start(url: &str, backend: &'static str) -> TestApp {
-        let settings = settings(url);
+    async fn start(url: &str, backend: &'static str, dir: tempfile::TempDir) -> TestApp {
+        let settings = settings(url, dir.path());
         let db = eiaflow::db::connect(&settings).await.expect("connect");
         eiaflow::db::migrate(&db).await.expect("migrate");
         eiaflow::services::bootstrap(&db, &settings)
             .await
             .expect("seed divisions, calendar and the demo ledger");
-        let router = app(AppState::new(db.clone(), settings));
+        let router = app(AppState::new(db.clone(), settings.clone()));
         TestApp {
             router,
             db,
             backend,
-            _sqlite_dir: None,
+            settings,
+            dir,
             pg_cleanup: None,
         }
     }

@@ -1,0 +1,232 @@
+//! /api/v1/filings — EIA filings, their actions, clocks, notices and documents; and the public
+//! register of notices, readable without signing in.
+use axum::Json;
+use axum::body::Body;
+use axum::extract::{DefaultBodyLimit, Multipart, State};
+use axum::http::{StatusCode, header};
+use axum::response::Response;
+use utoipa_axum::{router::OpenApiRouter, routes};
+
+use super::AppState;
+use super::auth::CurrentUser;
+use super::extract::{ApiId, ApiJson, ApiQuery};
+use crate::domain::notices::Notice;
+use crate::error::{Error, ErrorBody, Result};
+use crate::services::documents::{self, DocumentView, Upload};
+use crate::services::filings::{
+    self, ActionRequest, FilingEventView, FilingQuery, FilingView, NewClockStop, PublicNotice,
+};
+
+pub fn routes(max_upload_bytes: usize) -> OpenApiRouter<AppState> {
+    // Multipart framing adds a little to the file itself.
+    let upload_limit = max_upload_bytes + 64 * 1024;
+    OpenApiRouter::new()
+        .routes(routes!(create))
+        .routes(routes!(list))
+        .routes(routes!(get))
+        .routes(routes!(act))
+        .routes(routes!(events))
+        .routes(routes!(add_stop))
+        .routes(routes!(notices))
+        .routes(routes!(public_notices))
+        .routes(routes!(list_documents))
+        .routes(routes!(download))
+        .merge(
+            OpenApiRouter::new()
+                .routes(routes!(upload))
+                .layer(DefaultBodyLimit::max(upload_limit)),
+        )
+}
+
+/// Start a draft filing for a project that needs an EIA; its tier is the project's.
+#[utoipa::path(post, path = "/api/v1/projects/{id}/filings", tag = "filings", security(("bearer" = [])),
+    params(("id" = i64, Path)),
+    responses((status = 201, body = FilingView), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn create(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ApiId(project_id): ApiId,
+) -> Result<(StatusCode, Json<FilingView>)> {
+    let view = filings::create(&state.db, &state.settings, &user.actor, project_id).await?;
+    Ok((StatusCode::CREATED, Json(view)))
+}
+
+/// Filings the reader may see; with `due=soon` or `due=overdue`, the work queue, most urgent
+/// first.
+#[utoipa::path(get, path = "/api/v1/filings", tag = "filings", security(("bearer" = [])),
+    params(FilingQuery),
+    responses((status = 200, body = Vec<FilingView>), (status = 422, body = ErrorBody)))]
+async fn list(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ApiQuery(query): ApiQuery<FilingQuery>,
+) -> Result<Json<Vec<FilingView>>> {
+    Ok(Json(
+        filings::list(&state.db, &state.settings, &user.actor, query).await?,
+    ))
+}
+
+/// One filing with its clock and the actions the reader may take.
+#[utoipa::path(get, path = "/api/v1/filings/{id}", tag = "filings", security(("bearer" = [])),
+    params(("id" = i64, Path)),
+    responses((status = 200, body = FilingView), (status = 404, body = ErrorBody)))]
+async fn get(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ApiId(id): ApiId,
+) -> Result<Json<FilingView>> {
+    Ok(Json(
+        filings::get(&state.db, &state.settings, &user.actor, id).await?,
+    ))
+}
+
+/// Take an action: submit, request_correction, resubmit, accept, refuse, start_evaluation,
+/// finish_evaluation, approve, disapprove, withdraw, register. A stale `version` or an action
+/// the state does not allow is a 409 naming the state; a role that may not act is a 403.
+#[utoipa::path(post, path = "/api/v1/filings/{id}/actions", tag = "filings", security(("bearer" = [])),
+    params(("id" = i64, Path)), request_body = ActionRequest,
+    responses((status = 200, body = FilingView), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn act(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ApiId(id): ApiId,
+    ApiJson(req): ApiJson<ActionRequest>,
+) -> Result<Json<FilingView>> {
+    Ok(Json(
+        filings::act(&state.db, &state.settings, &user.actor, id, req).await?,
+    ))
+}
+
+/// The filing's audit trail: every action with actor, role, from → to, reason, effective and
+/// recorded time.
+#[utoipa::path(get, path = "/api/v1/filings/{id}/events", tag = "filings", security(("bearer" = [])),
+    params(("id" = i64, Path)),
+    responses((status = 200, body = Vec<FilingEventView>), (status = 404, body = ErrorBody)))]
+async fn events(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ApiId(id): ApiId,
+) -> Result<Json<Vec<FilingEventView>>> {
+    Ok(Json(filings::events(&state.db, &user.actor, id).await?))
+}
+
+/// Record an expert review or a hearing that stops the decision clock.
+#[utoipa::path(post, path = "/api/v1/filings/{id}/clock-stops", tag = "filings", security(("bearer" = [])),
+    params(("id" = i64, Path)), request_body = NewClockStop,
+    responses((status = 200, body = FilingView), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn add_stop(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ApiId(id): ApiId,
+    ApiJson(stop): ApiJson<NewClockStop>,
+) -> Result<Json<FilingView>> {
+    Ok(Json(
+        filings::add_stop(&state.db, &state.settings, &user.actor, id, stop).await?,
+    ))
+}
+
+/// The acceptance, pre-decision and decision notices of a filing, with their windows.
+#[utoipa::path(get, path = "/api/v1/filings/{id}/notices", tag = "filings", security(("bearer" = [])),
+    params(("id" = i64, Path)),
+    responses((status = 200, body = Vec<Notice>), (status = 404, body = ErrorBody)))]
+async fn notices(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ApiId(id): ApiId,
+) -> Result<Json<Vec<Notice>>> {
+    Ok(Json(
+        filings::notices_of(&state.db, &state.settings, &user.actor, id).await?,
+    ))
+}
+
+/// The public register: every notice up today. No sign-in.
+#[utoipa::path(get, path = "/api/v1/public/notices", tag = "public",
+    responses((status = 200, body = Vec<PublicNotice>)))]
+async fn public_notices(State(state): State<AppState>) -> Result<Json<Vec<PublicNotice>>> {
+    Ok(Json(
+        filings::public_register(&state.db, &state.settings).await?,
+    ))
+}
+
+/// Upload an EIA document (multipart field `file`): PDF, Word, Excel, ZIP, JPEG or PNG, checked
+/// by content, up to `filings.max_upload_bytes`.
+#[utoipa::path(post, path = "/api/v1/filings/{id}/documents", tag = "filings", security(("bearer" = [])),
+    params(("id" = i64, Path)), request_body(content_type = "multipart/form-data", content = Object),
+    responses((status = 201, body = DocumentView), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 413, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn upload(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ApiId(id): ApiId,
+    mut multipart: Multipart,
+) -> Result<(StatusCode, Json<DocumentView>)> {
+    let too_large = |e: axum::extract::multipart::MultipartError| {
+        if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            Error::TooLarge("文件超过上传上限".into())
+        } else {
+            Error::malformed(format!("无法读取上传内容：{e}"))
+        }
+    };
+    while let Some(mut field) = multipart.next_field().await.map_err(too_large)? {
+        if field.name() != Some("file") {
+            continue;
+        }
+        let name = field.file_name().unwrap_or_default().to_owned();
+        let mut upload = Upload::start(&state.settings.data.dir, state.settings.filings.max_upload_bytes).await?;
+        loop {
+            match field.chunk().await {
+                Ok(Some(chunk)) => upload.write(&chunk).await?,
+                Ok(None) => break,
+                Err(e) => {
+                    upload.discard().await;
+                    return Err(too_large(e));
+                }
+            }
+        }
+        let view = documents::store(&state.db, &state.settings.data.dir, &user.actor, id, &name, upload).await?;
+        return Ok((StatusCode::CREATED, Json(view)));
+    }
+    Err(Error::invalid("file", "缺少名为 file 的上传文件"))
+}
+
+#[utoipa::path(get, path = "/api/v1/filings/{id}/documents", tag = "filings", security(("bearer" = [])),
+    params(("id" = i64, Path)),
+    responses((status = 200, body = Vec<DocumentView>), (status = 404, body = ErrorBody)))]
+async fn list_documents(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ApiId(id): ApiId,
+) -> Result<Json<Vec<DocumentView>>> {
+    Ok(Json(documents::list(&state.db, &user.actor, id).await?))
+}
+
+/// Download a document; its SHA-256 is in the `x-content-sha256` header.
+#[utoipa::path(get, path = "/api/v1/documents/{id}", tag = "filings", security(("bearer" = [])),
+    params(("id" = i64, Path)),
+    responses((status = 200, description = "the file", content_type = "application/octet-stream"), (status = 404, body = ErrorBody)))]
+async fn download(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ApiId(id): ApiId,
+) -> Result<Response> {
+    let (doc, bytes) = documents::content(&state.db, &state.settings.data.dir, &user.actor, id).await?;
+    let encoded: String = doc
+        .file_name
+        .bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-_.".contains(&b) {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect();
+    Response::builder()
+        .header(header::CONTENT_TYPE, doc.content_type)
+        .header(
+            header::CONTENT_DISPOSITION,
+            format!("attachment; filename*=UTF-8''{encoded}"),
+        )
+        .header("x-content-sha256", doc.sha256)
+        .body(Body::from(bytes))
+        .map_err(|e| Error::Internal(anyhow::anyhow!(e)))
+}
