@@ -227,10 +227,21 @@ async fn serve(settings: Settings) -> anyhow::Result<()> {
         .await
         .map_err(|e| anyhow::anyhow!("server.host/server.port: cannot listen on {address}: {e}"))?;
     tracing::info!("eiaflow listening on http://{address}");
+    let (stop, stopped) = tokio::sync::watch::channel(false);
+    let mut background = Vec::new();
+    if settings.mail.worker_enabled {
+        let mailer = crate::notify::mailer::Mailer::from_settings(&settings.mail, &settings.data.dir)?;
+        let worker = crate::notify::worker::Worker::new(db.clone(), mailer, settings.mail.clone())?;
+        background.push(tokio::spawn(worker.run(stopped.clone())));
+    }
     let state = AppState::new(db, settings);
     axum::serve(listener, app(state))
         .with_graceful_shutdown(shutdown_signal())
         .await?;
+    let _ = stop.send(true);
+    for task in background {
+        let _ = task.await;
+    }
     tracing::info!("stopped");
     Ok(())
 }

@@ -18,6 +18,41 @@ pub struct Settings {
     pub data: DataSettings,
     pub clocks: ClockConfig,
     pub filings: FilingSettings,
+    pub mail: MailSettings,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MailTransport {
+    File,
+    Smtp,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SmtpSecurity {
+    Starttls,
+    Tls,
+    None,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MailSettings {
+    pub transport: MailTransport,
+    pub from: String,
+    pub smtp_host: String,
+    pub smtp_port: u16,
+    pub smtp_security: SmtpSecurity,
+    pub smtp_username: String,
+    pub smtp_password: SecretString,
+    pub timeout_seconds: u64,
+    pub worker_enabled: bool,
+    pub poll_interval_ms: u64,
+    pub batch_size: u64,
+    pub max_attempts: i32,
+    pub backoff_seconds: u64,
+    pub lease_seconds: u64,
 }
 
 /// The statutory clocks; see `domain::filing::ClockSettings`.
@@ -241,6 +276,18 @@ impl Settings {
             if !format.contains("{seq}") {
                 return fail(key, "must contain {seq} (and usually {year})");
             }
+        }
+        if self.mail.from.parse::<lettre::message::Mailbox>().is_err() {
+            return fail("mail.from", "is not a mail address such as \"局名 <noreply@example.gov.cn>\"");
+        }
+        if self.mail.transport == MailTransport::Smtp && self.mail.smtp_host.trim().is_empty() {
+            return fail("mail.smtp_host", "must be set when mail.transport is smtp");
+        }
+        if self.mail.max_attempts < 1 {
+            return fail("mail.max_attempts", "must be at least 1");
+        }
+        if self.mail.batch_size == 0 || self.mail.poll_interval_ms == 0 || self.mail.lease_seconds == 0 {
+            return fail("mail", "batch_size, poll_interval_ms and lease_seconds must be positive");
         }
         if self.filings.max_upload_bytes < 1024 {
             return fail("filings.max_upload_bytes", "must be at least 1024");

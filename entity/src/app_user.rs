@@ -12,6 +12,8 @@ pub struct Model {
     pub role: String,
     pub organization_id: Option<i64>,
     pub email: Option<String>,
+    /// The leader an officer's overdue service items are escalated to (督办).
+    pub supervisor_id: Option<i64>,
     pub active: bool,
     pub version: i32,
     pub created_at: DateTimeUtc,

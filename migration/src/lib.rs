@@ -5,6 +5,7 @@ mod m20260101_000001_ledger;
 mod m20260102_000001_calendar;
 mod m20260103_000001_policy_exemption;
 mod m20260104_000001_filing_workflow;
+mod m20260105_000001_notifications;
 
 pub struct Migrator;
 
@@ -15,6 +16,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20260102_000001_calendar::Migration),
             Box::new(m20260103_000001_policy_exemption::Migration),
             Box::new(m20260104_000001_filing_workflow::Migration),
+            Box::new(m20260105_000001_notifications::Migration),
         ]
     }
 }

@@ -71,6 +71,8 @@ impl MigrationTrait for Migration {
                     .col(string("role"))
                     .col(big_integer_null("organization_id"))
                     .col(string_null("email"))
+                    // The leader an officer's overdue service items are escalated to (督办).
+                    .col(big_integer_null("supervisor_id"))
                     .col(boolean("active"))
                     .col(integer("version"))
                     .col(timestamp_with_time_zone("created_at"))

@@ -4,6 +4,7 @@ mod calendar;
 mod catalog;
 mod classification;
 mod filings;
+mod notifications;
 mod counties;
 pub mod extract;
 mod organizations;
@@ -91,6 +92,7 @@ pub fn app(state: AppState) -> Router {
         .merge(catalog::routes())
         .merge(classification::routes())
         .merge(filings::routes(state.settings.filings.max_upload_bytes))
+        .merge(notifications::routes())
         .split_for_parts();
     let openapi = Arc::new(openapi);
     let body_limit = state.settings.server.body_limit_bytes;

@@ -100,6 +100,7 @@ pub async fn load(
             role: Set(role.as_str().to_owned()),
             organization_id: Set(organization_id),
             email: Set(Some(format!("{username}@demo.eiaflow.example.cn"))),
+            supervisor_id: Set(None),
             active: Set(true),
             version: Set(1),
             created_at: Set(now()),

@@ -8,6 +8,7 @@ pub mod counties;
 pub mod demo;
 pub mod documents;
 pub mod filings;
+pub mod notifications;
 pub mod organizations;
 pub mod policy_exemptions;
 pub mod projects;

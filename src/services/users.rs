@@ -172,6 +172,7 @@ pub async fn create(db: &DatabaseConnection, actor: &Actor, input: NewUser) -> R
         role: Set(input.role.as_str().to_owned()),
         organization_id: Set(input.organization_id),
         email: Set(input.email),
+        supervisor_id: Set(None),
         active: Set(true),
         version: Set(1),
         created_at: Set(now()),

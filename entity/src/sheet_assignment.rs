@@ -1,0 +1,21 @@
+use sea_orm::entity::prelude::*;
+
+/// Who was responsible for a service sheet, and since when.
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "sheet_assignment")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i64,
+    pub sheet_id: i64,
+    pub officer_id: i64,
+    pub previous_officer_id: Option<i64>,
+    #[sea_orm(column_type = "Text", nullable)]
+    pub reason: Option<String>,
+    pub assigned_by: Option<i64>,
+    pub assigned_at: DateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

@@ -1,0 +1,400 @@
+//! Notifications: written in the same transaction as the change they tell of (the outbox), one
+//! row per recipient under an idempotency key, then delivered by the worker in `notify/`. Also
+//! each user's in-app list, and the administrators' view of failed mail.
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Duration, Utc};
+use sea_orm::{
+    ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, DbBackend,
+    EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set, Statement,
+    sea_query::{Expr, OnConflict},
+};
+use serde::{Deserialize, Serialize};
+
+use super::{Actor, now};
+use crate::domain::role::Role;
+use crate::error::{Error, Result};
+use crate::notify::templates;
+use entity::{app_user, notification, organization};
+
+/// Who a notification is for: an account (in-app, and mail if it has an address), or only an
+/// address (an organisation's contact, the province).
+#[derive(Debug, Clone)]
+pub enum Recipient {
+    User {
+        id: i64,
+        name: String,
+        email: Option<String>,
+    },
+    Address {
+        name: String,
+        email: String,
+    },
+}
+
+impl Recipient {
+    pub fn user(u: &app_user::Model) -> Recipient {
+        Recipient::User {
+            id: u.id,
+            name: u.display_name.clone(),
+            email: u.email.clone().filter(|e| !e.trim().is_empty()),
+        }
+    }
+
+    fn key(&self) -> String {
+        match self {
+            Recipient::User { id, .. } => format!("user:{id}"),
+            Recipient::Address { email, .. } => format!("mail:{}", email.to_lowercase()),
+        }
+    }
+}
+
+/// A notification to write: `key` names the event it tells of; the recipient is appended.
+pub struct NewNotification<'a> {
+    pub key: String,
+    pub template: &'a str,
+    pub vars: BTreeMap<&'a str, String>,
+    pub link: Option<String>,
+    pub entity: Option<(&'a str, i64)>,
+}
+
+/// Writes one row per recipient; a key seen before writes nothing. Returns the rows written.
+pub async fn enqueue<C: ConnectionTrait>(
+    db: &C,
+    n: &NewNotification<'_>,
+    recipients: &[Recipient],
+) -> Result<u64> {
+    let mut written = 0;
+    let mut seen = std::collections::HashSet::new();
+    for r in recipients {
+        let key = format!("{}:{}", n.key, r.key());
+        if !seen.insert(key.clone()) {
+            continue;
+        }
+        let (user_id, name, email) = match r {
+            Recipient::User { id, name, email } => (Some(*id), name.clone(), email.clone()),
+            Recipient::Address { name, email } => (None, name.clone(), Some(email.clone())),
+        };
+        let mut vars = n.vars.clone();
+        vars.insert("recipient_name", name);
+        let rendered = templates::render(n.template, &vars)
+            .map_err(|e| anyhow::anyhow!("rendering {}: {e}", n.template))?;
+        let row = notification::ActiveModel {
+            idempotency_key: Set(key),
+            user_id: Set(user_id),
+            status: Set(if email.is_some() { "pending" } else { "skipped" }.to_owned()),
+            email: Set(email),
+            template: Set(n.template.to_owned()),
+            subject: Set(rendered.subject),
+            body_text: Set(rendered.text),
+            body_html: Set(rendered.html),
+            link: Set(n.link.clone()),
+            entity: Set(n.entity.map(|(e, _)| e.to_owned())),
+            entity_id: Set(n.entity.map(|(_, id)| id)),
+            attempts: Set(0),
+            next_attempt_at: Set(now()),
+            locked_until: Set(None),
+            locked_by: Set(None),
+            last_error: Set(None),
+            sent_at: Set(None),
+            read_at: Set(None),
+            created_at: Set(now()),
+            ..Default::default()
+        };
+        written += notification::Entity::insert(row)
+            .on_conflict(
+                OnConflict::column(notification::Column::IdempotencyKey)
+                    .do_nothing()
+                    .to_owned(),
+            )
+            .exec_without_returning(db)
+            .await?;
+    }
+    Ok(written)
+}
+
+/// The owner accounts of an organisation, or its contact address when it has no account.
+pub async fn owners_of<C: ConnectionTrait>(db: &C, organization_id: i64) -> Result<Vec<Recipient>> {
+    let users = app_user::Entity::find()
+        .filter(app_user::Column::OrganizationId.eq(organization_id))
+        .filter(app_user::Column::Role.eq(Role::Owner.as_str()))
+        .filter(app_user::Column::Active.eq(true))
+        .all(db)
+        .await?;
+    if !users.is_empty() {
+        return Ok(users.iter().map(Recipient::user).collect());
+    }
+    let org = organization::Entity::find_by_id(organization_id).one(db).await?;
+    Ok(org
+        .and_then(|o| {
+            Some(Recipient::Address {
+                name: o.contact_name.clone().unwrap_or_else(|| o.name.clone()),
+                email: o.contact_email.clone().filter(|e| !e.trim().is_empty())?,
+            })
+        })
+        .into_iter()
+        .collect())
+}
+
+/// Active accounts with a role.
+pub async fn users_with_role<C: ConnectionTrait>(db: &C, role: Role) -> Result<Vec<Recipient>> {
+    Ok(app_user::Entity::find()
+        .filter(app_user::Column::Role.eq(role.as_str()))
+        .filter(app_user::Column::Active.eq(true))
+        .order_by_asc(app_user::Column::Id)
+        .all(db)
+        .await?
+        .iter()
+        .map(Recipient::user)
+        .collect())
+}
+
+/// One active account, if it is one.
+pub async fn user<C: ConnectionTrait>(db: &C, id: i64) -> Result<Option<Recipient>> {
+    Ok(app_user::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .filter(|u| u.active)
+        .map(|u| Recipient::user(&u)))
+}
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct NotificationView {
+    pub id: i64,
+    pub template: String,
+    pub subject: String,
+    pub body: String,
+    pub link: Option<String>,
+    pub entity: Option<String>,
+    pub entity_id: Option<i64>,
+    /// Delivery by mail: pending, sending, sent, failed, or skipped (no address).
+    pub status: String,
+    pub attempts: i32,
+    pub last_error: Option<String>,
+    pub email: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub sent_at: Option<DateTime<Utc>>,
+    pub read_at: Option<DateTime<Utc>>,
+}
+
+impl From<notification::Model> for NotificationView {
+    fn from(n: notification::Model) -> Self {
+        NotificationView {
+            id: n.id,
+            template: n.template,
+            subject: n.subject,
+            body: n.body_text,
+            link: n.link,
+            entity: n.entity,
+            entity_id: n.entity_id,
+            status: n.status,
+            attempts: n.attempts,
+            last_error: n.last_error,
+            email: n.email,
+            created_at: n.created_at,
+            sent_at: n.sent_at,
+            read_at: n.read_at,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct NotificationQuery {
+    /// Only unread ones.
+    pub unread: Option<bool>,
+}
+
+/// The signed-in user's notifications, newest first.
+pub async fn mine<C: ConnectionTrait>(db: &C, actor: &Actor, q: NotificationQuery) -> Result<Vec<NotificationView>> {
+    let Some(user_id) = actor.id else {
+        return Ok(Vec::new());
+    };
+    let mut select = notification::Entity::find()
+        .filter(notification::Column::UserId.eq(user_id))
+        .order_by_desc(notification::Column::Id)
+        .limit(200);
+    if q.unread == Some(true) {
+        select = select.filter(notification::Column::ReadAt.is_null());
+    }
+    Ok(select.all(db).await?.into_iter().map(Into::into).collect())
+}
+
+pub async fn mark_read<C: ConnectionTrait>(db: &C, actor: &Actor, id: i64) -> Result<NotificationView> {
+    let row = notification::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .filter(|n| n.user_id.is_some() && n.user_id == actor.id)
+        .ok_or_else(|| Error::not_found("通知"))?;
+    if row.read_at.is_none() {
+        notification::Entity::update_many()
+            .col_expr(notification::Column::ReadAt, Expr::value(now()))
+            .filter(notification::Column::Id.eq(id))
+            .filter(notification::Column::ReadAt.is_null())
+            .exec(db)
+            .await?;
+    }
+    let row = notification::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or_else(|| Error::not_found("通知"))?;
+    Ok(row.into())
+}
+
+#[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct OutboxQuery {
+    /// pending, sending, sent, failed or skipped; default failed.
+    pub status: Option<String>,
+}
+
+/// The outbox as administrators see it: by default the parked failures with their last error.
+pub async fn outbox<C: ConnectionTrait>(db: &C, actor: &Actor, q: OutboxQuery) -> Result<Vec<NotificationView>> {
+    require_admin(actor)?;
+    let status = q.status.unwrap_or_else(|| "failed".into());
+    if !["pending", "sending", "sent", "failed", "skipped"].contains(&status.as_str()) {
+        return Err(Error::invalid("status", "应为 pending、sending、sent、failed 或 skipped"));
+    }
+    Ok(notification::Entity::find()
+        .filter(notification::Column::Status.eq(status))
+        .order_by_desc(notification::Column::Id)
+        .limit(500)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(Into::into)
+        .collect())
+}
+
+/// Puts a failed message back in the queue with a fresh count of attempts.
+pub async fn resend(db: &DatabaseConnection, actor: &Actor, id: i64) -> Result<NotificationView> {
+    require_admin(actor)?;
+    let row = notification::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or_else(|| Error::not_found("通知"))?;
+    if row.status != "failed" {
+        return Err(Error::Conflict {
+            code: "invalid_state",
+            message: format!("只能重发发送失败的邮件（当前状态：{}）", row.status),
+            fields: Vec::new(),
+        });
+    }
+    notification::Entity::update_many()
+        .col_expr(notification::Column::Status, Expr::value("pending"))
+        .col_expr(notification::Column::Attempts, Expr::value(0))
+        .col_expr(notification::Column::NextAttemptAt, Expr::value(now()))
+        .col_expr(notification::Column::LockedUntil, Expr::value(Option::<DateTime<Utc>>::None))
+        .col_expr(notification::Column::LockedBy, Expr::value(Option::<String>::None))
+        .filter(notification::Column::Id.eq(id))
+        .filter(notification::Column::Status.eq("failed"))
+        .exec(db)
+        .await?;
+    super::audit::record(db, actor, "notification", id, "resend", serde_json::json!({})).await?;
+    let row = notification::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or_else(|| Error::not_found("通知"))?;
+    Ok(row.into())
+}
+
+fn require_admin(actor: &Actor) -> Result<()> {
+    if actor.role == Role::Admin {
+        Ok(())
+    } else {
+        Err(Error::Forbidden("只有管理员可以查看邮件发送队列".into()))
+    }
+}
+
+/// Claims up to `batch` messages that are due (or whose sender's lease ran out) for `worker`.
+/// On PostgreSQL `FOR UPDATE SKIP LOCKED` lets several senders claim side by side without
+/// taking the same row; SQLite has one writer, so its plain UPDATE is already exclusive.
+pub async fn claim(
+    db: &DatabaseConnection,
+    worker: &str,
+    at: DateTime<Utc>,
+    lease: Duration,
+    batch: u64,
+) -> Result<Vec<notification::Model>> {
+    let backend = db.get_database_backend();
+    let until = at + lease;
+    let (sql, values): (&str, Vec<sea_orm::Value>) = match backend {
+        DbBackend::Postgres => (
+            "UPDATE notification SET status = 'sending', locked_by = $1, locked_until = $2, attempts = attempts + 1 \
+             WHERE id IN (SELECT id FROM notification \
+                          WHERE (status = 'pending' AND next_attempt_at <= $3) \
+                             OR (status = 'sending' AND locked_until < $3) \
+                          ORDER BY id LIMIT $4 FOR UPDATE SKIP LOCKED) \
+             RETURNING *",
+            vec![worker.into(), until.into(), at.into(), (batch as i64).into()],
+        ),
+        _ => (
+            "UPDATE notification SET status = 'sending', locked_by = ?, locked_until = ?, attempts = attempts + 1 \
+             WHERE id IN (SELECT id FROM notification \
+                          WHERE (status = 'pending' AND next_attempt_at <= ?) \
+                             OR (status = 'sending' AND locked_until < ?) \
+                          ORDER BY id LIMIT ?) \
+             RETURNING *",
+            vec![worker.into(), until.into(), at.into(), at.into(), (batch as i64).into()],
+        ),
+    };
+    let mut rows = notification::Entity::find()
+        .from_raw_sql(Statement::from_sql_and_values(backend, sql, values))
+        .all(db)
+        .await?;
+    rows.sort_by_key(|r| r.id);
+    Ok(rows)
+}
+
+/// Marks a claimed message sent, if this worker still holds it.
+pub async fn mark_sent(db: &DatabaseConnection, id: i64, worker: &str) -> Result<()> {
+    notification::Entity::update_many()
+        .col_expr(notification::Column::Status, Expr::value("sent"))
+        .col_expr(notification::Column::SentAt, Expr::value(now()))
+        .col_expr(notification::Column::LockedUntil, Expr::value(Option::<DateTime<Utc>>::None))
+        .col_expr(notification::Column::LastError, Expr::value(Option::<String>::None))
+        .filter(notification::Column::Id.eq(id))
+        .filter(notification::Column::LockedBy.eq(worker))
+        .filter(notification::Column::Status.eq("sending"))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// Records a failed send: back to pending after an exponential backoff, or parked as failed
+/// once `max_attempts` is reached.
+pub async fn mark_failed(
+    db: &DatabaseConnection,
+    row: &notification::Model,
+    worker: &str,
+    error: &str,
+    max_attempts: i32,
+    backoff: Duration,
+) -> Result<()> {
+    let parked = row.attempts >= max_attempts;
+    let exponent = (row.attempts - 1).clamp(0, 16) as u32;
+    let delay = (backoff * 2i32.pow(exponent)).min(Duration::hours(6));
+    notification::Entity::update_many()
+        .col_expr(
+            notification::Column::Status,
+            Expr::value(if parked { "failed" } else { "pending" }),
+        )
+        .col_expr(notification::Column::NextAttemptAt, Expr::value(now() + delay))
+        .col_expr(notification::Column::LockedUntil, Expr::value(Option::<DateTime<Utc>>::None))
+        .col_expr(notification::Column::LastError, Expr::value(error.chars().take(2000).collect::<String>()))
+        .filter(notification::Column::Id.eq(row.id))
+        .filter(notification::Column::LockedBy.eq(worker))
+        .filter(notification::Column::Status.eq("sending"))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// Counts by status, for tests and the admin view.
+pub async fn count_by_status<C: ConnectionTrait>(db: &C, status: &str) -> Result<u64> {
+    use sea_orm::PaginatorTrait;
+    Ok(notification::Entity::find()
+        .filter(Condition::all().add(notification::Column::Status.eq(status)))
+        .count(db)
+        .await?)
+}
