@@ -230,9 +230,17 @@ async fn serve(settings: Settings) -> anyhow::Result<()> {
     let (stop, stopped) = tokio::sync::watch::channel(false);
     let mut background = Vec::new();
     if settings.mail.worker_enabled {
-        let mailer = crate::notify::mailer::Mailer::from_settings(&settings.mail, &settings.data.dir)?;
+        let mailer =
+            crate::notify::mailer::Mailer::from_settings(&settings.mail, &settings.data.dir)?;
         let worker = crate::notify::worker::Worker::new(db.clone(), mailer, settings.mail.clone())?;
         background.push(tokio::spawn(worker.run(stopped.clone())));
+    }
+    if settings.scheduler.enabled {
+        background.push(tokio::spawn(crate::notify::scheduler::run(
+            db.clone(),
+            settings.clone(),
+            stopped.clone(),
+        )));
     }
     let state = AppState::new(db, settings);
     axum::serve(listener, app(state))

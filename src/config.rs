@@ -19,6 +19,18 @@ pub struct Settings {
     pub clocks: ClockConfig,
     pub filings: FilingSettings,
     pub mail: MailSettings,
+    pub scheduler: SchedulerSettings,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SchedulerSettings {
+    pub enabled: bool,
+    pub tick_seconds: u64,
+    pub reminder_working_days: u32,
+    pub supervise_after_working_days: u32,
+    pub digest_weekday: u32,
+    pub province_report_to: String,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -278,7 +290,10 @@ impl Settings {
             }
         }
         if self.mail.from.parse::<lettre::message::Mailbox>().is_err() {
-            return fail("mail.from", "is not a mail address such as \"局名 <noreply@example.gov.cn>\"");
+            return fail(
+                "mail.from",
+                "is not a mail address such as \"局名 <noreply@example.gov.cn>\"",
+            );
         }
         if self.mail.transport == MailTransport::Smtp && self.mail.smtp_host.trim().is_empty() {
             return fail("mail.smtp_host", "must be set when mail.transport is smtp");
@@ -286,8 +301,32 @@ impl Settings {
         if self.mail.max_attempts < 1 {
             return fail("mail.max_attempts", "must be at least 1");
         }
-        if self.mail.batch_size == 0 || self.mail.poll_interval_ms == 0 || self.mail.lease_seconds == 0 {
-            return fail("mail", "batch_size, poll_interval_ms and lease_seconds must be positive");
+        if self.mail.batch_size == 0
+            || self.mail.poll_interval_ms == 0
+            || self.mail.lease_seconds == 0
+        {
+            return fail(
+                "mail",
+                "batch_size, poll_interval_ms and lease_seconds must be positive",
+            );
+        }
+        if !(1..=7).contains(&self.scheduler.digest_weekday) {
+            return fail(
+                "scheduler.digest_weekday",
+                "must be 1 (Monday) to 7 (Sunday)",
+            );
+        }
+        if self.scheduler.tick_seconds == 0 {
+            return fail("scheduler.tick_seconds", "must be at least 1");
+        }
+        if !self.scheduler.province_report_to.is_empty()
+            && self
+                .scheduler
+                .province_report_to
+                .parse::<lettre::message::Mailbox>()
+                .is_err()
+        {
+            return fail("scheduler.province_report_to", "is not a mail address");
         }
         if self.filings.max_upload_bytes < 1024 {
             return fail("filings.max_upload_bytes", "must be at least 1024");

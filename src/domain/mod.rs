@@ -11,6 +11,7 @@ pub mod names;
 pub mod notices;
 pub mod report;
 pub mod role;
+pub mod service;
 
 /// One problem with one input field, in words a user understands.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]

@@ -171,7 +171,11 @@ async fn upload(
             continue;
         }
         let name = field.file_name().unwrap_or_default().to_owned();
-        let mut upload = Upload::start(&state.settings.data.dir, state.settings.filings.max_upload_bytes).await?;
+        let mut upload = Upload::start(
+            &state.settings.data.dir,
+            state.settings.filings.max_upload_bytes,
+        )
+        .await?;
         loop {
             match field.chunk().await {
                 Ok(Some(chunk)) => upload.write(&chunk).await?,
@@ -182,7 +186,15 @@ async fn upload(
                 }
             }
         }
-        let view = documents::store(&state.db, &state.settings.data.dir, &user.actor, id, &name, upload).await?;
+        let view = documents::store(
+            &state.db,
+            &state.settings.data.dir,
+            &user.actor,
+            id,
+            &name,
+            upload,
+        )
+        .await?;
         return Ok((StatusCode::CREATED, Json(view)));
     }
     Err(Error::invalid("file", "缺少名为 file 的上传文件"))
@@ -208,7 +220,8 @@ async fn download(
     user: CurrentUser,
     ApiId(id): ApiId,
 ) -> Result<Response> {
-    let (doc, bytes) = documents::content(&state.db, &state.settings.data.dir, &user.actor, id).await?;
+    let (doc, bytes) =
+        documents::content(&state.db, &state.settings.data.dir, &user.actor, id).await?;
     let encoded: String = doc
         .file_name
         .bytes()

@@ -3,13 +3,14 @@ pub mod auth;
 mod calendar;
 mod catalog;
 mod classification;
-mod filings;
-mod notifications;
 mod counties;
 pub mod extract;
+mod filings;
+mod notifications;
 mod organizations;
 mod projects;
 mod reports;
+mod service_sheets;
 mod users;
 
 use std::sync::Arc;
@@ -93,6 +94,7 @@ pub fn app(state: AppState) -> Router {
         .merge(classification::routes())
         .merge(filings::routes(state.settings.filings.max_upload_bytes))
         .merge(notifications::routes())
+        .merge(service_sheets::routes())
         .split_for_parts();
     let openapi = Arc::new(openapi);
     let body_limit = state.settings.server.body_limit_bytes;

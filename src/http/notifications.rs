@@ -37,7 +37,9 @@ async fn read(
     user: CurrentUser,
     ApiId(id): ApiId,
 ) -> Result<Json<NotificationView>> {
-    Ok(Json(notifications::mark_read(&state.db, &user.actor, id).await?))
+    Ok(Json(
+        notifications::mark_read(&state.db, &user.actor, id).await?,
+    ))
 }
 
 /// Outgoing mail by status (administrators); by default what failed, with its last error.
@@ -49,7 +51,9 @@ async fn outbox(
     user: CurrentUser,
     ApiQuery(q): ApiQuery<OutboxQuery>,
 ) -> Result<Json<Vec<NotificationView>>> {
-    Ok(Json(notifications::outbox(&state.db, &user.actor, q).await?))
+    Ok(Json(
+        notifications::outbox(&state.db, &user.actor, q).await?,
+    ))
 }
 
 /// Send a failed message again (administrators).
@@ -61,5 +65,7 @@ async fn resend(
     user: CurrentUser,
     ApiId(id): ApiId,
 ) -> Result<Json<NotificationView>> {
-    Ok(Json(notifications::resend(&state.db, &user.actor, id).await?))
+    Ok(Json(
+        notifications::resend(&state.db, &user.actor, id).await?,
+    ))
 }

@@ -28,7 +28,10 @@ pub struct Outgoing<'a> {
 }
 
 impl Mailer {
-    pub fn from_settings(settings: &MailSettings, data_dir: &std::path::Path) -> anyhow::Result<Mailer> {
+    pub fn from_settings(
+        settings: &MailSettings,
+        data_dir: &std::path::Path,
+    ) -> anyhow::Result<Mailer> {
         match settings.transport {
             MailTransport::File => {
                 let dir = data_dir.join("mail");
@@ -39,9 +42,13 @@ impl Mailer {
             MailTransport::Smtp => {
                 let host = settings.smtp_host.as_str();
                 let builder = match settings.smtp_security {
-                    SmtpSecurity::Starttls => AsyncSmtpTransport::<Tokio1Executor>::starttls_relay(host)?,
+                    SmtpSecurity::Starttls => {
+                        AsyncSmtpTransport::<Tokio1Executor>::starttls_relay(host)?
+                    }
                     SmtpSecurity::Tls => AsyncSmtpTransport::<Tokio1Executor>::relay(host)?,
-                    SmtpSecurity::None => AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(host),
+                    SmtpSecurity::None => {
+                        AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(host)
+                    }
                 };
                 let mut builder = builder
                     .port(settings.smtp_port)

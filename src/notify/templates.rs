@@ -131,7 +131,10 @@ mod tests {
                 .collect();
             let r = render(name, &vars).unwrap();
             assert!(!r.subject.is_empty() && !r.subject.contains('\n'), "{name}");
-            assert!(r.html.contains("&lt;"), "{name}: values are escaped in HTML");
+            assert!(
+                r.html.contains("&lt;"),
+                "{name}: values are escaped in HTML"
+            );
             assert!(!r.text.contains("{{"), "{name}");
         }
     }
@@ -140,6 +143,9 @@ mod tests {
     fn a_missing_value_is_an_error_not_a_blank() {
         let err = render("filing_accepted", &BTreeMap::new()).unwrap_err();
         assert!(matches!(err, TemplateError::Missing { .. }));
-        assert!(matches!(render("nope", &BTreeMap::new()), Err(TemplateError::Unknown(_))));
+        assert!(matches!(
+            render("nope", &BTreeMap::new()),
+            Err(TemplateError::Unknown(_))
+        ));
     }
 }

@@ -20,14 +20,22 @@ pub struct Worker {
 }
 
 impl Worker {
-    pub fn new(db: DatabaseConnection, mailer: Mailer, settings: MailSettings) -> anyhow::Result<Worker> {
+    pub fn new(
+        db: DatabaseConnection,
+        mailer: Mailer,
+        settings: MailSettings,
+    ) -> anyhow::Result<Worker> {
         let from = settings
             .from
             .parse()
             .map_err(|e| anyhow::anyhow!("mail.from: {e}"))?;
         let host = hostname();
         Ok(Worker {
-            id: format!("{host}:{}:{}", std::process::id(), uuid::Uuid::new_v4().simple()),
+            id: format!(
+                "{host}:{}:{}",
+                std::process::id(),
+                uuid::Uuid::new_v4().simple()
+            ),
             db,
             mailer,
             from,
@@ -46,7 +54,9 @@ impl Worker {
         )
         .await?;
         for row in &batch {
-            let Some(to) = row.email.as_deref() else { continue };
+            let Some(to) = row.email.as_deref() else {
+                continue;
+            };
             let result = self
                 .mailer
                 .send(

@@ -8,6 +8,7 @@ use secrecy::{ExposeSecret, SecretString};
 
 use super::classification::{self, ClassifyRequest};
 use super::filings::{self, ActionRequest};
+use super::service_sheets;
 use super::{Actor, auth, now};
 use crate::config::Settings;
 use crate::demo::{self, DemoLedger, DemoStep};
@@ -183,6 +184,15 @@ pub async fn load(
             }
             open.insert(draft.id, (draft, row.clone(), Vec::new()));
         }
+        if p.point_to_point {
+            demo_sheet(
+                &txn,
+                &officer_actor,
+                &row,
+                &ledger.organizations[p.organization],
+            )
+            .await?;
+        }
     }
 
     // The history goes through the same actions an officer takes, in date order across the
@@ -252,4 +262,94 @@ fn demo_request(step: &DemoStep, on: NaiveDate, version: i32) -> Result<ActionRe
         _ => {}
     }
     Ok(request)
+}
+
+/// The point-to-point service sheet of a demo project: the usual four services, all delivered
+/// on time in 2022–2023, signed off by the owner.
+async fn demo_sheet<C: sea_orm::ConnectionTrait>(
+    txn: &C,
+    officer: &Actor,
+    project: &project::Model,
+    org: &demo::DemoOrganization,
+) -> Result<()> {
+    use crate::domain::service::{ItemKind, ItemStatus};
+    use chrono::Duration;
+    use sea_orm::{ColumnTrait, QueryFilter, sea_query::Expr};
+    let start = project.listed_on;
+    let items = [
+        (
+            ItemKind::PreApplicationConsultation,
+            "环评前期咨询：明确环评类别、编制要求和审批流程",
+            10,
+        ),
+        (
+            ItemKind::DocumentGuidance,
+            "指导环评文件编制，提前介入审查要点",
+            40,
+        ),
+        (
+            ItemKind::EvaluationCoordination,
+            "协调技术评估机构，压缩评估时间",
+            80,
+        ),
+        (
+            ItemKind::FastTrackDecision,
+            "开通审批绿色通道，承诺时限内作出审批决定",
+            120,
+        ),
+    ]
+    .into_iter()
+    .map(|(kind, description, days)| service_sheets::NewItem {
+        kind,
+        description: description.into(),
+        promised_on: start + Duration::days(days),
+    })
+    .collect();
+    let sheet = service_sheets::insert_sheet(
+        txn,
+        officer,
+        project,
+        officer
+            .id
+            .ok_or_else(|| anyhow::anyhow!("demo officer without id"))?,
+        &service_sheets::NewSheet {
+            officer_id: officer.id,
+            bureau_contact_name: Some("商洛市生态环境局环评科".into()),
+            bureau_contact_phone: Some("0914-2313000".into()),
+            owner_contact_name: Some(org.contact_name.clone()),
+            owner_contact_phone: Some(org.contact_phone.clone()),
+            owner_contact_email: Some(org.contact_email.clone()),
+            items,
+        },
+    )
+    .await?;
+    entity::service_item::Entity::update_many()
+        .col_expr(
+            entity::service_item::Column::Status,
+            Expr::value(ItemStatus::Done.as_str()),
+        )
+        .col_expr(
+            entity::service_item::Column::DoneOn,
+            Expr::col(entity::service_item::Column::PromisedOn),
+        )
+        .col_expr(
+            entity::service_item::Column::Evidence,
+            Expr::value("已按承诺时限办结"),
+        )
+        .filter(entity::service_item::Column::SheetId.eq(sheet.id))
+        .exec(txn)
+        .await?;
+    entity::service_sheet::Entity::update_many()
+        .col_expr(
+            entity::service_sheet::Column::SignedOffAt,
+            Expr::value(now()),
+        )
+        .col_expr(
+            entity::service_sheet::Column::SignOffNote,
+            Expr::value("服务到位，确认签收"),
+        )
+        .filter(entity::service_sheet::Column::Id.eq(sheet.id))
+        .exec(txn)
+        .await?;
+    Ok(())
 }

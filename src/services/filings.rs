@@ -366,6 +366,19 @@ impl Context {
         tier: Tier,
         events: &[filing_event::Model],
     ) -> std::result::Result<FilingClock, String> {
+        self.clock_on(settings, f, state, tier, events, today())
+    }
+
+    /// The clock as it stands on `day`.
+    fn clock_on(
+        &self,
+        settings: &Settings,
+        f: &filing::Model,
+        state: FilingState,
+        tier: Tier,
+        events: &[filing_event::Model],
+        day: NaiveDate,
+    ) -> std::result::Result<FilingClock, String> {
         let history: Vec<(Action, NaiveDate)> = events
             .iter()
             .map(|e| Ok((parse_action(&e.action)?, e.effective_on)))
@@ -392,7 +405,7 @@ impl Context {
                 history: &history,
                 extra_stops: &extra,
             },
-            today(),
+            day,
             &settings.clocks.effective(),
             &self.calendar,
         )
@@ -656,7 +669,10 @@ pub(crate) async fn apply<C: ConnectionTrait>(
 
     let mut update = filing::Entity::update_many()
         .col_expr(filing::Column::State, Expr::value(to.as_str()))
-        .col_expr(filing::Column::Version, Expr::col(filing::Column::Version).add(1))
+        .col_expr(
+            filing::Column::Version,
+            Expr::col(filing::Column::Version).add(1),
+        )
         .col_expr(filing::Column::UpdatedAt, Expr::value(now()))
         .filter(filing::Column::Id.eq(f.id))
         .filter(filing::Column::Version.eq(f.version))
@@ -689,10 +705,13 @@ pub(crate) async fn apply<C: ConnectionTrait>(
             .filter(filing::Column::Id.eq(f.id))
             .exec(txn)
             .await?;
-        detail[if kind == "decision" { "decision_no" } else { "receipt_no" }] =
-            serde_json::json!(number);
+        detail[if kind == "decision" {
+            "decision_no"
+        } else {
+            "receipt_no"
+        }] = serde_json::json!(number);
     }
-    Ok(filing_event::ActiveModel {
+    let event = filing_event::ActiveModel {
         filing_id: Set(f.id),
         action: Set(req.action.as_str().to_owned()),
         from_state: Set(Some(state.as_str().to_owned())),
@@ -706,7 +725,163 @@ pub(crate) async fn apply<C: ConnectionTrait>(
         ..Default::default()
     }
     .insert(txn)
-    .await?)
+    .await?;
+    // Those concerned hear of what happens now; a step entered from the paper file afterwards
+    // is history, not news.
+    if effective_on == today() {
+        notify_action(txn, settings, f, project, tier, &event, &detail).await?;
+    }
+    Ok(event)
+}
+
+/// Writes the notices an action gives rise to, in the action's transaction.
+async fn notify_action<C: ConnectionTrait>(
+    txn: &C,
+    settings: &Settings,
+    f: &filing::Model,
+    project: &project::Model,
+    tier: Tier,
+    event: &filing_event::Model,
+    detail: &serde_json::Value,
+) -> Result<()> {
+    use super::notifications::{self, NewNotification};
+    let action = parse_action(&event.action)?;
+    let on = event.effective_on;
+    let org = organization::Entity::find_by_id(project.organization_id)
+        .one(txn)
+        .await?;
+    let url = format!(
+        "{}/api/v1/filings/{}",
+        settings.server.public_url.trim_end_matches('/'),
+        f.id
+    );
+    let mut vars: std::collections::BTreeMap<&str, String> = [
+        ("project_name", project.name.clone()),
+        ("project_code", project.project_code.clone()),
+        ("owner_name", org.map(|o| o.name).unwrap_or_default()),
+        ("tier_label", tier.label().to_owned()),
+        ("on", on.to_string()),
+        ("link", url.clone()),
+        ("bureau", settings.bureau.name.clone()),
+    ]
+    .into_iter()
+    .collect();
+    let calendar = calendar::load(txn).await?;
+    let clocks = settings.clocks.effective();
+    let (template, recipients) = match action {
+        Action::Submit | Action::Resubmit => {
+            let due = calendar
+                .add_working_days(on, clocks.acceptance_working_days)
+                .map(|d| d.to_string())
+                .unwrap_or_else(|_| {
+                    format!("收到申请后{}个工作日内", clocks.acceptance_working_days)
+                });
+            vars.insert("due", due);
+            let officers = match f.officer_id {
+                Some(id) => notifications::user(txn, id).await?.into_iter().collect(),
+                None => notifications::users_with_role(txn, Role::Officer).await?,
+            };
+            ("filing_submitted", officers)
+        }
+        Action::RequestCorrection => {
+            let items: Vec<String> = detail["missing_items"]
+                .as_array()
+                .map(|a| {
+                    a.iter()
+                        .enumerate()
+                        .map(|(i, item)| {
+                            format!("{}. {}", i + 1, item.as_str().unwrap_or_default())
+                        })
+                        .collect()
+                })
+                .unwrap_or_default();
+            vars.insert("items", items.join("\n"));
+            (
+                "correction_requested",
+                notifications::owners_of(txn, project.organization_id).await?,
+            )
+        }
+        Action::Accept => {
+            let days = clocks.decision_days(tier).unwrap_or_default();
+            let due = if clocks.decision_days_are_working_days {
+                calendar.add_working_days(on, days).ok()
+            } else {
+                Some(on + chrono::Duration::days(i64::from(days)))
+            };
+            vars.insert(
+                "due",
+                due.map(|d| d.to_string())
+                    .unwrap_or_else(|| format!("受理后{days}日内")),
+            );
+            (
+                "filing_accepted",
+                notifications::owners_of(txn, project.organization_id).await?,
+            )
+        }
+        Action::Refuse => {
+            vars.insert("reason", event.reason.clone().unwrap_or_default());
+            (
+                "filing_refused",
+                notifications::owners_of(txn, project.organization_id).await?,
+            )
+        }
+        Action::Approve | Action::Disapprove => {
+            let approved = action == Action::Approve;
+            vars.insert(
+                "outcome",
+                if approved {
+                    "予以批复"
+                } else {
+                    "不予批准"
+                }
+                .to_owned(),
+            );
+            vars.insert(
+                "decision_no",
+                detail["decision_no"].as_str().unwrap_or("—").to_owned(),
+            );
+            let explanation = if approved {
+                detail["decision_text"]
+                    .as_str()
+                    .map(str::to_owned)
+                    .unwrap_or_else(|| {
+                        "请严格落实环境影响评价文件和批复提出的各项生态环境保护措施。".into()
+                    })
+            } else {
+                let citations: Vec<&str> = detail["citations"]
+                    .as_array()
+                    .map(|a| a.iter().filter_map(|c| c.as_str()).collect())
+                    .unwrap_or_default();
+                format!(
+                    "依据{}：{}",
+                    citations.join("、"),
+                    event.reason.clone().unwrap_or_default()
+                )
+            };
+            vars.insert("explanation", explanation);
+            (
+                "filing_decided",
+                notifications::owners_of(txn, project.organization_id).await?,
+            )
+        }
+        Action::StartEvaluation
+        | Action::FinishEvaluation
+        | Action::Withdraw
+        | Action::Register => return Ok(()),
+    };
+    notifications::enqueue(
+        txn,
+        &NewNotification {
+            key: format!("filing:{}:event:{}", f.id, event.id),
+            template,
+            vars,
+            link: Some(url),
+            entity: Some(("filing", f.id)),
+        },
+        &recipients,
+    )
+    .await?;
+    Ok(())
 }
 
 /// The date the action takes effect: today, or for officers a date on paper that is neither in
@@ -1113,4 +1288,74 @@ pub async fn public_register<C: ConnectionTrait>(
     }
     out.sort_by_key(|n| std::cmp::Reverse(n.notice.posted_on));
     Ok(out)
+}
+
+/// An open filing with its clock, for the scheduler.
+pub struct OpenFiling {
+    pub filing: filing::Model,
+    pub project: project::Model,
+    pub tier_label: &'static str,
+    pub state_label: &'static str,
+    pub clock: FilingClock,
+    pub calendar: std::sync::Arc<WorkCalendar>,
+}
+
+/// Every filing whose clocks still run, with its clock as of `day`. Filings whose clock cannot
+/// be computed (dates beyond the calendar) are left out.
+pub async fn open_clocks(
+    db: &DatabaseConnection,
+    settings: &Settings,
+    day: NaiveDate,
+) -> Result<Vec<OpenFiling>> {
+    let open_states: Vec<&str> = FilingState::ALL
+        .into_iter()
+        .filter(|s| !s.is_terminal() && *s != FilingState::Draft)
+        .map(FilingState::as_str)
+        .collect();
+    let filings = filing::Entity::find()
+        .filter(filing::Column::State.is_in(open_states))
+        .order_by_asc(filing::Column::Id)
+        .all(db)
+        .await?;
+    let ctx = Context::load(db, &filings).await?;
+    let calendar = std::sync::Arc::new(ctx.calendar.clone());
+    let mut out = Vec::new();
+    for f in filings {
+        let state = parse_state(&f.state)?;
+        let tier = parse_tier(&f.tier)?;
+        let events = ctx.events.get(&f.id).map(Vec::as_slice).unwrap_or_default();
+        let Ok(clock) = ctx.clock_on(settings, &f, state, tier, events, day) else {
+            continue;
+        };
+        let Some(project) = ctx.projects.get(&f.project_id).cloned() else {
+            continue;
+        };
+        out.push(OpenFiling {
+            filing: f,
+            project,
+            tier_label: tier.label(),
+            state_label: state.label(),
+            clock,
+            calendar: calendar.clone(),
+        });
+    }
+    Ok(out)
+}
+
+/// How many filings were accepted, and how many decided, with effective dates in `[from, to]`.
+pub async fn actions_between(
+    db: &DatabaseConnection,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<(u64, u64)> {
+    use sea_orm::PaginatorTrait;
+    let count = |actions: Vec<&'static str>| {
+        filing_event::Entity::find()
+            .filter(filing_event::Column::Action.is_in(actions))
+            .filter(filing_event::Column::EffectiveOn.between(from, to))
+            .count(db)
+    };
+    let accepted = count(vec![Action::Accept.as_str()]).await?;
+    let decided = count(vec![Action::Approve.as_str(), Action::Disapprove.as_str()]).await?;
+    Ok((accepted, decided))
 }

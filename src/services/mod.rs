@@ -12,7 +12,9 @@ pub mod notifications;
 pub mod organizations;
 pub mod policy_exemptions;
 pub mod projects;
+pub mod reminders;
 pub mod reports;
+pub mod service_sheets;
 pub mod users;
 
 use chrono::{DateTime, FixedOffset, NaiveDate, Utc};

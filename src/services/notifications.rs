@@ -5,8 +5,8 @@ use std::collections::BTreeMap;
 
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::{
-    ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, DbBackend,
-    EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set, Statement,
+    ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, DbBackend, EntityTrait,
+    QueryFilter, QueryOrder, QuerySelect, Set, Statement,
     sea_query::{Expr, OnConflict},
 };
 use serde::{Deserialize, Serialize};
@@ -82,7 +82,12 @@ pub async fn enqueue<C: ConnectionTrait>(
         let row = notification::ActiveModel {
             idempotency_key: Set(key),
             user_id: Set(user_id),
-            status: Set(if email.is_some() { "pending" } else { "skipped" }.to_owned()),
+            status: Set(if email.is_some() {
+                "pending"
+            } else {
+                "skipped"
+            }
+            .to_owned()),
             email: Set(email),
             template: Set(n.template.to_owned()),
             subject: Set(rendered.subject),
@@ -124,7 +129,9 @@ pub async fn owners_of<C: ConnectionTrait>(db: &C, organization_id: i64) -> Resu
     if !users.is_empty() {
         return Ok(users.iter().map(Recipient::user).collect());
     }
-    let org = organization::Entity::find_by_id(organization_id).one(db).await?;
+    let org = organization::Entity::find_by_id(organization_id)
+        .one(db)
+        .await?;
     Ok(org
         .and_then(|o| {
             Some(Recipient::Address {
@@ -206,7 +213,11 @@ pub struct NotificationQuery {
 }
 
 /// The signed-in user's notifications, newest first.
-pub async fn mine<C: ConnectionTrait>(db: &C, actor: &Actor, q: NotificationQuery) -> Result<Vec<NotificationView>> {
+pub async fn mine<C: ConnectionTrait>(
+    db: &C,
+    actor: &Actor,
+    q: NotificationQuery,
+) -> Result<Vec<NotificationView>> {
     let Some(user_id) = actor.id else {
         return Ok(Vec::new());
     };
@@ -220,7 +231,11 @@ pub async fn mine<C: ConnectionTrait>(db: &C, actor: &Actor, q: NotificationQuer
     Ok(select.all(db).await?.into_iter().map(Into::into).collect())
 }
 
-pub async fn mark_read<C: ConnectionTrait>(db: &C, actor: &Actor, id: i64) -> Result<NotificationView> {
+pub async fn mark_read<C: ConnectionTrait>(
+    db: &C,
+    actor: &Actor,
+    id: i64,
+) -> Result<NotificationView> {
     let row = notification::Entity::find_by_id(id)
         .one(db)
         .await?
@@ -249,11 +264,18 @@ pub struct OutboxQuery {
 }
 
 /// The outbox as administrators see it: by default the parked failures with their last error.
-pub async fn outbox<C: ConnectionTrait>(db: &C, actor: &Actor, q: OutboxQuery) -> Result<Vec<NotificationView>> {
+pub async fn outbox<C: ConnectionTrait>(
+    db: &C,
+    actor: &Actor,
+    q: OutboxQuery,
+) -> Result<Vec<NotificationView>> {
     require_admin(actor)?;
     let status = q.status.unwrap_or_else(|| "failed".into());
     if !["pending", "sending", "sent", "failed", "skipped"].contains(&status.as_str()) {
-        return Err(Error::invalid("status", "应为 pending、sending、sent、failed 或 skipped"));
+        return Err(Error::invalid(
+            "status",
+            "应为 pending、sending、sent、failed 或 skipped",
+        ));
     }
     Ok(notification::Entity::find()
         .filter(notification::Column::Status.eq(status))
@@ -284,13 +306,27 @@ pub async fn resend(db: &DatabaseConnection, actor: &Actor, id: i64) -> Result<N
         .col_expr(notification::Column::Status, Expr::value("pending"))
         .col_expr(notification::Column::Attempts, Expr::value(0))
         .col_expr(notification::Column::NextAttemptAt, Expr::value(now()))
-        .col_expr(notification::Column::LockedUntil, Expr::value(Option::<DateTime<Utc>>::None))
-        .col_expr(notification::Column::LockedBy, Expr::value(Option::<String>::None))
+        .col_expr(
+            notification::Column::LockedUntil,
+            Expr::value(Option::<DateTime<Utc>>::None),
+        )
+        .col_expr(
+            notification::Column::LockedBy,
+            Expr::value(Option::<String>::None),
+        )
         .filter(notification::Column::Id.eq(id))
         .filter(notification::Column::Status.eq("failed"))
         .exec(db)
         .await?;
-    super::audit::record(db, actor, "notification", id, "resend", serde_json::json!({})).await?;
+    super::audit::record(
+        db,
+        actor,
+        "notification",
+        id,
+        "resend",
+        serde_json::json!({}),
+    )
+    .await?;
     let row = notification::Entity::find_by_id(id)
         .one(db)
         .await?
@@ -326,7 +362,12 @@ pub async fn claim(
                              OR (status = 'sending' AND locked_until < $3) \
                           ORDER BY id LIMIT $4 FOR UPDATE SKIP LOCKED) \
              RETURNING *",
-            vec![worker.into(), until.into(), at.into(), (batch as i64).into()],
+            vec![
+                worker.into(),
+                until.into(),
+                at.into(),
+                (batch as i64).into(),
+            ],
         ),
         _ => (
             "UPDATE notification SET status = 'sending', locked_by = ?, locked_until = ?, attempts = attempts + 1 \
@@ -335,7 +376,13 @@ pub async fn claim(
                              OR (status = 'sending' AND locked_until < ?) \
                           ORDER BY id LIMIT ?) \
              RETURNING *",
-            vec![worker.into(), until.into(), at.into(), at.into(), (batch as i64).into()],
+            vec![
+                worker.into(),
+                until.into(),
+                at.into(),
+                at.into(),
+                (batch as i64).into(),
+            ],
         ),
     };
     let mut rows = notification::Entity::find()
@@ -351,8 +398,14 @@ pub async fn mark_sent(db: &DatabaseConnection, id: i64, worker: &str) -> Result
     notification::Entity::update_many()
         .col_expr(notification::Column::Status, Expr::value("sent"))
         .col_expr(notification::Column::SentAt, Expr::value(now()))
-        .col_expr(notification::Column::LockedUntil, Expr::value(Option::<DateTime<Utc>>::None))
-        .col_expr(notification::Column::LastError, Expr::value(Option::<String>::None))
+        .col_expr(
+            notification::Column::LockedUntil,
+            Expr::value(Option::<DateTime<Utc>>::None),
+        )
+        .col_expr(
+            notification::Column::LastError,
+            Expr::value(Option::<String>::None),
+        )
         .filter(notification::Column::Id.eq(id))
         .filter(notification::Column::LockedBy.eq(worker))
         .filter(notification::Column::Status.eq("sending"))
@@ -379,9 +432,18 @@ pub async fn mark_failed(
             notification::Column::Status,
             Expr::value(if parked { "failed" } else { "pending" }),
         )
-        .col_expr(notification::Column::NextAttemptAt, Expr::value(now() + delay))
-        .col_expr(notification::Column::LockedUntil, Expr::value(Option::<DateTime<Utc>>::None))
-        .col_expr(notification::Column::LastError, Expr::value(error.chars().take(2000).collect::<String>()))
+        .col_expr(
+            notification::Column::NextAttemptAt,
+            Expr::value(now() + delay),
+        )
+        .col_expr(
+            notification::Column::LockedUntil,
+            Expr::value(Option::<DateTime<Utc>>::None),
+        )
+        .col_expr(
+            notification::Column::LastError,
+            Expr::value(error.chars().take(2000).collect::<String>()),
+        )
         .filter(notification::Column::Id.eq(row.id))
         .filter(notification::Column::LockedBy.eq(worker))
         .filter(notification::Column::Status.eq("sending"))

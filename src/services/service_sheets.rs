@@ -1,0 +1,742 @@
+//! Point-to-point service sheets (服务单): the responsible officer and contacts, the promised
+//! service items, the owner's sign-off, reassignment with its history, and the escalation steps
+//! the scheduler records on late items.
+use std::collections::BTreeMap;
+
+use chrono::NaiveDate;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
+    QueryOrder, Set, TransactionTrait,
+    sea_query::{Expr, ExprTrait},
+};
+use serde::{Deserialize, Serialize};
+
+use super::notifications::{self, NewNotification, Recipient};
+use super::{Actor, audit, now, projects, today};
+use crate::config::Settings;
+use crate::domain::FieldError;
+use crate::domain::role::Role;
+use crate::domain::service::{ItemKind, ItemStatus};
+use crate::error::{Error, Result};
+use entity::{app_user, project, service_item, service_sheet, sheet_assignment};
+
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewItem {
+    #[schema(value_type = String)]
+    pub kind: ItemKind,
+    pub description: String,
+    pub promised_on: NaiveDate,
+}
+
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewSheet {
+    /// The responsible officer; defaults to the officer creating the sheet.
+    #[serde(default)]
+    pub officer_id: Option<i64>,
+    #[serde(default)]
+    pub bureau_contact_name: Option<String>,
+    #[serde(default)]
+    pub bureau_contact_phone: Option<String>,
+    #[serde(default)]
+    pub owner_contact_name: Option<String>,
+    #[serde(default)]
+    pub owner_contact_phone: Option<String>,
+    #[serde(default)]
+    pub owner_contact_email: Option<String>,
+    #[serde(default)]
+    pub items: Vec<NewItem>,
+}
+
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ItemPatch {
+    pub version: i32,
+    #[schema(value_type = Option<String>)]
+    pub status: Option<ItemStatus>,
+    pub description: Option<String>,
+    pub promised_on: Option<NaiveDate>,
+    /// What was done, for the record (办理情况).
+    pub evidence: Option<String>,
+    /// When it was done; defaults to today when the status becomes `done`.
+    pub done_on: Option<NaiveDate>,
+}
+
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Reassign {
+    pub version: i32,
+    pub officer_id: i64,
+    #[serde(default)]
+    pub reason: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct BulkReassign {
+    pub from_officer_id: i64,
+    pub to_officer_id: i64,
+    #[serde(default)]
+    pub reason: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SignOff {
+    pub version: i32,
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct ItemView {
+    pub id: i64,
+    #[schema(value_type = String)]
+    pub kind: ItemKind,
+    pub kind_label: &'static str,
+    pub description: String,
+    pub promised_on: NaiveDate,
+    #[schema(value_type = String)]
+    pub status: ItemStatus,
+    pub evidence: Option<String>,
+    pub done_on: Option<NaiveDate>,
+    /// 催办 date, if the item was urged.
+    pub urged_on: Option<NaiveDate>,
+    /// 督办 date, if it went to the officer's leader.
+    pub supervised_on: Option<NaiveDate>,
+    pub version: i32,
+}
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct AssignmentView {
+    pub officer_id: i64,
+    pub previous_officer_id: Option<i64>,
+    pub reason: Option<String>,
+    pub assigned_by: Option<i64>,
+    pub assigned_at: chrono::DateTime<chrono::Utc>,
+}
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct SheetView {
+    pub id: i64,
+    pub project_id: i64,
+    pub project_name: String,
+    pub organization_id: i64,
+    pub officer_id: i64,
+    pub officer_name: String,
+    pub bureau_contact_name: Option<String>,
+    pub bureau_contact_phone: Option<String>,
+    pub owner_contact_name: Option<String>,
+    pub owner_contact_phone: Option<String>,
+    pub owner_contact_email: Option<String>,
+    pub signed_off_at: Option<chrono::DateTime<chrono::Utc>>,
+    pub signed_off_by: Option<i64>,
+    pub sign_off_note: Option<String>,
+    pub items: Vec<ItemView>,
+    pub assignments: Vec<AssignmentView>,
+    pub version: i32,
+}
+
+fn parse<T: std::str::FromStr>(code: &str, what: &str) -> Result<T> {
+    code.parse()
+        .map_err(|_| anyhow::anyhow!("stored {what} {code} is unknown").into())
+}
+
+fn item_view(i: service_item::Model) -> Result<ItemView> {
+    let kind: ItemKind = parse(&i.kind, "item kind")?;
+    Ok(ItemView {
+        id: i.id,
+        kind,
+        kind_label: kind.label(),
+        description: i.description,
+        promised_on: i.promised_on,
+        status: parse(&i.status, "item status")?,
+        evidence: i.evidence,
+        done_on: i.done_on,
+        urged_on: i.urged_on,
+        supervised_on: i.supervised_on,
+        version: i.version,
+    })
+}
+
+async fn view<C: ConnectionTrait>(db: &C, sheet: service_sheet::Model) -> Result<SheetView> {
+    let project = project::Entity::find_by_id(sheet.project_id)
+        .one(db)
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("sheet {} has no project", sheet.id))?;
+    let officer = app_user::Entity::find_by_id(sheet.officer_id)
+        .one(db)
+        .await?;
+    let items = service_item::Entity::find()
+        .filter(service_item::Column::SheetId.eq(sheet.id))
+        .order_by_asc(service_item::Column::PromisedOn)
+        .order_by_asc(service_item::Column::Id)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(item_view)
+        .collect::<Result<Vec<_>>>()?;
+    let assignments = sheet_assignment::Entity::find()
+        .filter(sheet_assignment::Column::SheetId.eq(sheet.id))
+        .order_by_asc(sheet_assignment::Column::Id)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|a| AssignmentView {
+            officer_id: a.officer_id,
+            previous_officer_id: a.previous_officer_id,
+            reason: a.reason,
+            assigned_by: a.assigned_by,
+            assigned_at: a.assigned_at,
+        })
+        .collect();
+    Ok(SheetView {
+        id: sheet.id,
+        project_id: project.id,
+        project_name: project.name,
+        organization_id: project.organization_id,
+        officer_id: sheet.officer_id,
+        officer_name: officer.map(|o| o.display_name).unwrap_or_default(),
+        bureau_contact_name: sheet.bureau_contact_name,
+        bureau_contact_phone: sheet.bureau_contact_phone,
+        owner_contact_name: sheet.owner_contact_name,
+        owner_contact_phone: sheet.owner_contact_phone,
+        owner_contact_email: sheet.owner_contact_email,
+        signed_off_at: sheet.signed_off_at,
+        signed_off_by: sheet.signed_off_by,
+        sign_off_note: sheet.sign_off_note,
+        items,
+        assignments,
+        version: sheet.version,
+    })
+}
+
+/// The sheet and its project, if the actor may see it.
+async fn visible<C: ConnectionTrait>(
+    db: &C,
+    actor: &Actor,
+    id: i64,
+) -> Result<(service_sheet::Model, project::Model)> {
+    let sheet = service_sheet::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or_else(|| Error::not_found("服务单"))?;
+    let project = projects::visible(db, actor, sheet.project_id)
+        .await
+        .map_err(|_| Error::not_found("服务单"))?;
+    Ok((sheet, project))
+}
+
+async fn active_officer<C: ConnectionTrait>(
+    db: &C,
+    id: i64,
+    field: &str,
+) -> Result<app_user::Model> {
+    app_user::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .filter(|u| {
+            u.active && (u.role == Role::Officer.as_str() || u.role == Role::Admin.as_str())
+        })
+        .ok_or_else(|| Error::invalid(field, "应为在职审批人员的账号"))
+}
+
+fn check_items(items: &[NewItem], errors: &mut Vec<FieldError>) {
+    for (i, item) in items.iter().enumerate() {
+        let len = item.description.trim().chars().count();
+        if len == 0 || len > 1000 {
+            errors.push(FieldError::new(
+                format!("items[{i}].description"),
+                "服务内容不能为空且不超过1000字",
+            ));
+        }
+    }
+}
+
+async fn insert_item<C: ConnectionTrait>(
+    db: &C,
+    sheet_id: i64,
+    item: &NewItem,
+) -> Result<service_item::Model> {
+    Ok(service_item::ActiveModel {
+        sheet_id: Set(sheet_id),
+        kind: Set(item.kind.as_str().to_owned()),
+        description: Set(item.description.trim().to_owned()),
+        promised_on: Set(item.promised_on),
+        status: Set(ItemStatus::Planned.as_str().to_owned()),
+        evidence: Set(None),
+        done_on: Set(None),
+        urged_on: Set(None),
+        supervised_on: Set(None),
+        version: Set(1),
+        created_at: Set(now()),
+        updated_at: Set(now()),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?)
+}
+
+/// Creates the service sheet of a point-to-point project, inside the caller's transaction.
+pub(crate) async fn insert_sheet<C: ConnectionTrait>(
+    db: &C,
+    actor: &Actor,
+    project: &project::Model,
+    officer_id: i64,
+    input: &NewSheet,
+) -> Result<service_sheet::Model> {
+    let sheet = service_sheet::ActiveModel {
+        project_id: Set(project.id),
+        officer_id: Set(officer_id),
+        bureau_contact_name: Set(input.bureau_contact_name.clone()),
+        bureau_contact_phone: Set(input.bureau_contact_phone.clone()),
+        owner_contact_name: Set(input.owner_contact_name.clone()),
+        owner_contact_phone: Set(input.owner_contact_phone.clone()),
+        owner_contact_email: Set(input.owner_contact_email.clone()),
+        signed_off_at: Set(None),
+        signed_off_by: Set(None),
+        sign_off_note: Set(None),
+        version: Set(1),
+        created_at: Set(now()),
+        updated_at: Set(now()),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
+    sheet_assignment::ActiveModel {
+        sheet_id: Set(sheet.id),
+        officer_id: Set(officer_id),
+        previous_officer_id: Set(None),
+        reason: Set(Some("建立服务单".into())),
+        assigned_by: Set(actor.id),
+        assigned_at: Set(now()),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
+    for item in &input.items {
+        insert_item(db, sheet.id, item).await?;
+    }
+    audit::record(
+        db,
+        actor,
+        "service_sheet",
+        sheet.id,
+        "create",
+        serde_json::json!({"project_id": project.id, "officer_id": officer_id}),
+    )
+    .await?;
+    Ok(sheet)
+}
+
+/// `POST /projects/{id}/service-sheet`.
+pub async fn create(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    project_id: i64,
+    input: NewSheet,
+) -> Result<SheetView> {
+    actor.require_keeper()?;
+    let project = projects::visible(db, actor, project_id).await?;
+    let mut errors = Vec::new();
+    if !project.point_to_point {
+        errors.push(FieldError::new(
+            "project_id",
+            "只有点对点服务的重点项目建立服务单",
+        ));
+    }
+    check_items(&input.items, &mut errors);
+    if let Some(email) = &input.owner_contact_email {
+        super::users::validate_email("owner_contact_email", email, &mut errors);
+    }
+    let officer_id = input
+        .officer_id
+        .or(actor.id)
+        .ok_or_else(|| Error::invalid("officer_id", "须指定责任人"))?;
+    active_officer(db, officer_id, "officer_id").await?;
+    if !errors.is_empty() {
+        return Err(Error::Invalid(errors));
+    }
+    if service_sheet::Entity::find()
+        .filter(service_sheet::Column::ProjectId.eq(project_id))
+        .one(db)
+        .await?
+        .is_some()
+    {
+        return Err(Error::duplicate("project_id", "该项目已有服务单"));
+    }
+    let txn = db.begin().await?;
+    let sheet = insert_sheet(&txn, actor, &project, officer_id, &input).await?;
+    txn.commit().await?;
+    view(db, sheet).await
+}
+
+pub async fn get<C: ConnectionTrait>(db: &C, actor: &Actor, id: i64) -> Result<SheetView> {
+    let (sheet, _) = visible(db, actor, id).await?;
+    view(db, sheet).await
+}
+
+#[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct SheetQuery {
+    pub officer_id: Option<i64>,
+}
+
+pub async fn list<C: ConnectionTrait>(
+    db: &C,
+    actor: &Actor,
+    q: SheetQuery,
+) -> Result<Vec<SheetView>> {
+    let mut select = service_sheet::Entity::find().order_by_asc(service_sheet::Column::Id);
+    if let Some(officer) = q.officer_id {
+        select = select.filter(service_sheet::Column::OfficerId.eq(officer));
+    }
+    let mut out = Vec::new();
+    for sheet in select.all(db).await? {
+        if !actor.role.sees_all_projects() {
+            let mine = project::Entity::find_by_id(sheet.project_id)
+                .one(db)
+                .await?
+                .is_some_and(|p| actor.organization_id == Some(p.organization_id));
+            if !mine {
+                continue;
+            }
+        }
+        out.push(view(db, sheet).await?);
+    }
+    Ok(out)
+}
+
+/// Only the responsible officer or an administrator changes a sheet.
+fn require_responsible(actor: &Actor, sheet: &service_sheet::Model) -> Result<()> {
+    if actor.role == Role::Admin
+        || (actor.role == Role::Officer && actor.id == Some(sheet.officer_id))
+    {
+        Ok(())
+    } else {
+        Err(Error::Forbidden(
+            "只有服务单责任人或管理员可以修改服务单".into(),
+        ))
+    }
+}
+
+pub async fn add_item(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    sheet_id: i64,
+    item: NewItem,
+) -> Result<SheetView> {
+    let (sheet, _) = visible(db, actor, sheet_id).await?;
+    require_responsible(actor, &sheet)?;
+    let mut errors = Vec::new();
+    check_items(std::slice::from_ref(&item), &mut errors);
+    if !errors.is_empty() {
+        return Err(Error::Invalid(errors));
+    }
+    let txn = db.begin().await?;
+    let row = insert_item(&txn, sheet_id, &item).await?;
+    audit::record(
+        &txn,
+        actor,
+        "service_sheet",
+        sheet_id,
+        "add_item",
+        serde_json::json!({"item_id": row.id, "promised_on": row.promised_on}),
+    )
+    .await?;
+    txn.commit().await?;
+    get(db, actor, sheet_id).await
+}
+
+pub async fn update_item(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    item_id: i64,
+    patch: ItemPatch,
+) -> Result<SheetView> {
+    let item = service_item::Entity::find_by_id(item_id)
+        .one(db)
+        .await?
+        .ok_or_else(|| Error::not_found("服务事项"))?;
+    let (sheet, _) = visible(db, actor, item.sheet_id)
+        .await
+        .map_err(|_| Error::not_found("服务事项"))?;
+    require_responsible(actor, &sheet)?;
+    let mut errors = Vec::new();
+    if let Some(d) = &patch.description
+        && d.trim().is_empty()
+    {
+        errors.push(FieldError::new("description", "服务内容不能为空"));
+    }
+    if patch.done_on.is_some_and(|d| d > today()) {
+        errors.push(FieldError::new("done_on", "日期不能晚于今天"));
+    }
+    if patch.done_on.is_some() && patch.status.is_some_and(|s| s != ItemStatus::Done) {
+        errors.push(FieldError::new("done_on", "只有办结的事项有办结日期"));
+    }
+    if !errors.is_empty() {
+        return Err(Error::Invalid(errors));
+    }
+    let txn = db.begin().await?;
+    use service_item::Column as C;
+    let mut update = service_item::Entity::update_many()
+        .col_expr(C::Version, Expr::col(C::Version).add(1))
+        .col_expr(C::UpdatedAt, Expr::value(now()));
+    if let Some(status) = patch.status {
+        update = update.col_expr(C::Status, Expr::value(status.as_str()));
+        let done_on = (status == ItemStatus::Done).then(|| patch.done_on.unwrap_or_else(today));
+        update = update.col_expr(C::DoneOn, Expr::value(done_on));
+    }
+    if let Some(d) = &patch.description {
+        update = update.col_expr(C::Description, Expr::value(d.trim()));
+    }
+    if let Some(p) = patch.promised_on {
+        update = update.col_expr(C::PromisedOn, Expr::value(p));
+    }
+    if let Some(e) = &patch.evidence {
+        update = update.col_expr(C::Evidence, Expr::value(e.trim()));
+    }
+    let result = update
+        .filter(C::Id.eq(item_id))
+        .filter(C::Version.eq(patch.version))
+        .exec(&txn)
+        .await?;
+    if result.rows_affected == 0 {
+        return Err(Error::stale("服务事项"));
+    }
+    audit::record(
+        &txn,
+        actor,
+        "service_sheet",
+        sheet.id,
+        "update_item",
+        serde_json::json!({"item_id": item_id, "status": patch.status.map(|s| s.as_str())}),
+    )
+    .await?;
+    txn.commit().await?;
+    get(db, actor, sheet.id).await
+}
+
+/// The owner signs the sheet off (确认签收).
+pub async fn sign_off(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    id: i64,
+    input: SignOff,
+) -> Result<SheetView> {
+    let (sheet, project) = visible(db, actor, id).await?;
+    if actor.role != Role::Owner || actor.organization_id != Some(project.organization_id) {
+        return Err(Error::Forbidden("服务单由建设单位确认签收".into()));
+    }
+    if sheet.signed_off_at.is_some() {
+        return Err(Error::Conflict {
+            code: "already_signed",
+            message: "服务单已签收".into(),
+            fields: Vec::new(),
+        });
+    }
+    let txn = db.begin().await?;
+    let result = service_sheet::Entity::update_many()
+        .col_expr(service_sheet::Column::SignedOffAt, Expr::value(now()))
+        .col_expr(service_sheet::Column::SignedOffBy, Expr::value(actor.id))
+        .col_expr(
+            service_sheet::Column::SignOffNote,
+            Expr::value(input.note.clone()),
+        )
+        .col_expr(
+            service_sheet::Column::Version,
+            Expr::col(service_sheet::Column::Version).add(1),
+        )
+        .col_expr(service_sheet::Column::UpdatedAt, Expr::value(now()))
+        .filter(service_sheet::Column::Id.eq(id))
+        .filter(service_sheet::Column::Version.eq(input.version))
+        .exec(&txn)
+        .await?;
+    if result.rows_affected == 0 {
+        return Err(Error::stale("服务单"));
+    }
+    audit::record(
+        &txn,
+        actor,
+        "service_sheet",
+        id,
+        "sign_off",
+        serde_json::json!({"note": input.note}),
+    )
+    .await?;
+    txn.commit().await?;
+    get(db, actor, id).await
+}
+
+/// Moves one sheet to another officer, keeping the history and telling the new officer and
+/// the owner, in the caller's transaction.
+async fn move_sheet<C: ConnectionTrait>(
+    db: &C,
+    settings: &Settings,
+    actor: &Actor,
+    sheet: &service_sheet::Model,
+    to: &app_user::Model,
+    reason: Option<&str>,
+    expected_version: i32,
+) -> Result<()> {
+    let result = service_sheet::Entity::update_many()
+        .col_expr(service_sheet::Column::OfficerId, Expr::value(to.id))
+        .col_expr(
+            service_sheet::Column::Version,
+            Expr::col(service_sheet::Column::Version).add(1),
+        )
+        .col_expr(service_sheet::Column::UpdatedAt, Expr::value(now()))
+        .filter(service_sheet::Column::Id.eq(sheet.id))
+        .filter(service_sheet::Column::Version.eq(expected_version))
+        .exec(db)
+        .await?;
+    if result.rows_affected == 0 {
+        return Err(Error::stale("服务单"));
+    }
+    let assignment = sheet_assignment::ActiveModel {
+        sheet_id: Set(sheet.id),
+        officer_id: Set(to.id),
+        previous_officer_id: Set(Some(sheet.officer_id)),
+        reason: Set(reason.map(str::to_owned)),
+        assigned_by: Set(actor.id),
+        assigned_at: Set(now()),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
+    audit::record(
+        db,
+        actor,
+        "service_sheet",
+        sheet.id,
+        "reassign",
+        serde_json::json!({"from": sheet.officer_id, "to": to.id, "reason": reason}),
+    )
+    .await?;
+
+    let project = project::Entity::find_by_id(sheet.project_id)
+        .one(db)
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("sheet {} has no project", sheet.id))?;
+    let previous = app_user::Entity::find_by_id(sheet.officer_id)
+        .one(db)
+        .await?;
+    let mut recipients = vec![Recipient::user(to)];
+    recipients.extend(notifications::owners_of(db, project.organization_id).await?);
+    let vars: BTreeMap<&str, String> = [
+        ("project_name", project.name.clone()),
+        ("officer_name", to.display_name.clone()),
+        (
+            "previous_officer_name",
+            previous.map(|p| p.display_name).unwrap_or_default(),
+        ),
+        (
+            "officer_phone",
+            sheet
+                .bureau_contact_phone
+                .clone()
+                .unwrap_or_else(|| "—".into()),
+        ),
+        (
+            "reason",
+            reason.map(|r| format!("调整原因：{r}")).unwrap_or_default(),
+        ),
+        (
+            "link",
+            format!(
+                "{}/api/v1/service-sheets/{}",
+                settings.server.public_url, sheet.id
+            ),
+        ),
+        ("bureau", settings.bureau.name.clone()),
+    ]
+    .into_iter()
+    .collect();
+    notifications::enqueue(
+        db,
+        &NewNotification {
+            key: format!("sheet:{}:assignment:{}", sheet.id, assignment.id),
+            template: "sheet_reassigned",
+            vars,
+            link: Some(format!(
+                "{}/api/v1/service-sheets/{}",
+                settings.server.public_url, sheet.id
+            )),
+            entity: Some(("service_sheet", sheet.id)),
+        },
+        &recipients,
+    )
+    .await?;
+    Ok(())
+}
+
+pub async fn reassign(
+    db: &DatabaseConnection,
+    settings: &Settings,
+    actor: &Actor,
+    id: i64,
+    input: Reassign,
+) -> Result<SheetView> {
+    actor.require_keeper()?;
+    let (sheet, _) = visible(db, actor, id).await?;
+    let to = active_officer(db, input.officer_id, "officer_id").await?;
+    if to.id == sheet.officer_id {
+        return Err(Error::invalid("officer_id", "新责任人与当前责任人相同"));
+    }
+    let txn = db.begin().await?;
+    move_sheet(
+        &txn,
+        settings,
+        actor,
+        &sheet,
+        &to,
+        input.reason.as_deref(),
+        input.version,
+    )
+    .await?;
+    txn.commit().await?;
+    get(db, actor, id).await
+}
+
+/// When an officer leaves: every sheet of theirs moves to another officer in one transaction.
+pub async fn reassign_all(
+    db: &DatabaseConnection,
+    settings: &Settings,
+    actor: &Actor,
+    input: BulkReassign,
+) -> Result<Vec<SheetView>> {
+    if actor.role != Role::Admin {
+        return Err(Error::Forbidden(
+            "只有管理员可以批量调整服务单责任人".into(),
+        ));
+    }
+    let to = active_officer(db, input.to_officer_id, "to_officer_id").await?;
+    if input.from_officer_id == input.to_officer_id {
+        return Err(Error::invalid("to_officer_id", "新责任人与原责任人相同"));
+    }
+    let sheets = service_sheet::Entity::find()
+        .filter(service_sheet::Column::OfficerId.eq(input.from_officer_id))
+        .order_by_asc(service_sheet::Column::Id)
+        .all(db)
+        .await?;
+    let txn = db.begin().await?;
+    for sheet in &sheets {
+        move_sheet(
+            &txn,
+            settings,
+            actor,
+            sheet,
+            &to,
+            input.reason.as_deref(),
+            sheet.version,
+        )
+        .await?;
+    }
+    txn.commit().await?;
+    let mut out = Vec::new();
+    for sheet in sheets {
+        out.push(get(db, actor, sheet.id).await?);
+    }
+    Ok(out)
+}
