@@ -67,9 +67,11 @@ async fn submitted_filing(app: &TestApp, officer: &str, owner: &str) -> (Value, 
             Method::POST,
             "/api/v1/projects",
             Some(officer),
-            Some(json!({"name": name, "project_code": format!("2601-611002-04-01-{:06}", 800000 + n),
+            Some(
+                json!({"name": name, "project_code": format!("2601-611002-04-01-{:06}", 800000 + n),
                         "organization_id": org, "county": "611002", "industry": "transport",
-                        "total_investment_wan": "12000.00"})),
+                        "total_investment_wan": "12000.00"}),
+            ),
         )
         .await;
     assert_eq!(status, StatusCode::CREATED, "{project}");
@@ -84,7 +86,12 @@ async fn submitted_filing(app: &TestApp, officer: &str, owner: &str) -> (Value, 
     assert_eq!(status, StatusCode::OK, "{c}");
     let owner_token = app.login(owner).await;
     let (status, filing) = app
-        .request(Method::POST, &format!("/api/v1/projects/{}/filings", project["id"]), Some(&owner_token), None)
+        .request(
+            Method::POST,
+            &format!("/api/v1/projects/{}/filings", project["id"]),
+            Some(&owner_token),
+            None,
+        )
         .await;
     assert_eq!(status, StatusCode::CREATED, "{filing}");
     let (status, filing) = app
@@ -124,15 +131,26 @@ async fn email_of(app: &TestApp, username: &str) -> String {
 }
 
 async fn owners_get_their_own_notices_by_smtp(app: TestApp) {
-    let Some(server) = SmtpServer::start() else { return };
+    let Some(server) = SmtpServer::start() else {
+        return;
+    };
     let officer = app.login("officer1").await;
     let (f1, p1) = submitted_filing(&app, &officer, "owner1").await;
     let (f2, p2) = submitted_filing(&app, &officer, "owner2").await;
-    request_correction(&app, &officer, &f1, &["建设项目环评委托书原件", "公众参与说明"]).await;
+    request_correction(
+        &app,
+        &officer,
+        &f1,
+        &["建设项目环评委托书原件", "公众参与说明"],
+    )
+    .await;
     request_correction(&app, &officer, &f2, &["水土保持方案批复"]).await;
 
     let sent = drain(&worker(&app, smtp_settings(&app, server.port))).await;
-    assert!(sent >= 4, "two submissions to the officers and two correction notices: {sent}");
+    assert!(
+        sent >= 4,
+        "two submissions to the officers and two correction notices: {sent}"
+    );
     let messages = server.messages();
     assert_eq!(messages.len(), sent);
 
@@ -143,17 +161,38 @@ async fn owners_get_their_own_notices_by_smtp(app: TestApp) {
     assert_eq!(to_owner1.len(), 1, "{messages:#?}");
     assert_eq!(to_owner2.len(), 1);
     let m = to_owner1[0];
-    assert!(m.subject.contains("补正通知") && m.subject.contains(&p1), "{}", m.subject);
-    assert!(m.text.contains("建设项目环评委托书原件") && m.text.contains("公众参与说明"), "{}", m.text);
+    assert!(
+        m.subject.contains("补正通知") && m.subject.contains(&p1),
+        "{}",
+        m.subject
+    );
+    assert!(
+        m.text.contains("建设项目环评委托书原件") && m.text.contains("公众参与说明"),
+        "{}",
+        m.text
+    );
     assert!(m.text.contains("5个工作日"), "what to do and by when");
-    assert!(m.text.contains(&format!("/api/v1/filings/{}", f1["id"])), "a link to the filing");
+    assert!(
+        m.text.contains(&format!("/api/v1/filings/{}", f1["id"])),
+        "a link to the filing"
+    );
     assert!(m.html.contains("建设项目环评委托书原件"));
     // An owner never receives another owner's notice.
-    assert!(to_owner1.iter().all(|m| !m.subject.contains(&p2) && !m.text.contains(&p2)));
-    assert!(to_owner2.iter().all(|m| !m.subject.contains(&p1) && !m.text.contains(&p1)));
+    assert!(
+        to_owner1
+            .iter()
+            .all(|m| !m.subject.contains(&p2) && !m.text.contains(&p2))
+    );
+    assert!(
+        to_owner2
+            .iter()
+            .all(|m| !m.subject.contains(&p1) && !m.text.contains(&p1))
+    );
     // Officers hear of the submissions.
     let officer1 = email_of(&app, "officer1").await;
-    assert!(messages.iter().any(|m| m.to.contains(&officer1) && m.subject.contains("待受理") && m.subject.contains(&p1)));
+    assert!(messages.iter().any(|m| m.to.contains(&officer1)
+        && m.subject.contains("待受理")
+        && m.subject.contains(&p1)));
     // Every message went to exactly one recipient.
     assert!(messages.iter().all(|m| m.to.len() == 1));
 
@@ -165,19 +204,31 @@ async fn owners_get_their_own_notices_by_smtp(app: TestApp) {
     assert_eq!(mine[0]["status"], "sent");
     assert!(mine[0]["subject"].as_str().unwrap().contains(&p1));
     let (status, read) = app
-        .request(Method::POST, &format!("/api/v1/notifications/{}/read", mine[0]["id"]), Some(&token), None)
+        .request(
+            Method::POST,
+            &format!("/api/v1/notifications/{}/read", mine[0]["id"]),
+            Some(&token),
+            None,
+        )
         .await;
     assert_eq!(status, StatusCode::OK);
     assert!(read["read_at"].is_string());
     let other = app.login("owner2").await;
     let (status, _) = app
-        .request(Method::POST, &format!("/api/v1/notifications/{}/read", mine[0]["id"]), Some(&other), None)
+        .request(
+            Method::POST,
+            &format!("/api/v1/notifications/{}/read", mine[0]["id"]),
+            Some(&other),
+            None,
+        )
         .await;
     assert_eq!(status, StatusCode::NOT_FOUND);
 }
 
 async fn an_outage_delays_but_loses_and_doubles_nothing(app: TestApp) {
-    let Some(mut server) = SmtpServer::start() else { return };
+    let Some(mut server) = SmtpServer::start() else {
+        return;
+    };
     server.stop();
     let officer = app.login("officer2").await;
     let owners = ["owner1", "owner2", "owner3", "owner4", "owner5"];
@@ -200,7 +251,11 @@ async fn an_outage_delays_but_loses_and_doubles_nothing(app: TestApp) {
     let tried = w.drain_once().await.unwrap();
     assert_eq!(tried, expected);
     let after = rows().await;
-    assert!(after.iter().all(|n| n.status == "pending" && n.attempts == 1 && n.last_error.is_some()));
+    assert!(
+        after
+            .iter()
+            .all(|n| n.status == "pending" && n.attempts == 1 && n.last_error.is_some())
+    );
     assert!(server.messages().is_empty());
 
     server.resume();
@@ -218,11 +273,16 @@ async fn an_outage_delays_but_loses_and_doubles_nothing(app: TestApp) {
 }
 
 async fn failures_park_and_an_admin_resends(app: TestApp) {
-    let Some(mut server) = SmtpServer::start() else { return };
+    let Some(mut server) = SmtpServer::start() else {
+        return;
+    };
     server.stop();
     let officer = app.login("officer1").await;
     submitted_filing(&app, &officer, "owner3").await;
-    let settings = MailSettings { max_attempts: 2, ..smtp_settings(&app, server.port) };
+    let settings = MailSettings {
+        max_attempts: 2,
+        ..smtp_settings(&app, server.port)
+    };
     let w = worker(&app, settings);
     w.drain_once().await.unwrap();
     w.drain_once().await.unwrap();
@@ -231,15 +291,28 @@ async fn failures_park_and_an_admin_resends(app: TestApp) {
     assert_eq!(status, StatusCode::OK);
     let failed = failed.as_array().unwrap().clone();
     assert!(!failed.is_empty());
-    assert!(failed.iter().all(|n| n["status"] == "failed" && n["last_error"].is_string() && n["attempts"] == 2));
-    assert_eq!(w.drain_once().await.unwrap(), 0, "parked messages are not retried by themselves");
+    assert!(
+        failed
+            .iter()
+            .all(|n| n["status"] == "failed" && n["last_error"].is_string() && n["attempts"] == 2)
+    );
+    assert_eq!(
+        w.drain_once().await.unwrap(),
+        0,
+        "parked messages are not retried by themselves"
+    );
     let (status, _) = app.get("/api/v1/admin/outbox", &officer).await;
     assert_eq!(status, StatusCode::FORBIDDEN);
 
     server.resume();
     for n in &failed {
         let (status, body) = app
-            .request(Method::POST, &format!("/api/v1/admin/outbox/{}/resend", n["id"]), Some(&admin), None)
+            .request(
+                Method::POST,
+                &format!("/api/v1/admin/outbox/{}/resend", n["id"]),
+                Some(&admin),
+                None,
+            )
             .await;
         assert_eq!(status, StatusCode::OK, "{body}");
         assert_eq!(body["status"], "pending");
@@ -247,7 +320,12 @@ async fn failures_park_and_an_admin_resends(app: TestApp) {
     assert_eq!(drain(&w).await, failed.len());
     assert_eq!(server.messages().len(), failed.len());
     let (status, _) = app
-        .request(Method::POST, &format!("/api/v1/admin/outbox/{}/resend", failed[0]["id"]), Some(&admin), None)
+        .request(
+            Method::POST,
+            &format!("/api/v1/admin/outbox/{}/resend", failed[0]["id"]),
+            Some(&admin),
+            None,
+        )
         .await;
     assert_eq!(status, StatusCode::CONFLICT, "a sent message is not resent");
 }
@@ -281,9 +359,16 @@ async fn two_senders_deliver_each_row_once(app: TestApp) {
         })
         .collect();
     for chunk in rows.chunks(500) {
-        entity::notification::Entity::insert_many(chunk.to_vec()).exec(&app.db).await.unwrap();
+        entity::notification::Entity::insert_many(chunk.to_vec())
+            .exec(&app.db)
+            .await
+            .unwrap();
     }
-    let file_settings = MailSettings { transport: MailTransport::File, batch_size: 100, ..app.settings.mail.clone() };
+    let file_settings = MailSettings {
+        transport: MailTransport::File,
+        batch_size: 100,
+        ..app.settings.mail.clone()
+    };
     let a = worker(&app, file_settings.clone());
     let b = worker(&app, file_settings);
     let (na, nb) = tokio::join!(drain(&a), drain(&b));
@@ -296,7 +381,11 @@ async fn two_senders_deliver_each_row_once(app: TestApp) {
     for entry in std::fs::read_dir(app.dir.path().join("mail")).unwrap() {
         let raw = std::fs::read(entry.unwrap().path()).unwrap();
         let m = smtp::parse(&raw);
-        assert!(ids.insert(m.message_id.clone()), "{} delivered twice", m.message_id);
+        assert!(
+            ids.insert(m.message_id.clone()),
+            "{} delivered twice",
+            m.message_id
+        );
         files += 1;
     }
     assert_eq!(files, ROWS, "every row delivered");
@@ -325,24 +414,42 @@ async fn reminders_are_written_once_per_deadline(app: TestApp) {
         Some(json!({"rows": [130], "facts": {"construction": "new", "road_grade": "class2", "length_km": 12, "sensitive_areas": []}})))
         .await;
     let (_, filing) = app
-        .request(Method::POST, &format!("/api/v1/projects/{}/filings", project["id"]), Some(&officer), None)
+        .request(
+            Method::POST,
+            &format!("/api/v1/projects/{}/filings", project["id"]),
+            Some(&officer),
+            None,
+        )
         .await;
     // Submitted and accepted on paper some weeks ago; the 30-working-day decision clock then
     // ends in the coming days, inside the years the calendar holds.
     let accepted_on = today() - Duration::days(40);
     let mut f = filing;
-    for (action, extra) in [("submit", json!({"on_behalf_of_owner": true})), ("accept", json!({}))] {
-        let mut body = json!({"action": action, "version": f["version"], "effective_on": accepted_on});
+    for (action, extra) in [
+        ("submit", json!({"on_behalf_of_owner": true})),
+        ("accept", json!({})),
+    ] {
+        let mut body =
+            json!({"action": action, "version": f["version"], "effective_on": accepted_on});
         for (k, v) in extra.as_object().unwrap() {
             body[k] = v.clone();
         }
         let (status, next) = app
-            .request(Method::POST, &format!("/api/v1/filings/{}/actions", f["id"]), Some(&officer), Some(body))
+            .request(
+                Method::POST,
+                &format!("/api/v1/filings/{}/actions", f["id"]),
+                Some(&officer),
+                Some(body),
+            )
             .await;
         assert_eq!(status, StatusCode::OK, "{next}");
         f = next;
     }
-    let due: NaiveDate = f["clock"]["decision_due"].as_str().expect("decision due").parse().unwrap();
+    let due: NaiveDate = f["clock"]["decision_due"]
+        .as_str()
+        .expect("decision due")
+        .parse()
+        .unwrap();
     let count = || async {
         entity::notification::Entity::find()
             .filter(entity::notification::Column::Template.eq("deadline_approaching"))
@@ -354,7 +461,9 @@ async fn reminders_are_written_once_per_deadline(app: TestApp) {
     };
     let settings = app.settings.clone();
     // Well before the reminder point: nothing.
-    reminders::tick(&app.db, &settings, due - Duration::days(20)).await.unwrap();
+    reminders::tick(&app.db, &settings, due - Duration::days(20))
+        .await
+        .unwrap();
     assert_eq!(count().await, 0);
     // Walk day by day up to the due date, ticking twice a day.
     let mut day = due - Duration::days(10);
@@ -363,7 +472,11 @@ async fn reminders_are_written_once_per_deadline(app: TestApp) {
         reminders::tick(&app.db, &settings, day).await.unwrap();
         day += Duration::days(1);
     }
-    assert_eq!(count().await, 1, "one reminder for the deadline, not one per tick");
+    assert_eq!(
+        count().await,
+        1,
+        "one reminder for the deadline, not one per tick"
+    );
     let reminder = entity::notification::Entity::find()
         .filter(entity::notification::Column::Template.eq("deadline_approaching"))
         .filter(entity::notification::Column::EntityId.eq(f["id"].as_i64().unwrap()))
@@ -371,8 +484,16 @@ async fn reminders_are_written_once_per_deadline(app: TestApp) {
         .await
         .unwrap()
         .unwrap();
-    assert!(reminder.subject.contains(&due.to_string()), "{}", reminder.subject);
-    assert_eq!(reminder.user_id, Some(f["officer_id"].as_i64().unwrap()), "the responsible officer");
+    assert!(
+        reminder.subject.contains(&due.to_string()),
+        "{}",
+        reminder.subject
+    );
+    assert_eq!(
+        reminder.user_id,
+        Some(f["officer_id"].as_i64().unwrap()),
+        "the responsible officer"
+    );
 }
 
 async fn late_service_items_are_urged_then_supervised_once(app: TestApp) {
@@ -410,20 +531,44 @@ async fn late_service_items_are_urged_then_supervised_once(app: TestApp) {
         }
     };
     // 11-03 is within two working days: a reminder; 11-05 it is late: urged, once.
-    reminders::tick(&app.db, &settings, NaiveDate::from_ymd_opt(2026, 11, 3).unwrap()).await.unwrap();
+    reminders::tick(
+        &app.db,
+        &settings,
+        NaiveDate::from_ymd_opt(2026, 11, 3).unwrap(),
+    )
+    .await
+    .unwrap();
     assert_eq!(by_template("service_item_due").await.len(), 1);
     for _ in 0..3 {
-        reminders::tick(&app.db, &settings, NaiveDate::from_ymd_opt(2026, 11, 5).unwrap()).await.unwrap();
+        reminders::tick(
+            &app.db,
+            &settings,
+            NaiveDate::from_ymd_opt(2026, 11, 5).unwrap(),
+        )
+        .await
+        .unwrap();
     }
     let urged = by_template("service_item_urged").await;
     assert_eq!(urged.len(), 1);
     assert_eq!(urged[0].user_id, Some(responsible.id));
     assert!(by_template("service_item_supervised").await.is_empty());
     // Three working days after urging (11-06, 11-09, 11-10): supervised, to the leader, once.
-    reminders::tick(&app.db, &settings, NaiveDate::from_ymd_opt(2026, 11, 9).unwrap()).await.unwrap();
+    reminders::tick(
+        &app.db,
+        &settings,
+        NaiveDate::from_ymd_opt(2026, 11, 9).unwrap(),
+    )
+    .await
+    .unwrap();
     assert!(by_template("service_item_supervised").await.is_empty());
     for _ in 0..2 {
-        reminders::tick(&app.db, &settings, NaiveDate::from_ymd_opt(2026, 11, 10).unwrap()).await.unwrap();
+        reminders::tick(
+            &app.db,
+            &settings,
+            NaiveDate::from_ymd_opt(2026, 11, 10).unwrap(),
+        )
+        .await
+        .unwrap();
     }
     let supervised = by_template("service_item_supervised").await;
     assert_eq!(supervised.len(), 1);
@@ -435,8 +580,15 @@ async fn late_service_items_are_urged_then_supervised_once(app: TestApp) {
         .unwrap();
     assert_eq!(supervised[0].user_id, Some(leader.id));
     // Each step is recorded on the sheet.
-    let (_, sheet) = app.get(&format!("/api/v1/service-sheets/{}", sheet["id"]), &officer).await;
-    let item = sheet["items"].as_array().unwrap().iter().find(|i| i["promised_on"] == "2026-11-04").unwrap();
+    let (_, sheet) = app
+        .get(&format!("/api/v1/service-sheets/{}", sheet["id"]), &officer)
+        .await;
+    let item = sheet["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["promised_on"] == "2026-11-04")
+        .unwrap();
     assert_eq!(item["urged_on"], "2026-11-05");
     assert_eq!(item["supervised_on"], "2026-11-10");
 }
@@ -444,9 +596,23 @@ async fn late_service_items_are_urged_then_supervised_once(app: TestApp) {
 async fn reassignment_keeps_history_and_tells_both(app: TestApp) {
     let admin = app.login("admin").await;
     let (_, users) = app.get("/api/v1/users", &admin).await;
-    let id_of = |name: &str| users.as_array().unwrap().iter().find(|u| u["username"] == name).unwrap()["id"].as_i64().unwrap();
+    let id_of = |name: &str| {
+        users
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|u| u["username"] == name)
+            .unwrap()["id"]
+            .as_i64()
+            .unwrap()
+    };
     let (officer1, officer2) = (id_of("officer1"), id_of("officer2"));
-    let (_, sheets) = app.get(&format!("/api/v1/service-sheets?officer_id={officer1}"), &admin).await;
+    let (_, sheets) = app
+        .get(
+            &format!("/api/v1/service-sheets?officer_id={officer1}"),
+            &admin,
+        )
+        .await;
     let count = sheets.as_array().unwrap().len();
     assert!(count > 0);
     let (status, moved) = app
@@ -466,7 +632,10 @@ async fn reassignment_keeps_history_and_tells_both(app: TestApp) {
         .all(&app.db)
         .await
         .unwrap();
-    let to_officer = notices.iter().filter(|n| n.user_id == Some(officer2)).count();
+    let to_officer = notices
+        .iter()
+        .filter(|n| n.user_id == Some(officer2))
+        .count();
     assert_eq!(to_officer, count, "the new officer hears of each sheet");
     assert!(notices.len() > count, "and so do the owners");
     let mut by_sheet: BTreeMap<i64, usize> = BTreeMap::new();

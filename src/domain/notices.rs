@@ -73,16 +73,35 @@ fn tier_document(tier: Tier) -> &'static str {
     }
 }
 
-/// The notices a filing has given rise to so far, oldest first.
+/// The last day of a notice period of `days` working days from `from`; `None` while it reaches a
+/// year whose holiday schedule is not loaded yet (next year's is published each November or
+/// December).
+fn period_end(
+    calendar: &WorkCalendar,
+    from: NaiveDate,
+    days: u32,
+) -> Result<Option<NaiveDate>, CalendarError> {
+    match calendar.add_working_days(from, days) {
+        Ok(end) => Ok(Some(end)),
+        Err(CalendarError::OutOfRange { .. }) => Ok(None),
+        Err(other) => Err(other),
+    }
+}
+
+/// The notices a filing has given rise to so far, oldest first. A notice whose period the
+/// calendar cannot reach yet is left out until the year's schedule is loaded (its text must
+/// state the period); the others are still given.
 pub fn notices(facts: &NoticeFacts, calendar: &WorkCalendar) -> Result<Vec<Notice>, CalendarError> {
     let document = tier_document(facts.tier);
     let mut out = Vec::new();
-    if let Some(accepted) = facts.accepted_on {
-        let days = match facts.tier {
-            Tier::Report => 10,
-            Tier::ReportForm | Tier::RegistrationForm => 5,
-        };
-        let ends_on = calendar.add_working_days(accepted, days)?;
+    let acceptance_days = match facts.tier {
+        Tier::Report => 10,
+        Tier::ReportForm | Tier::RegistrationForm => 5,
+    };
+    if let Some(accepted) = facts.accepted_on
+        && let Some(ends_on) = period_end(calendar, accepted, acceptance_days)?
+    {
+        let days = acceptance_days;
         out.push(Notice {
             kind: NoticeKind::Acceptance,
             title: format!("关于受理《{}{document}》的公示", facts.project_name),
@@ -100,8 +119,9 @@ pub fn notices(facts: &NoticeFacts, calendar: &WorkCalendar) -> Result<Vec<Notic
             ends_on,
         });
     }
-    if let Some(posted) = facts.pre_decision_on {
-        let ends_on = calendar.add_working_days(posted, 5)?;
+    if let Some(posted) = facts.pre_decision_on
+        && let Some(ends_on) = period_end(calendar, posted, 5)?
+    {
         out.push(Notice {
             kind: NoticeKind::PreDecision,
             title: format!("关于{}环境影响评价文件拟作出审批意见的公示", facts.project_name),
@@ -191,6 +211,36 @@ mod tests {
         assert!(n[2].body.contains("第十一条第（三）项"));
         assert!(n[2].body.contains("商环批复〔2023〕12号"));
         assert!(n[2].current(d("2023-10-22")) && !n[2].current(d("2023-10-23")));
+    }
+
+    #[test]
+    fn a_period_beyond_the_loaded_years_waits_for_next_years_schedule() {
+        // Only up to 2023 loaded: the pre-decision notice of 2023-12-26 runs into 2024.
+        let cal = WorkCalendar::new(
+            crate::domain::calendar::embedded_schedules()
+                .into_iter()
+                .filter(|s| s.year <= 2023),
+        );
+        let mut f = facts();
+        f.accepted_on = Some(d("2023-12-01"));
+        f.pre_decision_on = Some(d("2023-12-26"));
+        f.decision = Some(Decision {
+            on: d("2023-12-29"),
+            number: Some("商环批复〔2023〕30号".into()),
+            approved: true,
+            grounds: Vec::new(),
+        });
+        let n = notices(&f, &cal).unwrap();
+        let kinds: Vec<NoticeKind> = n.iter().map(|n| n.kind).collect();
+        assert_eq!(kinds, [NoticeKind::Acceptance, NoticeKind::Decision]);
+        // 10 working days from 12-01: Dec 4-8, 11-15.
+        assert_eq!(n[0].ends_on, d("2023-12-15"));
+        // Seven calendar days need no calendar.
+        assert_eq!(n[1].ends_on, d("2024-01-04"));
+        // Loaded, it appears.
+        let full = notices(&f, &WorkCalendar::embedded()).unwrap();
+        assert_eq!(full.len(), 3);
+        assert_eq!(full[1].ends_on, d("2024-01-03"));
     }
 
     #[test]

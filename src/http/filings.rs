@@ -2,6 +2,7 @@
 //! register of notices, readable without signing in.
 use axum::Json;
 use axum::body::Body;
+use axum::extract::multipart::MultipartRejection;
 use axum::extract::{DefaultBodyLimit, Multipart, State};
 use axum::http::{StatusCode, header};
 use axum::response::Response;
@@ -157,8 +158,16 @@ async fn upload(
     State(state): State<AppState>,
     user: CurrentUser,
     ApiId(id): ApiId,
-    mut multipart: Multipart,
+    multipart: std::result::Result<Multipart, MultipartRejection>,
 ) -> Result<(StatusCode, Json<DocumentView>)> {
+    // Not multipart at all (or no boundary): the API's error shape, not axum's plain text.
+    let mut multipart = multipart.map_err(|e| Error::Malformed {
+        message: format!("上传须为 multipart/form-data，文件放在名为 file 的字段中：{e}"),
+        fields: vec![crate::domain::FieldError::new(
+            "file",
+            "缺少 multipart/form-data 上传内容",
+        )],
+    })?;
     let too_large = |e: axum::extract::multipart::MultipartError| {
         if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
             Error::TooLarge("文件超过上传上限".into())

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use chrono::{Datelike, NaiveDate};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
-    QueryOrder, Set, TransactionTrait,
+    QueryOrder, QuerySelect, Set, TransactionTrait, TryInsertResult,
     sea_query::{Expr, ExprTrait},
 };
 use serde::{Deserialize, Serialize};
@@ -177,9 +177,17 @@ pub async fn create(
         Some(t) => Tier::try_from(t)
             .map_err(|_| Error::invalid("project_id", "项目按分类不纳入环评管理，无须申报"))?,
     };
+    // The look for an open filing and the insert are one transaction with the project row locked
+    // (FOR UPDATE on PostgreSQL; SQLite's single connection serialises it): checked outside it,
+    // two requests at once both found none and both inserted.
+    let txn = db.begin().await?;
+    project::Entity::find_by_id(project_id)
+        .lock_exclusive()
+        .one(&txn)
+        .await?;
     let open = filing::Entity::find()
         .filter(filing::Column::ProjectId.eq(project_id))
-        .all(db)
+        .all(&txn)
         .await?
         .into_iter()
         .find(|f| {
@@ -194,7 +202,6 @@ pub async fn create(
             fields: vec![FieldError::new("project_id", "已有进行中的申报")],
         });
     }
-    let txn = db.begin().await?;
     let row = insert_draft(&txn, actor, project_id, tier).await?;
     txn.commit().await?;
     get(db, settings, actor, row.id).await
@@ -1057,24 +1064,31 @@ async fn next_number<C: ConnectionTrait>(
     year: i32,
     format: &str,
 ) -> Result<String> {
-    let bumped = number_sequence::Entity::update_many()
-        .col_expr(
-            number_sequence::Column::Last,
-            Expr::col(number_sequence::Column::Last).add(1),
-        )
-        .filter(number_sequence::Column::Kind.eq(kind))
-        .filter(number_sequence::Column::Year.eq(year))
-        .exec(db)
-        .await?;
-    if bumped.rows_affected == 0 {
-        number_sequence::ActiveModel {
+    let bump = || {
+        number_sequence::Entity::update_many()
+            .col_expr(
+                number_sequence::Column::Last,
+                Expr::col(number_sequence::Column::Last).add(1),
+            )
+            .filter(number_sequence::Column::Kind.eq(kind))
+            .filter(number_sequence::Column::Year.eq(year))
+    };
+    if bump().exec(db).await?.rows_affected == 0 {
+        // The year's first number. Two actions at once may both get here; the second waits for
+        // the first's row and then takes the next number, instead of failing the whole action on
+        // the unique index (a 409 "duplicate" for a decision that did nothing wrong).
+        let created = number_sequence::Entity::insert(number_sequence::ActiveModel {
             kind: Set(kind.to_owned()),
             year: Set(year),
             last: Set(1),
             ..Default::default()
-        }
-        .insert(db)
+        })
+        .on_conflict_do_nothing_on([number_sequence::Column::Kind, number_sequence::Column::Year])
+        .exec_without_returning(db)
         .await?;
+        if !matches!(created, TryInsertResult::Inserted(n) if n > 0) {
+            bump().exec(db).await?;
+        }
     }
     let row = number_sequence::Entity::find()
         .filter(number_sequence::Column::Kind.eq(kind))

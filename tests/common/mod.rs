@@ -33,9 +33,15 @@ fn settings(url: &str, data_dir: &Path) -> Settings {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("config");
     let vars = [
         ("EIAFLOW__DATABASE__URL".to_string(), url.to_string()),
-        ("EIAFLOW__DATA__DIR".to_string(), data_dir.display().to_string()),
+        (
+            "EIAFLOW__DATA__DIR".to_string(),
+            data_dir.display().to_string(),
+        ),
         // Small enough that a test can exceed it cheaply.
-        ("EIAFLOW__FILINGS__MAX_UPLOAD_BYTES".to_string(), "1048576".to_string()),
+        (
+            "EIAFLOW__FILINGS__MAX_UPLOAD_BYTES".to_string(),
+            "1048576".to_string(),
+        ),
         ("EIAFLOW__DEMO__ENABLED".to_string(), "true".to_string()),
         (
             "EIAFLOW__DEMO__PASSWORD".to_string(),

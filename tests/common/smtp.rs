@@ -45,7 +45,9 @@ impl SmtpServer {
                 std::env::var_os("CI").is_none(),
                 "aiosmtpd is not installed (python3 -m pip install aiosmtpd); CI must run the mail tests"
             );
-            eprintln!("aiosmtpd is not installed: skipping this mail test (python3 -m pip install aiosmtpd)");
+            eprintln!(
+                "aiosmtpd is not installed: skipping this mail test (python3 -m pip install aiosmtpd)"
+            );
             return None;
         }
         let mut server = SmtpServer {
@@ -72,7 +74,10 @@ impl SmtpServer {
         self.child = Some(child);
         let deadline = Instant::now() + Duration::from_secs(15);
         while TcpStream::connect(("127.0.0.1", self.port)).is_err() {
-            assert!(Instant::now() < deadline, "aiosmtpd did not start listening");
+            assert!(
+                Instant::now() < deadline,
+                "aiosmtpd did not start listening"
+            );
             std::thread::sleep(Duration::from_millis(50));
         }
     }
@@ -127,8 +132,14 @@ pub fn parse(raw: &[u8]) -> Received {
     Received {
         to,
         subject: message.subject().unwrap_or_default().to_owned(),
-        text: message.body_text(0).map(|t| t.into_owned()).unwrap_or_default(),
-        html: message.body_html(0).map(|t| t.into_owned()).unwrap_or_default(),
+        text: message
+            .body_text(0)
+            .map(|t| t.into_owned())
+            .unwrap_or_default(),
+        html: message
+            .body_html(0)
+            .map(|t| t.into_owned())
+            .unwrap_or_default(),
         message_id: message.message_id().unwrap_or_default().to_owned(),
     }
 }
