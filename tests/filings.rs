@@ -8,7 +8,7 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use axum::Router;
 use axum::body::Body;
 use axum::http::{HeaderMap, Method, Request, StatusCode, header};
-use chrono::{Datelike, Duration, NaiveDate, Utc, Weekday};
+use chrono::{Datelike, Duration, NaiveDate, Utc};
 use common::{TestApp, error_fields, error_of};
 use http_body_util::BodyExt;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
@@ -364,31 +364,10 @@ async fn last_decision_number(app: &TestApp, year: i32) -> Option<i32> {
         .map(|row| row.last)
 }
 
-/// Late in December the next few working days fall in next year, whose schedule the State Council
-/// publishes only weeks before: load a minimal one (New Year's Day) so that cases counting a few
-/// working days from today can run then too. Does nothing the rest of the year.
-async fn calendar_reaches_the_next_weeks(app: &TestApp, admin: &str) {
-    let (status, _) = app
-        .get(
-            &format!("/api/v1/calendar/add-working-days?from={}&days=15", today()),
-            admin,
-        )
-        .await;
-    if status.is_success() {
-        return;
-    }
-    let year = today().year() + 1;
-    let schedule = json!({"year": year, "papers": [], "days": [
-        {"name": "元旦", "date": format!("{year}-01-01"), "isOffDay": true}]});
-    let (status, body) = app
-        .request(
-            Method::PUT,
-            &format!("/api/v1/calendar/years/{year}"),
-            Some(admin),
-            Some(schedule),
-        )
-        .await;
-    assert_eq!(status, StatusCode::OK, "{body}");
+/// Counting working days from today needs the calendar to hold this year and the next; the
+/// official schedules shipped end with 2026, so later years get a plain weekdays-only one.
+async fn calendar_reaches_the_next_weeks(app: &TestApp, _admin: &str) {
+    common::hold_years_through_next(app).await;
 }
 
 /// A report-form filing of owner1 taken (today) to the pre-decision notice, ready to decide.
@@ -938,6 +917,12 @@ async fn unsettled_penalty_blocks_acceptance_and_suggests_refusal(app: TestApp) 
     assert!(
         suggested.contains("未批先建") && suggested.contains("第三十一条"),
         "{suggested}"
+    );
+    let offered = view["allowed_actions"].as_array().unwrap();
+    assert!(offered.contains(&json!("refuse")), "{view}");
+    assert!(
+        !offered.contains(&json!("accept")),
+        "acceptance is not offered: {view}"
     );
     assert_eq!(
         filing(&app, owner, id).await["suggested_refusal_reason"],
@@ -2030,22 +2015,22 @@ async fn documents_are_checked_stored_and_served(app: TestApp) {
 async fn next_years_calendar_recomputes_open_deadlines(app: TestApp) {
     let cast = Cast::sign_in(&app).await;
     let officer = &cast.officer.token;
-    let today = today();
-    assert!(
-        today.year() == 2026 && today >= d("2026-10-11"),
-        "this case expects to run in the last weeks of 2026, after the last 2026 make-up day"
-    );
+    // Accepted on paper on Friday 2026-11-20: its 60 working days reach into 2027. Whatever year
+    // this runs in, every year after 2027 up to next year is loaded first, so 2027 alone is
+    // missing and the due date waits for it.
+    for year in 2028..=today().year() + 1 {
+        common::load_plain_year(&app, year).await;
+    }
     let project = new_project(&app, officer, cast.owner_org(), Kind::Report, json!({})).await;
-    let id = id_of(&new_filing(&app, &cast.owner.token, project).await);
-    step(&app, &cast.owner.token, id, "submit", json!({})).await;
-    let accepted = step(&app, officer, id, "accept", json!({})).await;
+    let id = id_of(&new_filing(&app, officer, project).await);
+    historic(&app, officer, id, "submit", "2026-11-19", json!({})).await;
+    let accepted = historic(&app, officer, id, "accept", "2026-11-20", json!({})).await;
 
-    // 60 working days from today reach into 2027, whose schedule is not published yet.
-    assert_eq!(accepted["clock"], Value::Null, "{accepted}");
-    let error = accepted["clock_error"]
-        .as_str()
-        .expect("clock_error says why");
-    assert!(error.contains("2027") && error.contains("2026"), "{error}");
+    // The clock runs and counts its days; only the due date waits for 2027's schedule.
+    let c = clock(&accepted);
+    assert_eq!(c["decision_due"], Value::Null, "{accepted}");
+    assert_eq!(c["due_beyond_calendar"], true);
+    assert_eq!(accepted["clock_error"], Value::Null);
     // The notices that the calendar can reach are still given.
     let (status, notices) = app
         .get(&format!("/api/v1/filings/{id}/notices"), officer)
@@ -2072,27 +2057,18 @@ async fn next_years_calendar_recomputes_open_deadlines(app: TestApp) {
         .await;
     assert_eq!(status, StatusCode::OK, "{body}");
 
-    // Counted by hand: every Monday to Friday after today, except New Year's Day 2027 (a Friday);
-    // the 2026 schedule has no day off or make-up day after 10-10.
-    let mut expected = today;
-    let mut left = 60;
-    while left > 0 {
-        expected += Duration::days(1);
-        let weekend = matches!(expected.weekday(), Weekday::Sat | Weekday::Sun);
-        if !weekend && expected != d("2027-01-01") {
-            left -= 1;
-        }
-    }
+    // Counted by hand from 2026-11-20: the rest of November has 6 working days (23–27, 30),
+    // December 23, so 29 in 2026; January 2027 has 20 (21 weekdays less New Year's Day, a
+    // Friday), 49 in all; February's first 11 weekdays (1–5, 8–12, 15) make 60.
     let view = filing(&app, officer, id).await;
     assert_eq!(view["clock_error"], Value::Null, "{view}");
     let c = clock(&view);
-    assert_eq!(c["decision_due"], json!(expected));
-    assert_eq!(d(c["decision_due"].as_str().unwrap()).year(), 2027);
-    assert_eq!(c["status"], "running");
-    assert_eq!(c["overdue"], false);
-    assert_eq!(c["days_left"], 60);
-    // The same date as the calendar's own arithmetic.
-    assert_eq!(add_working_days(&app, officer, today, 60).await, expected);
+    assert_eq!(c["decision_due"], json!("2027-02-15"));
+    assert_eq!(c["due_beyond_calendar"], false);
+    assert_eq!(
+        add_working_days(&app, officer, d("2026-11-20"), 60).await,
+        d("2027-02-15")
+    );
 }
 
 /// A report-form filing of owner1 taken to the pre-decision notice with every step dated `on`.
@@ -2251,15 +2227,11 @@ async fn notices_wait_for_a_missing_years_calendar(app: TestApp) {
         .collect();
     assert_eq!(ours.len(), 1, "{ours:?}");
     assert_eq!(ours[0]["kind"], "decision");
+    // The finished clock still shows; the due date it had waits for the schedule.
     let view = filing(&app, &cast.owner.token, id).await;
-    assert_eq!(view["clock"], Value::Null);
-    assert!(
-        view["clock_error"]
-            .as_str()
-            .unwrap()
-            .contains(&year.to_string()),
-        "{view}"
-    );
+    assert_eq!(view["clock"]["status"], "finished", "{view}");
+    assert_eq!(view["clock"]["decision_due"], Value::Null);
+    assert_eq!(view["clock"]["due_beyond_calendar"], true);
 
     let (status, body) = app
         .request(

@@ -402,6 +402,7 @@ fn today() -> NaiveDate {
 }
 
 async fn reminders_are_written_once_per_deadline(app: TestApp) {
+    common::hold_years_through_next(&app).await;
     let officer = app.login("officer1").await;
     let org = organization_of(&app, "owner4").await;
     let n = CODES.fetch_add(1, Ordering::Relaxed);

@@ -328,12 +328,17 @@ impl Context {
             .then(|| last_missing_items(events))
             .flatten();
         let owner_of_project = actor.organization_id == Some(p.organization_id);
-        let allowed = if actor.role == Role::Owner && !owner_of_project {
+        let unsettled = p.built_before_approval && !p.penalty_settled;
+        let mut allowed = if actor.role == Role::Owner && !owner_of_project {
             Vec::new()
         } else {
             allowed_actions(state, tier, actor.role)
         };
-        let unsettled = p.built_before_approval && !p.penalty_settled;
+        // The bureau does not accept a project built before approval until its penalty is settled.
+        if unsettled {
+            allowed.retain(|a| *a != Action::Accept);
+        }
+
         Ok(FilingView {
             id: f.id,
             project: FilingProject {
@@ -938,36 +943,34 @@ fn check_action(
         .filter(|r| !r.is_empty());
     let mut errors = Vec::new();
     let mut detail = serde_json::json!({});
-    let present = |field: &str, ok: bool, errors: &mut Vec<FieldError>| {
-        if !ok {
-            errors.push(FieldError::new(field, format!("“{}”不适用于该操作", field)));
+    // Each of these belongs to one action; sent with another it is a mistake worth saying.
+    let belongs = [
+        (
+            "missing_items",
+            !req.missing_items.is_empty(),
+            Action::RequestCorrection,
+        ),
+        ("answers", !req.answers.is_empty(), Action::Resubmit),
+        ("grounds", !req.grounds.is_empty(), Action::Disapprove),
+        (
+            "decision_text",
+            req.decision_text.is_some(),
+            Action::Approve,
+        ),
+        (
+            "evaluator",
+            req.evaluator.is_some(),
+            Action::StartEvaluation,
+        ),
+    ];
+    for (field, given, action) in belongs {
+        if given && req.action != action {
+            errors.push(FieldError::new(
+                field,
+                format!("“{field}”只用于“{}”", action.label()),
+            ));
         }
-    };
-    present(
-        "missing_items",
-        req.missing_items.is_empty() || req.action == Action::RequestCorrection,
-        &mut errors,
-    );
-    present(
-        "answers",
-        req.answers.is_empty() || req.action == Action::Resubmit,
-        &mut errors,
-    );
-    present(
-        "grounds",
-        req.grounds.is_empty() || req.action == Action::Disapprove,
-        &mut errors,
-    );
-    present(
-        "decision_text",
-        req.decision_text.is_none() || req.action == Action::Approve,
-        &mut errors,
-    );
-    present(
-        "evaluator",
-        req.evaluator.is_none() || req.action == Action::StartEvaluation,
-        &mut errors,
-    );
+    }
     match req.action {
         Action::Accept => {
             if project.built_before_approval && !project.penalty_settled {

@@ -8,6 +8,7 @@ use std::path::Path;
 use axum::Router;
 use axum::body::Body;
 use axum::http::{Method, Request, StatusCode, header};
+use chrono::Datelike;
 use http_body_util::BodyExt;
 use sea_orm::{ConnectionTrait, Database, DatabaseConnection, EntityTrait, PaginatorTrait};
 use serde_json::Value;
@@ -255,4 +256,40 @@ macro_rules! on_both_backends {
             }
         )*
     };
+}
+
+/// Loads a schedule for `year` with no holidays (Monday to Friday worked), unless the calendar
+/// holds the year already: tests whose dates run past the official schedules shipped with the
+/// program stay true whatever year they run in.
+pub async fn load_plain_year(app: &TestApp, year: i32) {
+    use sea_orm::{ColumnTrait, QueryFilter};
+    let held = entity::holiday_schedule::Entity::find()
+        .filter(entity::holiday_schedule::Column::Year.eq(year))
+        .one(&app.db)
+        .await
+        .expect("read the calendar")
+        .is_some();
+    if held {
+        return;
+    }
+    let schedule = serde_json::json!({"year": year, "papers": ["test: weekdays only"], "days": []});
+    eiaflow::services::calendar::store(
+        &app.db,
+        &eiaflow::services::Actor::system(),
+        year,
+        &schedule.to_string(),
+    )
+    .await
+    .expect("load a plain year");
+}
+
+/// Makes sure the calendar holds every year from the last shipped one up to next year.
+pub async fn hold_years_through_next(app: &TestApp) {
+    let next = (chrono::Utc::now() + chrono::Duration::hours(8))
+        .date_naive()
+        .year()
+        + 1;
+    for year in 2027..=next {
+        load_plain_year(app, year).await;
+    }
 }

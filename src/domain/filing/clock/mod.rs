@@ -192,6 +192,24 @@ pub struct FilingClock {
     /// The clock passed its due date before it closed (or before today, while open). A working-day
     /// clock due on a Friday is overdue on the Saturday although `days_left` is still 0 then.
     pub overdue: bool,
+    /// A due date falls in a year whose holiday schedule is not loaded yet (the State Council
+    /// publishes next year's in November or December): it is `None` until the schedule is.
+    pub due_beyond_calendar: bool,
+}
+
+/// A due date, or `None` when it lies beyond the years the calendar holds; other calendar
+/// errors stand.
+fn within_calendar(
+    due: Result<Option<NaiveDate>, CalendarError>,
+    beyond: &mut bool,
+) -> Result<Option<NaiveDate>, CalendarError> {
+    match due {
+        Err(CalendarError::OutOfRange { .. }) => {
+            *beyond = true;
+            Ok(None)
+        }
+        other => other,
+    }
 }
 
 /// A filing's history as recorded, to compute its clocks from.
@@ -275,10 +293,16 @@ pub fn filing_clock(
     };
 
     let acceptance_limit = settings.acceptance_working_days;
+    let mut due_beyond_calendar = false;
     let acceptance_due = if replay.correction_pending_on_receipt {
         None
     } else {
-        Some(calendar.add_working_days(receipt, acceptance_limit)?)
+        within_calendar(
+            calendar
+                .add_working_days(receipt, acceptance_limit)
+                .map(Some),
+            &mut due_beyond_calendar,
+        )?
     };
 
     let Some(accepted) = replay.accepted else {
@@ -308,6 +332,7 @@ pub fn filing_clock(
             days_used,
             days_left: i64::from(acceptance_limit) - i64::from(days_used),
             overdue: is_overdue(acceptance_due, end, days_used, acceptance_limit),
+            due_beyond_calendar,
         });
     };
 
@@ -330,7 +355,10 @@ pub fn filing_clock(
         stops: &counting_stops,
     };
     let days_used = counter.count(accepted, end)?;
-    let decision_due = counter.due(accepted, decision_days)?;
+    let decision_due = within_calendar(
+        counter.due(accepted, decision_days),
+        &mut due_beyond_calendar,
+    )?;
     let status = if replay.ended.is_some() {
         ClockStatus::Finished
     } else if counting_stops.iter().any(|stop| stop.in_force(today)) {
@@ -348,6 +376,7 @@ pub fn filing_clock(
         days_used,
         days_left: i64::from(decision_days) - i64::from(days_used),
         overdue: is_overdue(decision_due, end, days_used, decision_days),
+        due_beyond_calendar,
     })
 }
 
@@ -363,6 +392,7 @@ impl FilingClock {
             days_used: 0,
             days_left: 0,
             overdue: false,
+            due_beyond_calendar: false,
         }
     }
 }

@@ -452,17 +452,35 @@ fn implausible_settings_and_unheld_years_are_errors_not_guesses() {
         })
     );
 
-    // Accepted at the end of 2026: the due date lies in 2027, which is not loaded.
+    // Accepted at the end of 2026: the due date lies in 2027, which is not loaded. The clock
+    // still counts the days used; the due date waits for next year's schedule.
     let history = [
         (A::Submit, date(2026, 12, 1)),
         (A::Accept, date(2026, 12, 4)),
     ];
-    let result = clock_with(
+    let clock = clock_with(
         Tier::Report,
         S::Accepted,
         &history,
         &[],
         date(2026, 12, 10),
+        &ClockSettings::default(),
+    )
+    .expect("a clock without its due date");
+    assert_eq!(clock.decision_due, None);
+    assert!(clock.due_beyond_calendar);
+    // Dec 7–10: four working days used.
+    assert_eq!(clock.days_used, 4);
+    assert_eq!(clock.acceptance_due, Some(date(2026, 12, 8)));
+    assert!(!clock.overdue);
+
+    // But today itself outside the calendar cannot be counted at all: an error, not a guess.
+    let result = clock_with(
+        Tier::Report,
+        S::Accepted,
+        &history,
+        &[],
+        date(2027, 1, 10),
         &ClockSettings::default(),
     );
     assert!(matches!(
