@@ -175,6 +175,40 @@ async fn only_admins_manage_users(app: TestApp) {
         .await;
     assert_eq!(status, StatusCode::CONFLICT, "{body}");
     assert_eq!(common::error_fields(&body), ["username"]);
+
+    // An officer's leader (督办 goes to them) must be a leader.
+    let (_, users) = app.get("/api/v1/users", &admin).await;
+    let find = |name: &str| {
+        users
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|u| u["username"] == name)
+            .unwrap()
+            .clone()
+    };
+    let (officer1, leader, officer2) = (find("officer1"), find("leader"), find("officer2"));
+    let path = format!("/api/v1/users/{}", officer1["id"]);
+    let (status, body) = app
+        .request(
+            Method::PATCH,
+            &path,
+            Some(&admin),
+            Some(json!({"version": officer1["version"], "supervisor_id": officer2["id"]})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert_eq!(common::error_fields(&body), ["supervisor_id"]);
+    let (status, body) = app
+        .request(
+            Method::PATCH,
+            &path,
+            Some(&admin),
+            Some(json!({"version": officer1["version"], "supervisor_id": leader["id"]})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["supervisor_id"], leader["id"]);
 }
 
 on_both_backends!(

@@ -20,6 +20,8 @@ pub struct UserView {
     pub role: Role,
     pub organization_id: Option<i64>,
     pub email: Option<String>,
+    /// The leader an officer's late service items are escalated to (督办).
+    pub supervisor_id: Option<i64>,
     pub active: bool,
     pub version: i32,
 }
@@ -34,6 +36,7 @@ impl UserView {
                 .ok_or_else(|| anyhow::anyhow!("user {} has unknown role {}", u.id, u.role))?,
             organization_id: u.organization_id,
             email: u.email.clone(),
+            supervisor_id: u.supervisor_id,
             active: u.active,
             version: u.version,
         })
@@ -67,6 +70,9 @@ pub struct UserPatch {
     pub organization_id: Option<Option<i64>>,
     #[serde(default, deserialize_with = "super::nullable")]
     pub email: Option<Option<String>>,
+    /// An officer's leader, who hears of their late service items (督办); `null` clears it.
+    #[serde(default, deserialize_with = "super::nullable")]
+    pub supervisor_id: Option<Option<i64>>,
     #[serde(default)]
     pub active: Option<bool>,
     /// A new password; signs the user out everywhere.
@@ -233,6 +239,15 @@ pub async fn update(
         errors.push(FieldError::new("display_name", "姓名不能为空"));
     }
     check_organization(db, role, organization_id, &mut errors).await?;
+    if let Some(Some(supervisor)) = patch.supervisor_id {
+        let is_leader = app_user::Entity::find_by_id(supervisor)
+            .one(db)
+            .await?
+            .is_some_and(|u| u.active && u.role == Role::Leader.as_str());
+        if !is_leader {
+            errors.push(FieldError::new("supervisor_id", "应为在职局领导的账号"));
+        }
+    }
     if actor.id == Some(id) && (patch.active == Some(false) || role != Role::Admin) {
         errors.push(FieldError::new(
             "role",
@@ -264,6 +279,9 @@ pub async fn update(
     }
     if let Some(active) = patch.active {
         update = update.col_expr(app_user::Column::Active, Expr::value(active));
+    }
+    if let Some(supervisor) = patch.supervisor_id {
+        update = update.col_expr(app_user::Column::SupervisorId, Expr::value(supervisor));
     }
     if let Some(hash) = &hash {
         update = update.col_expr(app_user::Column::PasswordHash, Expr::value(hash.clone()));
