@@ -7,6 +7,29 @@ mod m20260103_000001_policy_exemption;
 mod m20260104_000001_filing_workflow;
 mod m20260105_000001_notifications;
 
+/// A foreign key named after its table and column.
+pub(crate) fn fk(table: &str, column: &str, target: &str) -> ForeignKeyCreateStatement {
+    ForeignKey::create()
+        .name(format!("fk_{table}_{column}"))
+        .from(table.to_owned(), column.to_owned())
+        .to(target.to_owned(), "id")
+        .to_owned()
+}
+
+/// An index named after its table and columns.
+pub(crate) fn index(table: &str, columns: &[&str], unique: bool) -> IndexCreateStatement {
+    let mut stmt = Index::create();
+    stmt.name(format!("ix_{table}_{}", columns.join("_")))
+        .table(table.to_owned());
+    for column in columns {
+        stmt.col(ToString::to_string(column));
+    }
+    if unique {
+        stmt.unique();
+    }
+    stmt.to_owned()
+}
+
 pub struct Migrator;
 
 impl MigratorTrait for Migrator {

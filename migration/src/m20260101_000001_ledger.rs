@@ -2,29 +2,10 @@
 //! classification decisions, filings with their dated history, and the audit log.
 use sea_orm_migration::{prelude::*, schema::*};
 
+use crate::{fk, index};
+
 #[derive(DeriveMigrationName)]
 pub struct Migration;
-
-fn fk(table: &str, column: &str, target: &str) -> ForeignKeyCreateStatement {
-    ForeignKey::create()
-        .name(format!("fk_{table}_{column}"))
-        .from(table.to_owned(), column.to_owned())
-        .to(target.to_owned(), "id")
-        .to_owned()
-}
-
-fn index(table: &str, columns: &[&str], unique: bool) -> IndexCreateStatement {
-    let mut stmt = Index::create();
-    stmt.name(format!("ix_{table}_{}", columns.join("_")))
-        .table(table.to_owned());
-    for column in columns {
-        stmt.col(ToString::to_string(column));
-    }
-    if unique {
-        stmt.unique();
-    }
-    stmt.to_owned()
-}
 
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {

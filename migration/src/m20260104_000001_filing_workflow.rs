@@ -2,6 +2,8 @@
 //! beyond technical evaluation, and uploaded EIA documents.
 use sea_orm_migration::{prelude::*, schema::*};
 
+use crate::{fk, index};
+
 #[derive(DeriveMigrationName)]
 pub struct Migration;
 
@@ -20,15 +22,7 @@ impl MigrationTrait for Migration {
             )
             .await?;
         manager
-            .create_index(
-                Index::create()
-                    .name("ix_number_sequence_kind_year")
-                    .table("number_sequence")
-                    .col("kind")
-                    .col("year")
-                    .unique()
-                    .to_owned(),
-            )
+            .create_index(index("number_sequence", &["kind", "year"], true))
             .await?;
         manager
             .create_table(
@@ -43,12 +37,7 @@ impl MigrationTrait for Migration {
                     .col(big_integer_null("created_by"))
                     .col(integer("version"))
                     .col(timestamp_with_time_zone("created_at"))
-                    .foreign_key(
-                        ForeignKey::create()
-                            .name("fk_clock_stop_filing_id")
-                            .from("clock_stop", "filing_id")
-                            .to("filing", "id"),
-                    )
+                    .foreign_key(&mut fk("clock_stop", "filing_id", "filing"))
                     .to_owned(),
             )
             .await?;
@@ -65,12 +54,7 @@ impl MigrationTrait for Migration {
                     .col(string("stored_as"))
                     .col(big_integer_null("uploaded_by"))
                     .col(timestamp_with_time_zone("uploaded_at"))
-                    .foreign_key(
-                        ForeignKey::create()
-                            .name("fk_document_filing_id")
-                            .from("document", "filing_id")
-                            .to("filing", "id"),
-                    )
+                    .foreign_key(&mut fk("document", "filing_id", "filing"))
                     .to_owned(),
             )
             .await

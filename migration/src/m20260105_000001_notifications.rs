@@ -1,16 +1,10 @@
 //! Notifications through a transactional outbox, and point-to-point service sheets.
 use sea_orm_migration::{prelude::*, schema::*};
 
+use crate::{fk, index};
+
 #[derive(DeriveMigrationName)]
 pub struct Migration;
-
-fn fk(table: &str, column: &str, target: &str) -> ForeignKeyCreateStatement {
-    ForeignKey::create()
-        .name(format!("fk_{table}_{column}"))
-        .from(table.to_owned(), column.to_owned())
-        .to(target.to_owned(), "id")
-        .to_owned()
-}
 
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
@@ -46,23 +40,10 @@ impl MigrationTrait for Migration {
             )
             .await?;
         manager
-            .create_index(
-                Index::create()
-                    .name("ix_notification_status_next_attempt_at")
-                    .table("notification")
-                    .col("status")
-                    .col("next_attempt_at")
-                    .to_owned(),
-            )
+            .create_index(index("notification", &["status", "next_attempt_at"], false))
             .await?;
         manager
-            .create_index(
-                Index::create()
-                    .name("ix_notification_user_id")
-                    .table("notification")
-                    .col("user_id")
-                    .to_owned(),
-            )
+            .create_index(index("notification", &["user_id"], false))
             .await?;
 
         manager
@@ -110,13 +91,7 @@ impl MigrationTrait for Migration {
             )
             .await?;
         manager
-            .create_index(
-                Index::create()
-                    .name("ix_service_item_sheet_id")
-                    .table("service_item")
-                    .col("sheet_id")
-                    .to_owned(),
-            )
+            .create_index(index("service_item", &["sheet_id"], false))
             .await?;
         // Who was responsible when: every assignment and reassignment of a sheet.
         manager

@@ -244,8 +244,7 @@ pub(crate) async fn insert_draft<C: ConnectionTrait>(
 struct Context {
     calendar: WorkCalendar,
     projects: HashMap<i64, project::Model>,
-    organizations: HashMap<i64, organization::Model>,
-    counties: HashMap<i64, county::Model>,
+    names: projects::Names,
     events: HashMap<i64, Vec<filing_event::Model>>,
     stops: HashMap<i64, Vec<clock_stop::Model>>,
 }
@@ -261,19 +260,8 @@ impl Context {
             .into_iter()
             .map(|p| (p.id, p))
             .collect();
-        let organizations = organization::Entity::find()
-            .filter(organization::Column::Id.is_in(projects.values().map(|p| p.organization_id)))
-            .all(db)
-            .await?
-            .into_iter()
-            .map(|o| (o.id, o))
-            .collect();
-        let counties = county::Entity::find()
-            .all(db)
-            .await?
-            .into_iter()
-            .map(|c| (c.id, c))
-            .collect();
+        let org_ids: Vec<i64> = projects.values().map(|p| p.organization_id).collect();
+        let names = projects::Names::load(db, &org_ids).await?;
         let mut events: HashMap<i64, Vec<filing_event::Model>> = HashMap::new();
         for chunk in filing_ids.chunks(500) {
             for e in filing_event::Entity::find()
@@ -299,8 +287,7 @@ impl Context {
         Ok(Context {
             calendar: calendar::load(db).await?,
             projects,
-            organizations,
-            counties,
+            names,
             events,
             stops,
         })
@@ -311,8 +298,8 @@ impl Context {
             .projects
             .get(&f.project_id)
             .ok_or_else(|| anyhow::anyhow!("filing {} has no project", f.id))?;
-        let org = self.organizations.get(&p.organization_id);
-        let county = self.counties.get(&p.county_id);
+        let org = self.names.organizations.get(&p.organization_id);
+        let county = self.names.counties.get(&p.county_id);
         let state = parse_state(&f.state)?;
         let tier = parse_tier(&f.tier)?;
         let events = self
@@ -694,9 +681,7 @@ pub(crate) async fn apply<C: ConnectionTrait>(
     }
     // The row is locked from here on, so a concurrent action on the same filing waits and then
     // finds the version gone: it never draws a number.
-    if update.exec(txn).await?.rows_affected == 0 {
-        return Err(Error::stale("申报"));
-    }
+    super::exec_versioned(txn, update, "申报").await?;
     let numbered = match req.action {
         Action::Approve | Action::Disapprove => Some((
             "decision",
@@ -1235,11 +1220,13 @@ impl Context {
             project_name: p.name.clone(),
             project_code: p.project_code.clone(),
             owner_name: self
+                .names
                 .organizations
                 .get(&p.organization_id)
                 .map(|o| o.name.clone())
                 .unwrap_or_default(),
             county_name: self
+                .names
                 .counties
                 .get(&p.county_id)
                 .map(|c| c.name.clone())
@@ -1295,6 +1282,7 @@ pub async fn public_register<C: ConnectionTrait>(
                 filing_id: f.id,
                 project_name: p.name.clone(),
                 county_name: ctx
+                    .names
                     .counties
                     .get(&p.county_id)
                     .map(|c| c.name.clone())

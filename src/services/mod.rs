@@ -101,3 +101,20 @@ pub async fn bootstrap(
     }
     Ok(false)
 }
+
+/// Runs a conditional update that names the version the client read; no row changed means
+/// someone else changed it first: a 409, never a silent overwrite.
+pub(crate) async fn exec_versioned<E, C>(
+    db: &C,
+    update: sea_orm::UpdateMany<E>,
+    what: &str,
+) -> crate::error::Result<()>
+where
+    E: sea_orm::EntityTrait,
+    C: sea_orm::ConnectionTrait,
+{
+    if update.exec(db).await?.rows_affected == 0 {
+        return Err(crate::error::Error::stale(what));
+    }
+    Ok(())
+}

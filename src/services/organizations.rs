@@ -255,14 +255,14 @@ pub async fn update(
             update = update.col_expr(column, Expr::value(value.clone()));
         }
     }
-    let result = update
-        .filter(organization::Column::Id.eq(id))
-        .filter(organization::Column::Version.eq(patch.version))
-        .exec(&txn)
-        .await?;
-    if result.rows_affected == 0 {
-        return Err(Error::stale("建设单位"));
-    }
+    super::exec_versioned(
+        &txn,
+        update
+            .filter(organization::Column::Id.eq(id))
+            .filter(organization::Column::Version.eq(patch.version)),
+        "建设单位",
+    )
+    .await?;
     audit::record(
         &txn,
         actor,

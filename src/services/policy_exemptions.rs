@@ -267,14 +267,14 @@ pub async fn update(
     if let Some(active) = patch.active {
         update = update.col_expr(C::Active, Expr::value(active));
     }
-    let result = update
-        .filter(C::Id.eq(id))
-        .filter(C::Version.eq(patch.version))
-        .exec(&txn)
-        .await?;
-    if result.rows_affected == 0 {
-        return Err(Error::stale("政策豁免文件"));
-    }
+    super::exec_versioned(
+        &txn,
+        update
+            .filter(C::Id.eq(id))
+            .filter(C::Version.eq(patch.version)),
+        "政策豁免文件",
+    )
+    .await?;
     audit::record(
         &txn,
         actor,

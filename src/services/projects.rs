@@ -185,13 +185,13 @@ pub struct ProjectPatch {
 }
 
 /// Lookup tables that turn ids into the names a view shows.
-struct Names {
-    organizations: HashMap<i64, organization::Model>,
-    counties: HashMap<i64, county::Model>,
+pub(crate) struct Names {
+    pub(crate) organizations: HashMap<i64, organization::Model>,
+    pub(crate) counties: HashMap<i64, county::Model>,
 }
 
 impl Names {
-    async fn load<C: ConnectionTrait>(db: &C, org_ids: &[i64]) -> Result<Names> {
+    pub(crate) async fn load<C: ConnectionTrait>(db: &C, org_ids: &[i64]) -> Result<Names> {
         let organizations = organization::Entity::find()
             .filter(organization::Column::Id.is_in(org_ids.iter().copied()))
             .all(db)
@@ -647,14 +647,14 @@ pub async fn update(
             update = update.col_expr(column, Expr::value(value));
         }
     }
-    let result = update
-        .filter(P::Id.eq(id))
-        .filter(P::Version.eq(patch.version))
-        .exec(&txn)
-        .await?;
-    if result.rows_affected == 0 {
-        return Err(Error::stale("项目"));
-    }
+    super::exec_versioned(
+        &txn,
+        update
+            .filter(P::Id.eq(id))
+            .filter(P::Version.eq(patch.version)),
+        "项目",
+    )
+    .await?;
     audit::record(
         &txn,
         actor,

@@ -497,14 +497,14 @@ pub async fn update_item(
     if let Some(e) = &patch.evidence {
         update = update.col_expr(C::Evidence, Expr::value(e.trim()));
     }
-    let result = update
-        .filter(C::Id.eq(item_id))
-        .filter(C::Version.eq(patch.version))
-        .exec(&txn)
-        .await?;
-    if result.rows_affected == 0 {
-        return Err(Error::stale("服务事项"));
-    }
+    super::exec_versioned(
+        &txn,
+        update
+            .filter(C::Id.eq(item_id))
+            .filter(C::Version.eq(patch.version)),
+        "服务事项",
+    )
+    .await?;
     audit::record(
         &txn,
         actor,
@@ -537,25 +537,25 @@ pub async fn sign_off(
         });
     }
     let txn = db.begin().await?;
-    let result = service_sheet::Entity::update_many()
-        .col_expr(service_sheet::Column::SignedOffAt, Expr::value(now()))
-        .col_expr(service_sheet::Column::SignedOffBy, Expr::value(actor.id))
-        .col_expr(
-            service_sheet::Column::SignOffNote,
-            Expr::value(input.note.clone()),
-        )
-        .col_expr(
-            service_sheet::Column::Version,
-            Expr::col(service_sheet::Column::Version).add(1),
-        )
-        .col_expr(service_sheet::Column::UpdatedAt, Expr::value(now()))
-        .filter(service_sheet::Column::Id.eq(id))
-        .filter(service_sheet::Column::Version.eq(input.version))
-        .exec(&txn)
-        .await?;
-    if result.rows_affected == 0 {
-        return Err(Error::stale("服务单"));
-    }
+    super::exec_versioned(
+        &txn,
+        service_sheet::Entity::update_many()
+            .col_expr(service_sheet::Column::SignedOffAt, Expr::value(now()))
+            .col_expr(service_sheet::Column::SignedOffBy, Expr::value(actor.id))
+            .col_expr(
+                service_sheet::Column::SignOffNote,
+                Expr::value(input.note.clone()),
+            )
+            .col_expr(
+                service_sheet::Column::Version,
+                Expr::col(service_sheet::Column::Version).add(1),
+            )
+            .col_expr(service_sheet::Column::UpdatedAt, Expr::value(now()))
+            .filter(service_sheet::Column::Id.eq(id))
+            .filter(service_sheet::Column::Version.eq(input.version)),
+        "服务单",
+    )
+    .await?;
     audit::record(
         &txn,
         actor,
@@ -580,20 +580,20 @@ async fn move_sheet<C: ConnectionTrait>(
     reason: Option<&str>,
     expected_version: i32,
 ) -> Result<()> {
-    let result = service_sheet::Entity::update_many()
-        .col_expr(service_sheet::Column::OfficerId, Expr::value(to.id))
-        .col_expr(
-            service_sheet::Column::Version,
-            Expr::col(service_sheet::Column::Version).add(1),
-        )
-        .col_expr(service_sheet::Column::UpdatedAt, Expr::value(now()))
-        .filter(service_sheet::Column::Id.eq(sheet.id))
-        .filter(service_sheet::Column::Version.eq(expected_version))
-        .exec(db)
-        .await?;
-    if result.rows_affected == 0 {
-        return Err(Error::stale("服务单"));
-    }
+    super::exec_versioned(
+        db,
+        service_sheet::Entity::update_many()
+            .col_expr(service_sheet::Column::OfficerId, Expr::value(to.id))
+            .col_expr(
+                service_sheet::Column::Version,
+                Expr::col(service_sheet::Column::Version).add(1),
+            )
+            .col_expr(service_sheet::Column::UpdatedAt, Expr::value(now()))
+            .filter(service_sheet::Column::Id.eq(sheet.id))
+            .filter(service_sheet::Column::Version.eq(expected_version)),
+        "服务单",
+    )
+    .await?;
     let assignment = sheet_assignment::ActiveModel {
         sheet_id: Set(sheet.id),
         officer_id: Set(to.id),

@@ -286,14 +286,14 @@ pub async fn update(
     if let Some(hash) = &hash {
         update = update.col_expr(app_user::Column::PasswordHash, Expr::value(hash.clone()));
     }
-    let result = update
-        .filter(app_user::Column::Id.eq(id))
-        .filter(app_user::Column::Version.eq(patch.version))
-        .exec(&txn)
-        .await?;
-    if result.rows_affected == 0 {
-        return Err(Error::stale("用户"));
-    }
+    super::exec_versioned(
+        &txn,
+        update
+            .filter(app_user::Column::Id.eq(id))
+            .filter(app_user::Column::Version.eq(patch.version)),
+        "用户",
+    )
+    .await?;
     if hash.is_some() || patch.active == Some(false) || role != current_role {
         auth::revoke_all(&txn, id).await?;
     }
