@@ -2259,7 +2259,83 @@ async fn notices_wait_for_a_missing_years_calendar(app: TestApp) {
     );
 }
 
+/// A decision made on paper keeps its number; the year's sequence moves past it, and the same
+/// number cannot be recorded twice.
+async fn paper_decision_numbers_are_kept_and_not_reissued(app: TestApp) {
+    let cast = Cast::sign_in(&app).await;
+    let officer = &cast.officer.token;
+    let first = ready_to_decide_on(&app, &cast, "2024-03-01").await;
+    let approved = historic(
+        &app,
+        officer,
+        first,
+        "approve",
+        "2024-03-01",
+        json!({"number": "商环批复〔2024〕40号"}),
+    )
+    .await;
+    assert_eq!(approved["decision_no"], "商环批复〔2024〕40号");
+    let second = ready_to_decide_on(&app, &cast, "2024-03-04").await;
+    let next = historic(&app, officer, second, "approve", "2024-03-04", json!({})).await;
+    assert_eq!(
+        next["decision_no"], "商环批复〔2024〕41号",
+        "issued after the paper one"
+    );
+
+    let third = ready_to_decide_on(&app, &cast, "2024-03-05").await;
+    let version = filing(&app, officer, third).await["version"].clone();
+    let (status, body) = act(
+        &app,
+        officer,
+        third,
+        json!({"action": "approve", "version": version, "effective_on": "2024-03-05",
+               "number": "商环批复〔2024〕40号"}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CONFLICT, "{body}");
+    assert_eq!(
+        filing(&app, officer, third).await["state"],
+        "pre_decision_notice"
+    );
+    for (body, why) in [
+        (
+            json!({"action": "approve", "version": version, "number": "商环批复〔2026〕1号"}),
+            "no date: the system numbers it",
+        ),
+        (
+            json!({"action": "start_evaluation", "version": version, "effective_on": "2024-03-05", "number": "x"}),
+            "not a numbered action",
+        ),
+    ] {
+        let (status, response) = act(&app, officer, third, body).await;
+        assert!(
+            status == StatusCode::UNPROCESSABLE_ENTITY || status == StatusCode::CONFLICT,
+            "{why}: {response}"
+        );
+        if status == StatusCode::UNPROCESSABLE_ENTITY {
+            assert_eq!(error_fields(&response), ["number"], "{why}");
+        }
+    }
+    // The demo ledger's decisions keep the numbers of the paper file.
+    let disapproved = entity::filing::Entity::find()
+        .filter(entity::filing::Column::State.eq("disapproved"))
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap();
+    let demo = eiaflow::demo::generate();
+    let expected = demo
+        .projects
+        .iter()
+        .filter_map(|p| p.filing.as_ref())
+        .flat_map(|f| &f.steps)
+        .find(|s| s.action == "disapprove")
+        .and_then(|s| s.decision_no.clone());
+    assert_eq!(disapproved.decision_no, expected);
+}
+
 on_both_backends!(
+    paper_decision_numbers_are_kept_and_not_reissued,
     notices_wait_for_a_missing_years_calendar,
     a_report_form_goes_from_draft_to_decision,
     disapproval_needs_grounds_and_a_reason,

@@ -240,6 +240,7 @@ fn demo_request(step: &DemoStep, on: NaiveDate, version: i32) -> Result<ActionRe
         decision_text: None,
         evaluator: None,
         on_behalf_of_owner: step.actor == "owner",
+        number: step.decision_no.clone(),
     };
     match action {
         Action::RequestCorrection => {

@@ -17,7 +17,7 @@ use crate::domain::FieldError;
 use crate::domain::calendar::WorkCalendar;
 use crate::domain::filing::{
     Action, ClockInput, ClockStop, DisapprovalGround, FilingClock, FilingState, StopReason, Tier,
-    TransitionError, allowed_actions, filing_clock, transition,
+    TransitionError, allowed_actions, filing_clock, format_number, parse_number, transition,
 };
 use crate::domain::ledger::Tier as LedgerTier;
 use crate::domain::notices::{self, Decision, Notice, NoticeFacts};
@@ -127,6 +127,11 @@ pub struct ActionRequest {
     /// the bureau on paper or at the service window.
     #[serde(default)]
     pub on_behalf_of_owner: bool,
+    /// The number on a paper decision or registration receipt, when an officer records a past
+    /// approve, disapprove or register step (with `effective_on`); otherwise the next number of
+    /// the year is issued.
+    #[serde(default)]
+    pub number: Option<String>,
 }
 
 /// The work queue and filing list filters.
@@ -661,6 +666,24 @@ pub(crate) async fn apply<C: ConnectionTrait>(
         return Err(Error::stale("申报"));
     }
     let effective_on = effective_date(actor, req, events)?;
+    if let Some(number) = &req.number {
+        let numbered = matches!(
+            req.action,
+            Action::Approve | Action::Disapprove | Action::Register
+        );
+        let message = if !numbered {
+            Some("只有批复、不予批准和登记表备案有文号")
+        } else if req.effective_on.is_none() || !actor.role.keeps_ledger() {
+            Some("只有审批人员补录以往的纸质决定或回执时填写文号，其余由系统编号")
+        } else if number.trim().is_empty() || number.chars().count() > 60 {
+            Some("文号不能为空且不超过60字")
+        } else {
+            None
+        };
+        if let Some(message) = message {
+            return Err(Error::invalid("number", message));
+        }
+    }
     let mut detail = check_action(req, project, events)?;
     if req.on_behalf_of_owner {
         detail["recorded_for"] = serde_json::json!("owner");
@@ -696,7 +719,13 @@ pub(crate) async fn apply<C: ConnectionTrait>(
         _ => None,
     };
     if let Some((kind, format, column)) = numbered {
-        let number = next_number(txn, kind, effective_on.year(), format).await?;
+        let number = match req.number.as_deref().map(str::trim) {
+            Some(paper) => {
+                keep_sequence_ahead(txn, kind, effective_on.year(), format, paper).await?;
+                paper.to_owned()
+            }
+            None => next_number(txn, kind, effective_on.year(), format).await?,
+        };
         filing::Entity::update_many()
             .col_expr(column, Expr::value(number.clone()))
             .filter(filing::Column::Id.eq(f.id))
@@ -1084,9 +1113,38 @@ async fn next_number<C: ConnectionTrait>(
         .one(db)
         .await?
         .ok_or_else(|| anyhow::anyhow!("number sequence {kind}/{year} vanished"))?;
-    Ok(format
-        .replace("{year}", &year.to_string())
-        .replace("{seq}", &row.last.to_string()))
+    Ok(format_number(format, year, row.last))
+}
+
+/// A number recorded off paper: the year's sequence moves past it, so a number issued later
+/// never repeats it.
+async fn keep_sequence_ahead<C: ConnectionTrait>(
+    db: &C,
+    kind: &str,
+    year: i32,
+    format: &str,
+    number: &str,
+) -> Result<()> {
+    let Some(seq) = parse_number(format, year, number) else {
+        return Ok(());
+    };
+    number_sequence::Entity::insert(number_sequence::ActiveModel {
+        kind: Set(kind.to_owned()),
+        year: Set(year),
+        last: Set(0),
+        ..Default::default()
+    })
+    .on_conflict_do_nothing_on([number_sequence::Column::Kind, number_sequence::Column::Year])
+    .exec_without_returning(db)
+    .await?;
+    number_sequence::Entity::update_many()
+        .col_expr(number_sequence::Column::Last, Expr::value(seq))
+        .filter(number_sequence::Column::Kind.eq(kind))
+        .filter(number_sequence::Column::Year.eq(year))
+        .filter(number_sequence::Column::Last.lt(seq))
+        .exec(db)
+        .await?;
+    Ok(())
 }
 
 /// `POST /filings/{id}/clock-stops`: an expert review or a hearing stops the decision clock.

@@ -3,6 +3,7 @@
 
 mod clock;
 mod grounds;
+mod numbering;
 
 mod state;
 mod transition;
@@ -16,5 +17,6 @@ pub use clock::{
     MAX_LIMIT_DAYS, StopReason, filing_clock,
 };
 pub use grounds::DisapprovalGround;
+pub use numbering::{format_number, parse_number};
 pub use state::{Action, FilingState, Role, Tier};
 pub use transition::{TransitionError, allowed_actions, transition};
