@@ -16,18 +16,15 @@ use crate::config::Settings;
 use crate::domain::FieldError;
 use crate::domain::calendar::WorkCalendar;
 use crate::domain::filing::{
-    Action, ClockInput, ClockStop, DisapprovalGround, FilingClock, FilingState, StopReason, Tier,
-    TransitionError, allowed_actions, filing_clock, format_number, parse_number, transition,
+    Action, ActionContent, ClockInput, ClockStop, DisapprovalGround, FilingClock, FilingState,
+    RuleBreach, StopReason, Tier, TransitionError, UNSETTLED_PENALTY_REASON, allowed_actions,
+    check_content, filing_clock, format_number, parse_number, transition,
 };
 use crate::domain::ledger::Tier as LedgerTier;
 use crate::domain::notices::{self, Decision, Notice, NoticeFacts};
 use crate::domain::role::Role;
 use crate::error::{Error, Result};
 use entity::{clock_stop, county, filing, filing_event, number_sequence, organization, project};
-
-/// The refusal reason an officer is offered for a project built before approval whose penalty
-/// is not settled (the bureau's practice: no acceptance until it is).
-pub const UNSETTLED_PENALTY_REASON: &str = "该项目未批先建，依据《中华人民共和国环境影响评价法》第三十一条应予处罚，处罚尚未履行完毕，不予受理；待处罚履行完毕后可重新申报。";
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct FilingProject {
@@ -944,133 +941,34 @@ fn effective_date(
     Ok(date)
 }
 
-/// The bureau's rules for each action, and what the event records of it.
+/// The bureau's rules for what an action carries (`domain::filing::check_content`), in the
+/// API's errors; returns what the event records.
 fn check_action(
     req: &ActionRequest,
     project: &project::Model,
     events: &[filing_event::Model],
 ) -> Result<serde_json::Value> {
-    let reason = req
-        .reason
-        .as_deref()
-        .map(str::trim)
-        .filter(|r| !r.is_empty());
-    let mut errors = Vec::new();
-    let mut detail = serde_json::json!({});
-    // Each of these belongs to one action; sent with another it is a mistake worth saying.
-    let belongs = [
-        (
-            "missing_items",
-            !req.missing_items.is_empty(),
-            Action::RequestCorrection,
-        ),
-        ("answers", !req.answers.is_empty(), Action::Resubmit),
-        ("grounds", !req.grounds.is_empty(), Action::Disapprove),
-        (
-            "decision_text",
-            req.decision_text.is_some(),
-            Action::Approve,
-        ),
-        (
-            "evaluator",
-            req.evaluator.is_some(),
-            Action::StartEvaluation,
-        ),
-    ];
-    for (field, given, action) in belongs {
-        if given && req.action != action {
-            errors.push(FieldError::new(
-                field,
-                format!("“{field}”只用于“{}”", action.label()),
-            ));
-        }
-    }
-    match req.action {
-        Action::Accept => {
-            if project.built_before_approval && !project.penalty_settled {
-                return Err(Error::Conflict {
-                    code: "penalty_unsettled",
-                    message: format!(
-                        "项目未批先建且处罚尚未履行完毕，不能受理。建议不予受理，理由：{UNSETTLED_PENALTY_REASON}"
-                    ),
-                    fields: vec![FieldError::new("action", "未批先建处罚未履行完毕")],
-                });
-            }
-        }
-        Action::Refuse => {
-            if reason.is_none() {
-                errors.push(FieldError::new("reason", "不予受理须说明理由"));
-            }
-        }
-        Action::RequestCorrection => {
-            let items: Vec<&str> = req.missing_items.iter().map(|i| i.trim()).collect();
-            if items.is_empty() {
-                errors.push(FieldError::new(
-                    "missing_items",
-                    "补正通知须一次性列明全部需补正的材料",
-                ));
-            }
-            if let Some(i) = items.iter().position(|i| i.is_empty()) {
-                errors.push(FieldError::new(
-                    format!("missing_items[{i}]"),
-                    "补正事项不能为空",
-                ));
-            }
-            detail["missing_items"] = serde_json::json!(items);
-        }
-        Action::Resubmit => {
-            let asked = last_missing_items(events).unwrap_or_default();
-            let answered = req.answers.iter().filter(|a| !a.trim().is_empty()).count();
-            if req.answers.len() != asked.len() || answered != asked.len() {
-                errors.push(FieldError::new(
-                    "answers",
-                    format!(
-                        "补正通知列明{}项材料，须逐项答复（收到{}项）",
-                        asked.len(),
-                        answered
-                    ),
-                ));
-            }
-            detail["answers"] =
-                serde_json::json!(asked
-                .iter()
-                .zip(&req.answers)
-                .map(|(item, answer)| serde_json::json!({"item": item, "answer": answer.trim()}))
-                .collect::<Vec<_>>());
-        }
-        Action::Disapprove => {
-            if req.grounds.is_empty() {
-                errors.push(FieldError::new(
-                    "grounds",
-                    "不予批准须列明《建设项目环境保护管理条例》第十一条的情形",
-                ));
-            }
-            if reason.is_none() {
-                errors.push(FieldError::new("reason", "不予批准须说明理由"));
-            }
-            let mut grounds = req.grounds.clone();
-            grounds.sort();
-            grounds.dedup();
-            detail["grounds"] = serde_json::json!(grounds);
-            detail["citations"] =
-                serde_json::json!(grounds.iter().map(|g| g.citation()).collect::<Vec<_>>());
-        }
-        Action::Approve => {
-            if let Some(text) = &req.decision_text {
-                detail["decision_text"] = serde_json::json!(text.trim());
-            }
-        }
-        Action::StartEvaluation => {
-            if let Some(who) = &req.evaluator {
-                detail["evaluator"] = serde_json::json!(who.trim());
-            }
-        }
-        Action::Submit | Action::FinishEvaluation | Action::Withdraw | Action::Register => {}
-    }
-    if !errors.is_empty() {
-        return Err(Error::Invalid(errors));
-    }
-    Ok(detail)
+    let content = ActionContent {
+        action: req.action,
+        reason: req.reason.as_deref(),
+        missing_items: &req.missing_items,
+        answers: &req.answers,
+        grounds: &req.grounds,
+        decision_text: req.decision_text.as_deref(),
+        evaluator: req.evaluator.as_deref(),
+    };
+    let unsettled = project.built_before_approval && !project.penalty_settled;
+    let open_items = last_missing_items(events).unwrap_or_default();
+    check_content(&content, unsettled, &open_items).map_err(|breach| match breach {
+        RuleBreach::PenaltyUnsettled => Error::Conflict {
+            code: "penalty_unsettled",
+            message: format!(
+                "项目未批先建且处罚尚未履行完毕，不能受理。建议不予受理，理由：{UNSETTLED_PENALTY_REASON}"
+            ),
+            fields: vec![FieldError::new("action", "未批先建处罚未履行完毕")],
+        },
+        RuleBreach::Invalid(fields) => Error::Invalid(fields),
+    })
 }
 
 /// The next number of a per-year sequence, formatted. Runs inside the action's transaction, so a

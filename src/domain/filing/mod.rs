@@ -4,6 +4,7 @@
 mod clock;
 mod grounds;
 mod numbering;
+mod rules;
 
 mod state;
 mod transition;
@@ -18,5 +19,6 @@ pub use clock::{
 };
 pub use grounds::DisapprovalGround;
 pub use numbering::{format_number, parse_number};
+pub use rules::{ActionContent, RuleBreach, UNSETTLED_PENALTY_REASON, check_content};
 pub use state::{Action, FilingState, Role, Tier};
 pub use transition::{TransitionError, allowed_actions, transition};
