@@ -300,7 +300,6 @@ impl Context {
             .projects
             .get(&f.project_id)
             .ok_or_else(|| anyhow::anyhow!("filing {} has no project", f.id))?;
-        let org = self.names.organizations.get(&p.organization_id);
         let county = self.names.counties.get(&p.county_id);
         let state = parse_state(&f.state)?;
         let tier = parse_tier(&f.tier)?;
@@ -335,9 +334,9 @@ impl Context {
                 name: p.name.clone(),
                 project_code: p.project_code.clone(),
                 organization_id: p.organization_id,
-                organization_name: org.map(|o| o.name.clone()).unwrap_or_default(),
+                organization_name: self.names.organization_name(p.organization_id),
                 county_code: county.map(|c| c.code.clone()).unwrap_or_default(),
-                county_name: county.map(|c| c.name.clone()).unwrap_or_default(),
+                county_name: self.names.county_name(p.county_id),
             },
             tier,
             state,
@@ -1175,18 +1174,8 @@ impl Context {
             bureau: settings.bureau.name.clone(),
             project_name: p.name.clone(),
             project_code: p.project_code.clone(),
-            owner_name: self
-                .names
-                .organizations
-                .get(&p.organization_id)
-                .map(|o| o.name.clone())
-                .unwrap_or_default(),
-            county_name: self
-                .names
-                .counties
-                .get(&p.county_id)
-                .map(|c| c.name.clone())
-                .unwrap_or_default(),
+            owner_name: self.names.organization_name(p.organization_id),
+            county_name: self.names.county_name(p.county_id),
             tier: parse_tier(&f.tier)?,
             accepted_on: on(Action::Accept),
             pre_decision_on: on(Action::FinishEvaluation),
@@ -1229,20 +1218,13 @@ pub async fn public_register<C: ConnectionTrait>(
         let Some(p) = ctx.projects.get(&f.project_id) else {
             continue;
         };
-        // A notice whose window the calendar cannot reach yet is left out, not an error.
-        let Ok(notices) = ctx.notices(settings, f) else {
-            continue;
-        };
+        // Notices whose window the calendar cannot reach yet are left out by the notices themselves.
+        let notices = ctx.notices(settings, f)?;
         for notice in notices.into_iter().filter(|n| n.current(day)) {
             out.push(PublicNotice {
                 filing_id: f.id,
                 project_name: p.name.clone(),
-                county_name: ctx
-                    .names
-                    .counties
-                    .get(&p.county_id)
-                    .map(|c| c.name.clone())
-                    .unwrap_or_default(),
+                county_name: ctx.names.county_name(p.county_id),
                 notice,
             });
         }

@@ -191,6 +191,22 @@ pub(crate) struct Names {
 }
 
 impl Names {
+    /// The organisation's name, or empty when it is not among those loaded.
+    pub(crate) fn organization_name(&self, id: i64) -> String {
+        self.organizations
+            .get(&id)
+            .map(|o| o.name.clone())
+            .unwrap_or_default()
+    }
+
+    /// The county's name, or empty when unknown.
+    pub(crate) fn county_name(&self, id: i64) -> String {
+        self.counties
+            .get(&id)
+            .map(|c| c.name.clone())
+            .unwrap_or_default()
+    }
+
     pub(crate) async fn load<C: ConnectionTrait>(db: &C, org_ids: &[i64]) -> Result<Names> {
         let organizations = organization::Entity::find()
             .filter(organization::Column::Id.is_in(org_ids.iter().copied()))
