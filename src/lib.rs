@@ -7,7 +7,7 @@ pub mod cli;
 pub mod config;
 pub mod db;
 pub mod demo;
-pub mod domain;
+pub use ::domain;
 pub mod error;
 pub mod http;
 pub mod notify;

@@ -3,8 +3,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::domain::names::{UnknownCode, named_enum};
-pub use crate::domain::role::Role;
+use crate::names::{UnknownCode, named_enum};
+pub use crate::role::Role;
 
 /// Where a filing (环评申报) stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -146,11 +146,11 @@ named_enum!(Action {
 });
 
 /// An exempt project has no filing; every other ledger tier is a filing tier.
-impl TryFrom<crate::domain::ledger::Tier> for Tier {
-    type Error = crate::domain::ledger::Tier;
+impl TryFrom<crate::ledger::Tier> for Tier {
+    type Error = crate::ledger::Tier;
 
-    fn try_from(tier: crate::domain::ledger::Tier) -> Result<Self, Self::Error> {
-        use crate::domain::ledger::Tier as Ledger;
+    fn try_from(tier: crate::ledger::Tier) -> Result<Self, Self::Error> {
+        use crate::ledger::Tier as Ledger;
         match tier {
             Ledger::Report => Ok(Tier::Report),
             Ledger::ReportForm => Ok(Tier::ReportForm),
@@ -163,7 +163,7 @@ impl TryFrom<crate::domain::ledger::Tier> for Tier {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::names::assert_codes_consistent;
+    use crate::names::assert_codes_consistent;
 
     #[test]
     fn codes_match_serde_and_parse_back() {

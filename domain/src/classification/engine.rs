@@ -19,7 +19,7 @@ pub const ART4_STRICTEST: &str = "建设内容涉及本名录中两个及以上�
 /// Art. 5: a project in no row is outside EIA management.
 pub const ART5_OUTSIDE: &str = "本名录未作规定的建设项目，不纳入建设项目环境影响评价管理";
 
-pub use crate::domain::ledger::Tier;
+pub use crate::ledger::Tier;
 
 /// A classification request.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]

@@ -54,8 +54,87 @@ macro_rules! named_enum {
                 }
             }
         }
+
+        $crate::names::stored_as_code!($ty);
     };
 }
+
+/// With the `sea-orm` feature, lets an entity column hold the enum itself: stored as its code
+/// (the same text the columns always held, so no migration), and a stored code this build does
+/// not know is a read error naming the column's type instead of a value quietly passed on.
+#[cfg(feature = "sea-orm")]
+#[doc(hidden)]
+#[macro_export]
+macro_rules! stored_as_code {
+    ($ty:ident) => {
+        impl ::std::convert::From<$ty> for ::sea_orm::Value {
+            fn from(value: $ty) -> Self {
+                ::sea_orm::Value::from(value.as_str().to_owned())
+            }
+        }
+
+        impl ::sea_orm::TryGetable for $ty {
+            fn try_get_by<I: ::sea_orm::ColIdx>(
+                res: &::sea_orm::QueryResult,
+                idx: I,
+            ) -> ::std::result::Result<Self, ::sea_orm::TryGetError> {
+                let code = <String as ::sea_orm::TryGetable>::try_get_by(res, idx)?;
+                code.parse().map_err(|err: UnknownCode| {
+                    ::sea_orm::TryGetError::DbErr(::sea_orm::DbErr::TryIntoErr {
+                        from: "String",
+                        into: stringify!($ty),
+                        source: ::std::sync::Arc::new(err),
+                    })
+                })
+            }
+        }
+
+        impl ::sea_orm::sea_query::ValueType for $ty {
+            fn try_from(
+                value: ::sea_orm::Value,
+            ) -> ::std::result::Result<Self, ::sea_orm::sea_query::ValueTypeErr> {
+                let code = <String as ::sea_orm::sea_query::ValueType>::try_from(value)?;
+                code.parse().map_err(|_| ::sea_orm::sea_query::ValueTypeErr)
+            }
+
+            fn type_name() -> String {
+                stringify!($ty).to_owned()
+            }
+
+            fn array_type() -> ::sea_orm::sea_query::ArrayType {
+                ::sea_orm::sea_query::ArrayType::String
+            }
+
+            fn column_type() -> ::sea_orm::sea_query::ColumnType {
+                ::sea_orm::sea_query::ColumnType::String(::sea_orm::sea_query::StringLen::None)
+            }
+        }
+
+        impl ::sea_orm::sea_query::Nullable for $ty {
+            fn null() -> ::sea_orm::Value {
+                ::sea_orm::Value::String(None)
+            }
+        }
+
+        impl ::sea_orm::IntoActiveValue<$ty> for $ty {
+            fn into_active_value(self) -> ::sea_orm::ActiveValue<$ty> {
+                ::sea_orm::ActiveValue::Set(self)
+            }
+        }
+
+        impl ::sea_orm::sea_query::postgres_array::NotU8 for $ty {}
+    };
+}
+
+#[cfg(not(feature = "sea-orm"))]
+#[doc(hidden)]
+#[macro_export]
+macro_rules! stored_as_code {
+    ($ty:ident) => {};
+}
+
+#[doc(hidden)]
+pub use stored_as_code;
 
 pub(crate) use named_enum;
 

@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::domain::names::{UnknownCode, named_enum};
+use crate::names::{UnknownCode, named_enum};
 
 /// One ground of 条例 Art. 11 for 不予批准.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -77,7 +77,7 @@ impl DisapprovalGround {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::names::assert_codes_consistent;
+    use crate::names::assert_codes_consistent;
 
     #[test]
     fn five_grounds_numbered_in_order() {

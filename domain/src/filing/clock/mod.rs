@@ -7,8 +7,8 @@ use serde::{Deserialize, Serialize};
 
 use super::state::{Action, FilingState, Tier};
 use super::transition::{TransitionError, next_state};
-use crate::domain::calendar::{CalendarError, WorkCalendar};
-use crate::domain::names::{UnknownCode, named_enum};
+use crate::calendar::{CalendarError, WorkCalendar};
+use crate::names::{UnknownCode, named_enum};
 
 #[cfg(test)]
 mod tests;

@@ -10,7 +10,7 @@ macro_rules! embedded_year {
             $year,
             include_str!(concat!(
                 env!("CARGO_MANIFEST_DIR"),
-                "/resources/holidays-cn/",
+                "/../resources/holidays-cn/",
                 stringify!($year),
                 ".json"
             )),

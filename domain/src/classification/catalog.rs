@@ -12,7 +12,7 @@ use super::facts::{ScopeParseError, SensitiveArea, parse_sensitive_scope};
 /// The catalogue text shipped with the service: 生态环境部令第16号, verbatim, checked row by row.
 const EMBEDDED_JSON: &str = include_str!(concat!(
     env!("CARGO_MANIFEST_DIR"),
-    "/resources/eia-catalog-2021.json"
+    "/../resources/eia-catalog-2021.json"
 ));
 
 /// The cell text meaning "this tier does not apply to the row".

@@ -2,7 +2,7 @@
 //! divisions Shangluo starts with.
 use serde::{Deserialize, Serialize};
 
-use crate::domain::names::{UnknownCode, named_enum};
+use crate::names::{UnknownCode, named_enum};
 
 /// Which EIA document a project needs (分类管理名录 2021), ordered by strictness (Art. 4).
 #[derive(

@@ -3,7 +3,7 @@
 //! disapproval give reasons and the grounds of 条例 Art. 11, and a project built before approval
 //! is not accepted while its penalty is unsettled.
 use super::{Action, DisapprovalGround};
-use crate::domain::FieldError;
+use crate::FieldError;
 
 /// The refusal reason an officer is offered for a project built before approval whose penalty
 /// is not settled (the bureau's practice: no acceptance until it is).

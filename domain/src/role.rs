@@ -3,7 +3,7 @@
 //! filing goes by `filing::transition`, not by this order.
 use serde::{Deserialize, Serialize};
 
-use crate::domain::names::{UnknownCode, named_enum};
+use crate::names::{UnknownCode, named_enum};
 
 #[derive(
     Debug,

@@ -217,7 +217,7 @@ mod tests {
     fn a_period_beyond_the_loaded_years_waits_for_next_years_schedule() {
         // Only up to 2023 loaded: the pre-decision notice of 2023-12-26 runs into 2024.
         let cal = WorkCalendar::new(
-            crate::domain::calendar::embedded_schedules()
+            crate::calendar::embedded_schedules()
                 .into_iter()
                 .filter(|s| s.year <= 2023),
         );

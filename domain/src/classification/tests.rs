@@ -3906,7 +3906,7 @@ fn catalogue_file_is_the_verified_transcription() {
     use sha2::{Digest, Sha256};
     let text = include_bytes!(concat!(
         env!("CARGO_MANIFEST_DIR"),
-        "/resources/eia-catalog-2021.json"
+        "/../resources/eia-catalog-2021.json"
     ));
     assert_eq!(
         hex::encode(Sha256::digest(text)),

@@ -12,7 +12,7 @@ mod transition;
 #[cfg(test)]
 mod tests;
 
-pub use crate::domain::names::UnknownCode;
+pub use crate::names::UnknownCode;
 pub use clock::{
     ClockError, ClockInput, ClockKind, ClockSettings, ClockStatus, ClockStop, DayUnit, FilingClock,
     MAX_LIMIT_DAYS, StopReason, filing_clock,

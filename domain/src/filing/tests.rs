@@ -3,7 +3,7 @@
 use proptest::prelude::*;
 
 use super::*;
-use crate::domain::calendar::WorkCalendar;
+use crate::calendar::WorkCalendar;
 
 /// A step is either any (action, role) at all, mostly refused, or one of the moves allowed now,
 /// so that walks also get deep into the lifecycle instead of bouncing off `draft`.
