@@ -236,7 +236,7 @@ async fn serve(settings: Settings) -> anyhow::Result<()> {
         background.push(tokio::spawn(worker.run(stopped.clone())));
     }
     if settings.scheduler.enabled {
-        background.push(tokio::spawn(crate::notify::scheduler::run(
+        background.push(tokio::spawn(crate::scheduler::run(
             db.clone(),
             settings.clone(),
             stopped.clone(),

@@ -10,6 +10,8 @@ pub mod demo;
 pub use ::domain;
 pub mod error;
 pub mod http;
+pub mod links;
 pub mod notify;
+pub mod scheduler;
 pub mod services;
 pub mod telemetry;

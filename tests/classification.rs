@@ -513,15 +513,21 @@ async fn the_demo_ledger_is_classified_by_the_rules(app: TestApp) {
     assert!(
         decisions
             .iter()
-            .all(|d| !d.basis.is_empty() && d.row_outcomes != "[]" || d.catalog_rows == "[]")
+            .all(|d| !d.basis.is_empty() && !d.row_outcomes.is_empty() || d.catalog_rows.is_empty())
     );
-    let exempt = decisions.iter().filter(|d| d.tier == "exempt").count();
+    let exempt = decisions
+        .iter()
+        .filter(|d| d.tier == eiaflow::domain::ledger::Tier::Exempt)
+        .count();
     assert_eq!(exempt, 81);
     let by_policy = decisions
         .iter()
         .filter(|d| d.policy_exemption.is_some())
         .count();
-    let no_row = decisions.iter().filter(|d| d.catalog_rows == "[]").count();
+    let no_row = decisions
+        .iter()
+        .filter(|d| d.catalog_rows.is_empty())
+        .count();
     assert!(
         by_policy > 0 && no_row > 0,
         "exempt through several kinds of basis"

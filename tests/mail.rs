@@ -15,6 +15,7 @@ use eiaflow::config::{MailSettings, MailTransport, SmtpSecurity};
 use eiaflow::notify::mailer::Mailer;
 use eiaflow::notify::worker::Worker;
 use eiaflow::services::reminders;
+use entity::notification::Status;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use serde_json::{Value, json};
 use smtp::SmtpServer;
@@ -254,7 +255,7 @@ async fn an_outage_delays_but_loses_and_doubles_nothing(app: TestApp) {
     assert!(
         after
             .iter()
-            .all(|n| n.status == "pending" && n.attempts == 1 && n.last_error.is_some())
+            .all(|n| n.status == Status::Pending && n.attempts == 1 && n.last_error.is_some())
     );
     assert!(server.messages().is_empty());
 
@@ -265,7 +266,10 @@ async fn an_outage_delays_but_loses_and_doubles_nothing(app: TestApp) {
     let ids: HashSet<&str> = messages.iter().map(|m| m.message_id.as_str()).collect();
     assert_eq!(ids.len(), expected, "and none twice");
     let sent = rows().await;
-    assert!(sent.iter().all(|n| n.status == "sent" && n.attempts == 2));
+    assert!(
+        sent.iter()
+            .all(|n| n.status == Status::Sent && n.attempts == 2)
+    );
     for n in &sent {
         assert!(ids.contains(format!("notification-{}@eiaflow", n.id).as_str()));
     }
@@ -346,7 +350,7 @@ async fn two_senders_deliver_each_row_once(app: TestApp) {
             link: Set(None),
             entity: Set(None),
             entity_id: Set(None),
-            status: Set("pending".into()),
+            status: Set(Status::Pending),
             attempts: Set(0),
             next_attempt_at: Set(now),
             locked_until: Set(None),

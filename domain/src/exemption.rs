@@ -5,6 +5,22 @@ use serde::{Deserialize, Serialize};
 
 use super::FieldError;
 use super::ledger::Tier;
+use super::names::{UnknownCode, named_enum};
+
+/// Whose document it is: the State Council's ministries, the province or the city.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Jurisdiction {
+    National,
+    Provincial,
+    Municipal,
+}
+
+named_enum!(Jurisdiction {
+    National => "national", "国家";
+    Provincial => "provincial", "省级";
+    Municipal => "municipal", "市级";
+});
 
 /// What an item does to the projects it covers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]

@@ -8,10 +8,10 @@ pub mod identifiers;
 pub mod ledger;
 pub mod money;
 pub mod names;
-pub mod notices;
+pub mod point_to_point;
+pub mod publication;
 pub mod report;
 pub mod role;
-pub mod service;
 
 /// One problem with one input field, in words a user understands.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]

@@ -1,4 +1,7 @@
+use domain::role::ActorRole;
 use sea_orm::entity::prelude::*;
+
+use crate::Json;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "audit_event")]
@@ -6,16 +9,17 @@ pub struct Model {
     #[sea_orm(primary_key)]
     pub id: i64,
     pub actor_id: Option<i64>,
-    pub actor_role: String,
+    pub actor_role: ActorRole,
     pub entity: String,
     pub entity_id: i64,
     pub action: String,
+    /// What changed, in the shape of the action that changed it.
     #[sea_orm(column_type = "Text")]
-    pub detail: String,
+    pub detail: Json<serde_json::Value>,
     pub recorded_at: DateTimeUtc,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
 pub enum Relation {}
 
-impl ActiveModelBehavior for ActiveModel {}
+crate::stamped!(recorded_at);

@@ -1,3 +1,4 @@
+use domain::filing::StopReason;
 use sea_orm::entity::prelude::*;
 
 /// A period a filing's decision clock does not run (expert review, hearing).
@@ -7,7 +8,7 @@ pub struct Model {
     #[sea_orm(primary_key)]
     pub id: i64,
     pub filing_id: i64,
-    pub reason: String,
+    pub reason: StopReason,
     pub from_on: Date,
     pub to_on: Option<Date>,
     #[sea_orm(column_type = "Text", nullable)]
@@ -18,6 +19,35 @@ pub struct Model {
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-pub enum Relation {}
+pub enum Relation {
+    #[sea_orm(
+        belongs_to = "super::filing::Entity",
+        from = "Column::FilingId",
+        to = "super::filing::Column::Id"
+    )]
+    Filing,
+}
 
-impl ActiveModelBehavior for ActiveModel {}
+impl Related<super::filing::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Filing.def()
+    }
+}
+
+#[async_trait::async_trait]
+impl ActiveModelBehavior for ActiveModel {
+    async fn before_save<C>(mut self, _db: &C, insert: bool) -> Result<Self, DbErr>
+    where
+        C: ConnectionTrait,
+    {
+        if insert {
+            if self.created_at.is_not_set() {
+                self.created_at = sea_orm::ActiveValue::Set(chrono::Utc::now());
+            }
+            if self.version.is_not_set() {
+                self.version = sea_orm::ActiveValue::Set(1);
+            }
+        }
+        Ok(self)
+    }
+}

@@ -18,6 +18,19 @@ pub struct Model {
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-pub enum Relation {}
+pub enum Relation {
+    #[sea_orm(
+        belongs_to = "super::filing::Entity",
+        from = "Column::FilingId",
+        to = "super::filing::Column::Id"
+    )]
+    Filing,
+}
 
-impl ActiveModelBehavior for ActiveModel {}
+impl Related<super::filing::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Filing.def()
+    }
+}
+
+crate::stamped!(uploaded_at);

@@ -21,8 +21,7 @@ pub struct Model {
     pub link: Option<String>,
     pub entity: Option<String>,
     pub entity_id: Option<i64>,
-    /// pending, sending, sent, failed, skipped
-    pub status: String,
+    pub status: Status,
     pub attempts: i32,
     pub next_attempt_at: DateTimeUtc,
     pub locked_until: Option<DateTimeUtc>,
@@ -35,6 +34,63 @@ pub struct Model {
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-pub enum Relation {}
+pub enum Relation {
+    #[sea_orm(
+        belongs_to = "super::app_user::Entity",
+        from = "Column::UserId",
+        to = "super::app_user::Column::Id"
+    )]
+    User,
+}
 
-impl ActiveModelBehavior for ActiveModel {}
+impl Related<super::app_user::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::User.def()
+    }
+}
+
+crate::stamped!(created_at);
+
+/// Where a notification stands in the outbox.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::None)")]
+pub enum Status {
+    /// Waiting for the worker (again, after a failed attempt, at `next_attempt_at`).
+    #[sea_orm(string_value = "pending")]
+    Pending,
+    /// Claimed by a worker until `locked_until`.
+    #[sea_orm(string_value = "sending")]
+    Sending,
+    #[sea_orm(string_value = "sent")]
+    Sent,
+    /// Parked after the last attempt; an administrator may resend it.
+    #[sea_orm(string_value = "failed")]
+    Failed,
+    /// Nothing to deliver by mail (no address); shown in the app only.
+    #[sea_orm(string_value = "skipped")]
+    Skipped,
+}
+
+impl Status {
+    pub const ALL: [Status; 5] = [
+        Status::Pending,
+        Status::Sending,
+        Status::Sent,
+        Status::Failed,
+        Status::Skipped,
+    ];
+
+    pub fn from_code(code: &str) -> Option<Status> {
+        Status::ALL.into_iter().find(|s| s.as_str() == code)
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Pending => "pending",
+            Status::Sending => "sending",
+            Status::Sent => "sent",
+            Status::Failed => "failed",
+            Status::Skipped => "skipped",
+        }
+    }
+}

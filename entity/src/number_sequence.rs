@@ -1,3 +1,4 @@
+use domain::filing::NumberKind;
 use sea_orm::entity::prelude::*;
 
 /// The last number issued per kind (decision, registration receipt) and year.
@@ -6,7 +7,7 @@ use sea_orm::entity::prelude::*;
 pub struct Model {
     #[sea_orm(primary_key)]
     pub id: i64,
-    pub kind: String,
+    pub kind: NumberKind,
     pub year: i32,
     pub last: i32,
 }

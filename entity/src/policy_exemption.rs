@@ -1,4 +1,7 @@
+use domain::exemption::{ExemptionItem, Jurisdiction};
 use sea_orm::entity::prelude::*;
+
+use crate::Json;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "policy_exemption")]
@@ -12,13 +15,13 @@ pub struct Model {
     pub issuer: String,
     pub issued_on: Date,
     /// `national`, `provincial` or `municipal`, with the region in the title or note.
-    pub jurisdiction: String,
+    pub jurisdiction: Jurisdiction,
     /// What the document covers, in words.
     #[sea_orm(column_type = "Text")]
     pub covers: String,
     /// JSON array of items: catalogue rows, the tiers they free, description, effect.
     #[sea_orm(column_type = "Text")]
-    pub items: String,
+    pub items: Json<Vec<ExemptionItem>>,
     #[sea_orm(column_type = "Text", nullable)]
     pub note: Option<String>,
     pub active: bool,
@@ -30,4 +33,4 @@ pub struct Model {
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
 pub enum Relation {}
 
-impl ActiveModelBehavior for ActiveModel {}
+crate::versioned!();

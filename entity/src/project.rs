@@ -1,3 +1,4 @@
+use domain::ledger::Tier;
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -22,7 +23,7 @@ pub struct Model {
     pub status_verified_on: Option<Date>,
     #[sea_orm(column_type = "Text", nullable)]
     pub description: Option<String>,
-    pub current_tier: Option<String>,
+    pub current_tier: Option<Tier>,
     pub current_classification_id: Option<i64>,
     pub version: i32,
     pub created_at: DateTimeUtc,
@@ -30,6 +31,55 @@ pub struct Model {
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-pub enum Relation {}
+pub enum Relation {
+    #[sea_orm(
+        belongs_to = "super::organization::Entity",
+        from = "Column::OrganizationId",
+        to = "super::organization::Column::Id"
+    )]
+    Organization,
+    #[sea_orm(
+        belongs_to = "super::county::Entity",
+        from = "Column::CountyId",
+        to = "super::county::Column::Id"
+    )]
+    County,
+    #[sea_orm(has_many = "super::filing::Entity")]
+    Filing,
+    #[sea_orm(has_many = "super::classification::Entity")]
+    Classification,
+    #[sea_orm(has_one = "super::service_sheet::Entity")]
+    ServiceSheet,
+}
 
-impl ActiveModelBehavior for ActiveModel {}
+impl Related<super::organization::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Organization.def()
+    }
+}
+
+impl Related<super::county::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::County.def()
+    }
+}
+
+impl Related<super::filing::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Filing.def()
+    }
+}
+
+impl Related<super::classification::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Classification.def()
+    }
+}
+
+impl Related<super::service_sheet::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::ServiceSheet.def()
+    }
+}
+
+crate::versioned!();

@@ -1,3 +1,4 @@
+use domain::point_to_point::{ItemKind, ItemStatus};
 use sea_orm::entity::prelude::*;
 
 /// One promised service on a sheet, with its escalation dates.
@@ -7,12 +8,11 @@ pub struct Model {
     #[sea_orm(primary_key)]
     pub id: i64,
     pub sheet_id: i64,
-    pub kind: String,
+    pub kind: ItemKind,
     #[sea_orm(column_type = "Text")]
     pub description: String,
     pub promised_on: Date,
-    /// planned, in_progress, done, cancelled
-    pub status: String,
+    pub status: ItemStatus,
     #[sea_orm(column_type = "Text", nullable)]
     pub evidence: Option<String>,
     pub done_on: Option<Date>,
@@ -26,6 +26,19 @@ pub struct Model {
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-pub enum Relation {}
+pub enum Relation {
+    #[sea_orm(
+        belongs_to = "super::service_sheet::Entity",
+        from = "Column::SheetId",
+        to = "super::service_sheet::Column::Id"
+    )]
+    Sheet,
+}
 
-impl ActiveModelBehavior for ActiveModel {}
+impl Related<super::service_sheet::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Sheet.def()
+    }
+}
+
+crate::versioned!();

@@ -16,6 +16,19 @@ pub struct Model {
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-pub enum Relation {}
+pub enum Relation {
+    #[sea_orm(
+        belongs_to = "super::service_sheet::Entity",
+        from = "Column::SheetId",
+        to = "super::service_sheet::Column::Id"
+    )]
+    Sheet,
+}
 
-impl ActiveModelBehavior for ActiveModel {}
+impl Related<super::service_sheet::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Sheet.def()
+    }
+}
+
+crate::stamped!(assigned_at);

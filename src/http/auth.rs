@@ -94,8 +94,7 @@ async fn login(
         &req.password,
     )
     .await?;
-    let role = Role::parse(&result.user.role)
-        .ok_or_else(|| anyhow::anyhow!("user has unknown role {}", result.user.role))?;
+    let role = result.user.role;
     Ok(Json(LoginResponse {
         token: result.token,
         expires_at: result.expires_at,

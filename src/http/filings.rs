@@ -11,7 +11,7 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 use super::AppState;
 use super::auth::CurrentUser;
 use super::extract::{ApiId, ApiJson, ApiQuery};
-use crate::domain::notices::Notice;
+use crate::domain::publication::Notice;
 use crate::error::{Error, ErrorBody, Result};
 use crate::services::documents::{self, DocumentView, Upload};
 use crate::services::filings::{

@@ -1,30 +1,68 @@
 //! The outbox sender inside `eiaflow serve`: claims due messages, sends each through the
 //! mailer, marks it sent or schedules a retry. Several processes may run it over one
 //! PostgreSQL database; each message is claimed by one of them at a time.
+use std::future::Future;
 use std::time::Duration;
 
+use chrono::{DateTime, Utc};
 use lettre::message::Mailbox;
-use sea_orm::DatabaseConnection;
 use tokio::sync::watch;
 
 use super::mailer::{Mailer, Outgoing};
 use crate::config::MailSettings;
-use crate::services::notifications;
+use crate::error::Result;
 
-pub struct Worker {
+/// A message claimed for sending, as the outbox holds it.
+#[derive(Debug, Clone)]
+pub struct Claimed {
+    pub id: i64,
+    /// None for a notice shown in the app only.
+    pub to: Option<String>,
+    pub subject: String,
+    pub text: String,
+    pub html: String,
+    /// Attempts so far, this one included.
+    pub attempts: i32,
+}
+
+/// Where the worker takes messages from and reports back: the services implement it over the
+/// notification table (for `DatabaseConnection`), so the worker itself writes no SQL and
+/// `notify` does not depend on `services`.
+pub trait Outbox: Send + Sync + 'static {
+    /// Claims up to `batch` due messages for `worker` until `at + lease`.
+    fn claim(
+        &self,
+        worker: &str,
+        at: DateTime<Utc>,
+        lease: chrono::Duration,
+        batch: u64,
+    ) -> impl Future<Output = Result<Vec<Claimed>>> + Send;
+
+    /// Marks a message sent, if `worker` still holds it.
+    fn mark_sent(&self, id: i64, worker: &str) -> impl Future<Output = Result<()>> + Send;
+
+    /// Records a failed attempt: retried after a backoff, or parked after `max_attempts`.
+    fn mark_failed(
+        &self,
+        message: &Claimed,
+        worker: &str,
+        error: &str,
+        max_attempts: i32,
+        backoff: chrono::Duration,
+    ) -> impl Future<Output = Result<()>> + Send;
+}
+
+/// By default over the database's notification table (see `services::notifications`).
+pub struct Worker<O: Outbox = sea_orm::DatabaseConnection> {
     pub id: String,
-    pub db: DatabaseConnection,
+    pub outbox: O,
     pub mailer: Mailer,
     pub from: Mailbox,
     pub settings: MailSettings,
 }
 
-impl Worker {
-    pub fn new(
-        db: DatabaseConnection,
-        mailer: Mailer,
-        settings: MailSettings,
-    ) -> anyhow::Result<Worker> {
+impl<O: Outbox> Worker<O> {
+    pub fn new(outbox: O, mailer: Mailer, settings: MailSettings) -> anyhow::Result<Worker<O>> {
         let from = settings
             .from
             .parse()
@@ -36,7 +74,7 @@ impl Worker {
                 std::process::id(),
                 uuid::Uuid::new_v4().simple()
             ),
-            db,
+            outbox,
             mailer,
             from,
             settings,
@@ -44,17 +82,18 @@ impl Worker {
     }
 
     /// Claims and sends one batch; returns how many messages it handled.
-    pub async fn drain_once(&self) -> crate::error::Result<usize> {
-        let batch = notifications::claim(
-            &self.db,
-            &self.id,
-            chrono::Utc::now(),
-            chrono::Duration::seconds(self.settings.lease_seconds as i64),
-            self.settings.batch_size,
-        )
-        .await?;
+    pub async fn drain_once(&self) -> Result<usize> {
+        let batch = self
+            .outbox
+            .claim(
+                &self.id,
+                Utc::now(),
+                chrono::Duration::seconds(self.settings.lease_seconds as i64),
+                self.settings.batch_size,
+            )
+            .await?;
         for row in &batch {
-            let Some(to) = row.email.as_deref() else {
+            let Some(to) = row.to.as_deref() else {
                 continue;
             };
             let result = self
@@ -64,25 +103,25 @@ impl Worker {
                     Outgoing {
                         to,
                         subject: &row.subject,
-                        text: &row.body_text,
-                        html: &row.body_html,
+                        text: &row.text,
+                        html: &row.html,
                         message_id: format!("<notification-{}@eiaflow>", row.id),
                     },
                 )
                 .await;
             match result {
-                Ok(()) => notifications::mark_sent(&self.db, row.id, &self.id).await?,
+                Ok(()) => self.outbox.mark_sent(row.id, &self.id).await?,
                 Err(e) => {
                     tracing::warn!(notification = row.id, attempt = row.attempts, error = %e, "mail not sent");
-                    notifications::mark_failed(
-                        &self.db,
-                        row,
-                        &self.id,
-                        &e.to_string(),
-                        self.settings.max_attempts,
-                        chrono::Duration::seconds(self.settings.backoff_seconds as i64),
-                    )
-                    .await?;
+                    self.outbox
+                        .mark_failed(
+                            row,
+                            &self.id,
+                            &e.to_string(),
+                            self.settings.max_attempts,
+                            chrono::Duration::seconds(self.settings.backoff_seconds as i64),
+                        )
+                        .await?;
                 }
             }
         }

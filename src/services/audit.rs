@@ -1,8 +1,9 @@
 //! The append-only audit log of ledger changes, written inside the caller's transaction.
 use sea_orm::{ActiveModelTrait, ConnectionTrait, Set};
 
-use super::{Actor, now};
+use super::Actor;
 use crate::error::Result;
+use entity::Json;
 
 pub async fn record<C: ConnectionTrait>(
     db: &C,
@@ -14,12 +15,11 @@ pub async fn record<C: ConnectionTrait>(
 ) -> Result<()> {
     entity::audit_event::ActiveModel {
         actor_id: Set(actor.id),
-        actor_role: Set(actor.role_label().to_owned()),
+        actor_role: Set(actor.acting_role()),
         entity: Set(entity.to_owned()),
         entity_id: Set(entity_id),
         action: Set(action.to_owned()),
-        detail: Set(detail.to_string()),
-        recorded_at: Set(now()),
+        detail: Set(Json(detail)),
         ..Default::default()
     }
     .insert(db)

@@ -14,7 +14,6 @@ use sea_orm::{
 use sha2::{Digest, Sha256};
 
 use super::{Actor, now};
-use crate::domain::role::Role;
 use crate::error::{Error, Result};
 use entity::{app_user, auth_token};
 
@@ -132,7 +131,6 @@ pub async fn login(
     auth_token::ActiveModel {
         user_id: Set(user.id),
         token_hash: Set(token_hash(&token)),
-        created_at: Set(now()),
         expires_at: Set(expires_at),
         revoked_at: Set(None),
         ..Default::default()
@@ -163,12 +161,10 @@ pub async fn authenticate(db: &DatabaseConnection, token: &str) -> Result<Actor>
         .await?
         .filter(|u| u.active)
         .ok_or_else(unauthorized)?;
-    let role = Role::parse(&user.role)
-        .ok_or_else(|| anyhow::anyhow!("user {} has unknown role {}", user.id, user.role))?;
     Ok(Actor {
         id: Some(user.id),
         username: user.username,
-        role,
+        role: user.role,
         organization_id: user.organization_id,
     })
 }

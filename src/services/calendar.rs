@@ -28,7 +28,6 @@ pub async fn seed_embedded<C: ConnectionTrait>(db: &C) -> Result<()> {
                 year: Set(year),
                 source: Set(json.to_owned()),
                 loaded_by: Set(None),
-                loaded_at: Set(now()),
                 ..Default::default()
             }
             .insert(db)
@@ -124,7 +123,6 @@ pub async fn store(
                 year: Set(year),
                 source: Set(source.to_owned()),
                 loaded_by: Set(actor.id),
-                loaded_at: Set(now()),
                 ..Default::default()
             }
             .insert(&txn)

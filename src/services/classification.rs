@@ -5,12 +5,11 @@ use std::collections::BTreeMap;
 use chrono::NaiveDate;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
-    QueryOrder, Set, TransactionTrait,
-    sea_query::{Expr, ExprTrait},
+    QueryOrder, Set, TransactionTrait, sea_query::Expr,
 };
 use serde::{Deserialize, Serialize};
 
-use super::{Actor, audit, now, policy_exemptions, projects, today};
+use super::{Actor, audit, policy_exemptions, projects, today};
 use crate::domain::FieldError;
 use crate::domain::classification::{
     Catalog, ClassifyInput, Outcome, RowOutcome, classify, structured_rows,
@@ -18,7 +17,7 @@ use crate::domain::classification::{
 use crate::domain::exemption::exempting_item;
 use crate::domain::ledger::Tier;
 use crate::error::{Error, Result};
-use entity::{app_user, classification, project};
+use entity::{Json, app_user, classification, project};
 
 /// What an officer submits to classify a project (dry run or stored decision).
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
@@ -75,9 +74,9 @@ pub struct ClassificationView {
     pub required: bool,
     pub catalog_rows: Vec<u16>,
     #[schema(value_type = Object)]
-    pub facts: serde_json::Value,
+    pub facts: serde_json::Map<String, serde_json::Value>,
     #[schema(value_type = Vec<Object>)]
-    pub rows: serde_json::Value,
+    pub rows: Vec<RowOutcome>,
     pub basis: String,
     pub policy_exemption: Option<String>,
     pub manual: bool,
@@ -189,36 +188,26 @@ pub(crate) async fn record<C: ConnectionTrait>(
     let rows: Vec<u16> = result.rows.iter().map(|r| r.row).collect();
     let row = classification::ActiveModel {
         project_id: Set(project.id),
-        tier: Set(result.tier.as_str().to_owned()),
+        tier: Set(result.tier),
         required: Set(result.required),
-        catalog_rows: Set(serde_json::to_string(&rows).map_err(anyhow::Error::from)?),
-        facts: Set(serde_json::Value::Object(req.facts.clone()).to_string()),
-        row_outcomes: Set(serde_json::to_string(&result.rows).map_err(anyhow::Error::from)?),
+        catalog_rows: Set(Json(rows)),
+        facts: Set(Json(req.facts.clone())),
+        row_outcomes: Set(Json(result.rows.clone())),
         basis: Set(result.basis.clone()),
         policy_exemption: Set(result.policy_exemption.clone()),
         manual: Set(result.manual),
         decided_by: Set(actor.id),
         decided_on: Set(decided_on),
-        recorded_at: Set(now()),
         ..Default::default()
     }
     .insert(db)
     .await?;
-    let mut update = project::Entity::update_many()
-        .col_expr(
-            project::Column::CurrentTier,
-            Expr::value(result.tier.as_str()),
-        )
+    let mut update = super::update_row::<project::Entity>(project.id)
+        .col_expr(project::Column::CurrentTier, Expr::value(result.tier))
         .col_expr(
             project::Column::CurrentClassificationId,
             Expr::value(row.id),
-        )
-        .col_expr(
-            project::Column::Version,
-            Expr::col(project::Column::Version).add(1),
-        )
-        .col_expr(project::Column::UpdatedAt, Expr::value(now()))
-        .filter(project::Column::Id.eq(project.id));
+        );
     update = match project.current_classification_id {
         Some(id) => update.filter(project::Column::CurrentClassificationId.eq(id)),
         None => update.filter(project::Column::CurrentClassificationId.is_null()),
@@ -282,12 +271,11 @@ async fn view<C: ConnectionTrait>(
     Ok(ClassificationView {
         id: row.id,
         project_id: row.project_id,
-        tier: Tier::parse(&row.tier)
-            .ok_or_else(|| anyhow::anyhow!("classification {} has tier {}", row.id, row.tier))?,
+        tier: row.tier,
         required: row.required,
-        catalog_rows: serde_json::from_str(&row.catalog_rows).map_err(anyhow::Error::from)?,
-        facts: serde_json::from_str(&row.facts).map_err(anyhow::Error::from)?,
-        rows: serde_json::from_str(&row.row_outcomes).map_err(anyhow::Error::from)?,
+        catalog_rows: row.catalog_rows.0.clone(),
+        facts: row.facts.0.clone(),
+        rows: row.row_outcomes.0.clone(),
         basis: row.basis.clone(),
         policy_exemption: row.policy_exemption.clone(),
         manual: row.manual,
@@ -364,11 +352,9 @@ pub struct ReevaluationFailure {
 }
 
 fn stored_request(row: &classification::Model) -> Result<ClassifyRequest> {
-    let rows: Vec<i64> = serde_json::from_str(&row.catalog_rows).map_err(anyhow::Error::from)?;
-    let facts: serde_json::Value = serde_json::from_str(&row.facts).map_err(anyhow::Error::from)?;
     Ok(ClassifyRequest {
-        rows,
-        facts: facts.as_object().cloned().unwrap_or_default(),
+        rows: row.catalog_rows.iter().map(|&r| i64::from(r)).collect(),
+        facts: row.facts.0.clone(),
         policy_exemption: row.policy_exemption.clone(),
         ..Default::default()
     })
@@ -426,12 +412,12 @@ async fn reevaluate<C: ConnectionTrait>(
             other => other.map(|result| (req, result)),
         };
         match evaluated {
-            Ok((_, result)) if result.tier.as_str() == decision.tier => report.unchanged += 1,
+            Ok((_, result)) if result.tier == decision.tier => report.unchanged += 1,
             Ok((req, result)) => {
                 report.changes.push(TierChange {
                     project_id: p.id,
                     project_name: p.name.clone(),
-                    from_tier: Tier::parse(&decision.tier).unwrap_or(Tier::Exempt),
+                    from_tier: decision.tier,
                     to_tier: result.tier,
                     basis: result.basis.clone(),
                 });

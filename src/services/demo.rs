@@ -81,9 +81,6 @@ pub async fn load(
             contact_name: Set(Some(o.contact_name.clone())),
             contact_phone: Set(Some(o.contact_phone.clone())),
             contact_email: Set(Some(o.contact_email.clone())),
-            version: Set(1),
-            created_at: Set(now()),
-            updated_at: Set(now()),
             ..Default::default()
         }
         .insert(&txn)
@@ -98,14 +95,11 @@ pub async fn load(
             username: Set(username.to_owned()),
             display_name: Set(display_name(username, role)),
             password_hash: Set(hash),
-            role: Set(role.as_str().to_owned()),
+            role: Set(role),
             organization_id: Set(organization_id),
             email: Set(Some(format!("{username}@demo.eiaflow.example.cn"))),
             supervisor_id: Set(None),
             active: Set(true),
-            version: Set(1),
-            created_at: Set(now()),
-            updated_at: Set(now()),
             ..Default::default()
         }
         .insert(&txn)
@@ -140,9 +134,6 @@ pub async fn load(
             description: Set(None),
             current_tier: Set(None),
             current_classification_id: Set(None),
-            version: Set(1),
-            created_at: Set(now()),
-            updated_at: Set(now()),
             ..Default::default()
         }
         .insert(&txn)
@@ -209,7 +200,7 @@ pub async fn load(
         }
         let event =
             filings::apply(&txn, settings, &actor, filing, project, events, &request).await?;
-        filing.state = event.to_state.clone();
+        filing.state = event.to_state;
         filing.version += 1;
         events.push(event);
     }
@@ -273,7 +264,7 @@ async fn demo_sheet<C: sea_orm::ConnectionTrait>(
     project: &project::Model,
     org: &demo::DemoOrganization,
 ) -> Result<()> {
-    use crate::domain::service::{ItemKind, ItemStatus};
+    use crate::domain::point_to_point::{ItemKind, ItemStatus};
     use chrono::Duration;
     use sea_orm::{ColumnTrait, QueryFilter, sea_query::Expr};
     let start = project.listed_on;

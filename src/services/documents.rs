@@ -11,7 +11,7 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 use tokio::io::AsyncWriteExt;
 
-use super::{Actor, audit, now, projects};
+use super::{Actor, audit, projects};
 use crate::domain::filing::FilingState;
 use crate::domain::role::Role;
 use crate::error::{Error, Result};
@@ -176,10 +176,7 @@ pub async fn store(
 ) -> Result<DocumentView> {
     let checked = async {
         let f = visible_filing(db, actor, filing_id).await?;
-        let state: FilingState = f
-            .state
-            .parse()
-            .map_err(|_| anyhow::anyhow!("unknown state"))?;
+        let state = f.state;
         let may = match actor.role {
             Role::Owner => matches!(state, FilingState::Draft | FilingState::CorrectionRequested),
             Role::Officer | Role::Admin => !state.is_terminal(),
@@ -239,7 +236,6 @@ pub async fn store(
         sha256: Set(sha),
         stored_as: Set(relative),
         uploaded_by: Set(actor.id),
-        uploaded_at: Set(now()),
         ..Default::default()
     }
     .insert(&txn)

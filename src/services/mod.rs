@@ -19,7 +19,7 @@ pub mod users;
 
 use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
 
-use crate::domain::role::Role;
+use crate::domain::role::{ActorRole, Role};
 
 /// Who is acting: a signed-in user, or the system itself (command line, demo loader).
 #[derive(Debug, Clone)]
@@ -52,11 +52,12 @@ impl Actor {
         }
     }
 
-    pub fn role_label(&self) -> &'static str {
+    /// How audit rows and events name who acted.
+    pub fn acting_role(&self) -> ActorRole {
         if self.id.is_none() {
-            "system"
+            ActorRole::System
         } else {
-            self.role.as_str()
+            self.role.into()
         }
     }
 }
@@ -100,6 +101,26 @@ pub async fn bootstrap(
         return demo::load_if_empty(db, settings).await;
     }
     Ok(false)
+}
+
+/// An update of one versioned row that bumps its version and stamps `updated_at`; the caller
+/// adds what it changes and the conditions it read (see [`update_versioned`]).
+pub(crate) fn update_row<E: entity::Versioned>(id: i64) -> sea_orm::UpdateMany<E> {
+    use sea_orm::sea_query::{Expr, ExprTrait};
+    use sea_orm::{ColumnTrait, QueryFilter};
+    E::update_many()
+        .col_expr(E::VERSION, Expr::col(E::VERSION).add(1))
+        .col_expr(E::UPDATED_AT, Expr::value(now()))
+        .filter(E::ID.eq(id))
+}
+
+/// [`update_row`] on condition that the row still has the version the client read.
+pub(crate) fn update_versioned<E: entity::Versioned>(
+    id: i64,
+    version: i32,
+) -> sea_orm::UpdateMany<E> {
+    use sea_orm::{ColumnTrait, QueryFilter};
+    update_row::<E>(id).filter(E::VERSION.eq(version))
 }
 
 /// Runs a conditional update that names the version the client read; no row changed means

@@ -1,20 +1,22 @@
 //! Notifications: written in the same transaction as the change they tell of (the outbox), one
 //! row per recipient under an idempotency key, then delivered by the worker in `notify/`. Also
 //! each user's in-app list, and the administrators' view of failed mail.
-use std::collections::BTreeMap;
-
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, DbBackend, EntityTrait,
-    QueryFilter, QueryOrder, QuerySelect, Set, Statement,
+    QueryFilter, QueryOrder, QuerySelect, Set, Statement, TransactionTrait,
     sea_query::{Expr, OnConflict},
 };
 use serde::{Deserialize, Serialize};
 
 use super::{Actor, now};
+use crate::config::Settings;
 use crate::domain::role::Role;
 use crate::error::{Error, Result};
-use crate::notify::templates;
+use crate::links::Links;
+use crate::notify::messages::{self, Letterhead, Message};
+use crate::notify::worker::Claimed;
+use entity::notification::Status;
 use entity::{app_user, notification, organization};
 
 /// Who a notification is for: an account (in-app, and mail if it has an address), or only an
@@ -49,25 +51,36 @@ impl Recipient {
     }
 }
 
-/// A notification to write: `key` names the event it tells of; the recipient is appended.
-pub struct NewNotification<'a> {
+/// What a notification is about: the key of the occasion it tells of (a retried change or a
+/// repeated tick writes nothing twice) and the record it concerns.
+pub struct Occasion<'a> {
     pub key: String,
-    pub template: &'a str,
-    pub vars: BTreeMap<&'a str, String>,
-    pub link: Option<String>,
     pub entity: Option<(&'a str, i64)>,
 }
 
-/// Writes one row per recipient; a key seen before writes nothing. Returns the rows written.
-pub async fn enqueue<C: ConnectionTrait>(
+/// How the service signs its messages and links its pages, from the settings.
+pub fn letterhead(settings: &Settings) -> Letterhead {
+    Letterhead {
+        bureau: settings.bureau.name.clone(),
+        links: Links::new(&settings.server.public_url),
+    }
+}
+
+/// Writes the message once per recipient, composed for each (`notify::messages` has the words);
+/// a key seen before writes nothing. Returns the rows written.
+pub async fn enqueue<C: ConnectionTrait, M: Message>(
     db: &C,
-    n: &NewNotification<'_>,
+    settings: &Settings,
+    occasion: Occasion<'_>,
+    message: &M,
     recipients: &[Recipient],
 ) -> Result<u64> {
+    let head = letterhead(settings);
+    let link = messages::link(message, &head);
     let mut written = 0;
     let mut seen = std::collections::HashSet::new();
     for r in recipients {
-        let key = format!("{}:{}", n.key, r.key());
+        let key = format!("{}:{}", occasion.key, r.key());
         if !seen.insert(key.clone()) {
             continue;
         }
@@ -75,27 +88,24 @@ pub async fn enqueue<C: ConnectionTrait>(
             Recipient::User { id, name, email } => (Some(*id), name.clone(), email.clone()),
             Recipient::Address { name, email } => (None, name.clone(), Some(email.clone())),
         };
-        let mut vars = n.vars.clone();
-        vars.insert("recipient_name", name);
-        let rendered = templates::render(n.template, &vars)
-            .map_err(|e| anyhow::anyhow!("rendering {}: {e}", n.template))?;
+        let rendered = messages::compose(message, &head, &name)
+            .map_err(|e| anyhow::anyhow!("composing {}: {e}", M::TEMPLATE))?;
         let row = notification::ActiveModel {
             idempotency_key: Set(key),
             user_id: Set(user_id),
             status: Set(if email.is_some() {
-                "pending"
+                Status::Pending
             } else {
-                "skipped"
-            }
-            .to_owned()),
+                Status::Skipped
+            }),
             email: Set(email),
-            template: Set(n.template.to_owned()),
+            template: Set(M::TEMPLATE.to_owned()),
             subject: Set(rendered.subject),
             body_text: Set(rendered.text),
             body_html: Set(rendered.html),
-            link: Set(n.link.clone()),
-            entity: Set(n.entity.map(|(e, _)| e.to_owned())),
-            entity_id: Set(n.entity.map(|(_, id)| id)),
+            link: Set(link.clone()),
+            entity: Set(occasion.entity.map(|(e, _)| e.to_owned())),
+            entity_id: Set(occasion.entity.map(|(_, id)| id)),
             attempts: Set(0),
             next_attempt_at: Set(now()),
             locked_until: Set(None),
@@ -194,7 +204,7 @@ impl From<notification::Model> for NotificationView {
             link: n.link,
             entity: n.entity,
             entity_id: n.entity_id,
-            status: n.status,
+            status: n.status.as_str().to_owned(),
             attempts: n.attempts,
             last_error: n.last_error,
             email: n.email,
@@ -270,13 +280,12 @@ pub async fn outbox<C: ConnectionTrait>(
     q: OutboxQuery,
 ) -> Result<Vec<NotificationView>> {
     require_admin(actor)?;
-    let status = q.status.unwrap_or_else(|| "failed".into());
-    if !["pending", "sending", "sent", "failed", "skipped"].contains(&status.as_str()) {
-        return Err(Error::invalid(
-            "status",
-            "应为 pending、sending、sent、failed 或 skipped",
-        ));
-    }
+    let status = match q.status.as_deref() {
+        None => Status::Failed,
+        Some(code) => Status::from_code(code).ok_or_else(|| {
+            Error::invalid("status", "应为 pending、sending、sent、failed 或 skipped")
+        })?,
+    };
     Ok(notification::Entity::find()
         .filter(notification::Column::Status.eq(status))
         .order_by_desc(notification::Column::Id)
@@ -295,15 +304,19 @@ pub async fn resend(db: &DatabaseConnection, actor: &Actor, id: i64) -> Result<N
         .one(db)
         .await?
         .ok_or_else(|| Error::not_found("通知"))?;
-    if row.status != "failed" {
-        return Err(Error::Conflict {
-            code: "invalid_state",
-            message: format!("只能重发发送失败的邮件（当前状态：{}）", row.status),
-            fields: Vec::new(),
-        });
+    let not_failed = |status: Status| Error::Conflict {
+        code: "invalid_state",
+        message: format!("只能重发发送失败的邮件（当前状态：{}）", status.as_str()),
+        fields: Vec::new(),
+    };
+    if row.status != Status::Failed {
+        return Err(not_failed(row.status));
     }
-    notification::Entity::update_many()
-        .col_expr(notification::Column::Status, Expr::value("pending"))
+    // The update names the state it read, and the audit row goes with it: two admins resending
+    // at once, or a resend racing a worker, put the message back once and record it once.
+    let txn = db.begin().await?;
+    let updated = notification::Entity::update_many()
+        .col_expr(notification::Column::Status, Expr::value(Status::Pending))
         .col_expr(notification::Column::Attempts, Expr::value(0))
         .col_expr(notification::Column::NextAttemptAt, Expr::value(now()))
         .col_expr(
@@ -315,18 +328,26 @@ pub async fn resend(db: &DatabaseConnection, actor: &Actor, id: i64) -> Result<N
             Expr::value(Option::<String>::None),
         )
         .filter(notification::Column::Id.eq(id))
-        .filter(notification::Column::Status.eq("failed"))
-        .exec(db)
+        .filter(notification::Column::Status.eq(Status::Failed))
+        .exec(&txn)
         .await?;
+    if updated.rows_affected == 0 {
+        let now_status = notification::Entity::find_by_id(id)
+            .one(&txn)
+            .await?
+            .map_or(Status::Pending, |r| r.status);
+        return Err(not_failed(now_status));
+    }
     super::audit::record(
-        db,
+        &txn,
         actor,
         "notification",
         id,
         "resend",
-        serde_json::json!({}),
+        serde_json::json!({"attempts_before": row.attempts}),
     )
     .await?;
+    txn.commit().await?;
     let row = notification::Entity::find_by_id(id)
         .one(db)
         .await?
@@ -393,10 +414,58 @@ pub async fn claim(
     Ok(rows)
 }
 
+/// The worker's outbox is the notification table.
+impl crate::notify::worker::Outbox for DatabaseConnection {
+    async fn claim(
+        &self,
+        worker: &str,
+        at: DateTime<Utc>,
+        lease: Duration,
+        batch: u64,
+    ) -> Result<Vec<Claimed>> {
+        Ok(claim(self, worker, at, lease, batch)
+            .await?
+            .into_iter()
+            .map(|row| Claimed {
+                id: row.id,
+                to: row.email,
+                subject: row.subject,
+                text: row.body_text,
+                html: row.body_html,
+                attempts: row.attempts,
+            })
+            .collect())
+    }
+
+    async fn mark_sent(&self, id: i64, worker: &str) -> Result<()> {
+        mark_sent(self, id, worker).await
+    }
+
+    async fn mark_failed(
+        &self,
+        message: &Claimed,
+        worker: &str,
+        error: &str,
+        max_attempts: i32,
+        backoff: Duration,
+    ) -> Result<()> {
+        mark_failed(
+            self,
+            message.id,
+            message.attempts,
+            worker,
+            error,
+            max_attempts,
+            backoff,
+        )
+        .await
+    }
+}
+
 /// Marks a claimed message sent, if this worker still holds it.
 pub async fn mark_sent(db: &DatabaseConnection, id: i64, worker: &str) -> Result<()> {
     notification::Entity::update_many()
-        .col_expr(notification::Column::Status, Expr::value("sent"))
+        .col_expr(notification::Column::Status, Expr::value(Status::Sent))
         .col_expr(notification::Column::SentAt, Expr::value(now()))
         .col_expr(
             notification::Column::LockedUntil,
@@ -408,7 +477,7 @@ pub async fn mark_sent(db: &DatabaseConnection, id: i64, worker: &str) -> Result
         )
         .filter(notification::Column::Id.eq(id))
         .filter(notification::Column::LockedBy.eq(worker))
-        .filter(notification::Column::Status.eq("sending"))
+        .filter(notification::Column::Status.eq(Status::Sending))
         .exec(db)
         .await?;
     Ok(())
@@ -418,19 +487,24 @@ pub async fn mark_sent(db: &DatabaseConnection, id: i64, worker: &str) -> Result
 /// once `max_attempts` is reached.
 pub async fn mark_failed(
     db: &DatabaseConnection,
-    row: &notification::Model,
+    id: i64,
+    attempts: i32,
     worker: &str,
     error: &str,
     max_attempts: i32,
     backoff: Duration,
 ) -> Result<()> {
-    let parked = row.attempts >= max_attempts;
-    let exponent = (row.attempts - 1).clamp(0, 16) as u32;
+    let parked = attempts >= max_attempts;
+    let exponent = (attempts - 1).clamp(0, 16) as u32;
     let delay = (backoff * 2i32.pow(exponent)).min(Duration::hours(6));
     notification::Entity::update_many()
         .col_expr(
             notification::Column::Status,
-            Expr::value(if parked { "failed" } else { "pending" }),
+            Expr::value(if parked {
+                Status::Failed
+            } else {
+                Status::Pending
+            }),
         )
         .col_expr(
             notification::Column::NextAttemptAt,
@@ -444,9 +518,9 @@ pub async fn mark_failed(
             notification::Column::LastError,
             Expr::value(error.chars().take(2000).collect::<String>()),
         )
-        .filter(notification::Column::Id.eq(row.id))
+        .filter(notification::Column::Id.eq(id))
         .filter(notification::Column::LockedBy.eq(worker))
-        .filter(notification::Column::Status.eq("sending"))
+        .filter(notification::Column::Status.eq(Status::Sending))
         .exec(db)
         .await?;
     Ok(())
@@ -455,6 +529,8 @@ pub async fn mark_failed(
 /// Counts by status, for tests and the admin view.
 pub async fn count_by_status<C: ConnectionTrait>(db: &C, status: &str) -> Result<u64> {
     use sea_orm::PaginatorTrait;
+    let status = Status::from_code(status)
+        .ok_or_else(|| anyhow::anyhow!("no notification status {status}"))?;
     Ok(notification::Entity::find()
         .filter(Condition::all().add(notification::Column::Status.eq(status)))
         .count(db)

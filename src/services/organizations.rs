@@ -6,7 +6,7 @@ use sea_orm::{
 };
 use serde::{Deserialize, Serialize};
 
-use super::{Actor, audit, now, projects::like_pattern, users::validate_email};
+use super::{Actor, audit, projects::like_pattern, users::validate_email};
 use crate::domain::FieldError;
 use crate::domain::identifiers::CreditCode;
 use crate::error::{Error, Result};
@@ -183,9 +183,6 @@ pub async fn create(
         contact_name: Set(input.contact_name),
         contact_phone: Set(input.contact_phone),
         contact_email: Set(input.contact_email),
-        version: Set(1),
-        created_at: Set(now()),
-        updated_at: Set(now()),
         ..Default::default()
     }
     .insert(&txn)
@@ -234,12 +231,7 @@ pub async fn update(
         ensure_unique_code(db, code, Some(id)).await?;
     }
     let txn = db.begin().await?;
-    let mut update = organization::Entity::update_many()
-        .col_expr(
-            organization::Column::Version,
-            Expr::value(patch.version + 1),
-        )
-        .col_expr(organization::Column::UpdatedAt, Expr::value(now()));
+    let mut update = super::update_versioned::<organization::Entity>(id, patch.version);
     if let Some(name) = &patch.name {
         update = update.col_expr(organization::Column::Name, Expr::value(name.trim()));
     }
@@ -255,14 +247,7 @@ pub async fn update(
             update = update.col_expr(column, Expr::value(value.clone()));
         }
     }
-    super::exec_versioned(
-        &txn,
-        update
-            .filter(organization::Column::Id.eq(id))
-            .filter(organization::Column::Version.eq(patch.version)),
-        "建设单位",
-    )
-    .await?;
+    super::exec_versioned(&txn, update, "建设单位").await?;
     audit::record(
         &txn,
         actor,

@@ -7,35 +7,17 @@ use sea_orm::{
 };
 use serde::{Deserialize, Serialize};
 
-use super::{Actor, audit, now};
+use super::{Actor, audit};
 use crate::domain::FieldError;
-use crate::domain::exemption::{ExemptionItem, validate_items};
+use crate::domain::exemption::{ExemptionItem, Jurisdiction, validate_items};
 use crate::domain::role::Role;
 use crate::error::{Error, Result};
-use entity::policy_exemption;
+use entity::{Json, policy_exemption};
 
 const SHIPPED: &str = include_str!(concat!(
     env!("CARGO_MANIFEST_DIR"),
     "/resources/policy-exemptions.json"
 ));
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum Jurisdiction {
-    National,
-    Provincial,
-    Municipal,
-}
-
-impl Jurisdiction {
-    fn as_str(self) -> &'static str {
-        match self {
-            Jurisdiction::National => "national",
-            Jurisdiction::Provincial => "provincial",
-            Jurisdiction::Municipal => "municipal",
-        }
-    }
-}
 
 /// A whole document: what `POST` takes and the shipped list holds.
 #[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
@@ -78,7 +60,7 @@ pub struct PolicyExemptionView {
     pub title: String,
     pub issuer: String,
     pub issued_on: NaiveDate,
-    pub jurisdiction: String,
+    pub jurisdiction: Jurisdiction,
     pub covers: String,
     pub items: Vec<ExemptionItem>,
     pub note: Option<String>,
@@ -94,10 +76,9 @@ impl PolicyExemptionView {
             title: m.title.clone(),
             issuer: m.issuer.clone(),
             issued_on: m.issued_on,
-            jurisdiction: m.jurisdiction.clone(),
+            jurisdiction: m.jurisdiction,
             covers: m.covers.clone(),
-            items: serde_json::from_str(&m.items)
-                .map_err(|e| anyhow::anyhow!("policy exemption {} items: {e}", m.id))?,
+            items: m.items.0.clone(),
             note: m.note.clone(),
             active: m.active,
             version: m.version,
@@ -110,10 +91,6 @@ fn check_text(field: &str, value: &str, max: usize, errors: &mut Vec<FieldError>
     if len == 0 || len > max {
         errors.push(FieldError::new(field, format!("不能为空且不超过{max}字")));
     }
-}
-
-fn items_json(items: &[ExemptionItem]) -> Result<String> {
-    serde_json::to_string(items).map_err(|e| anyhow::anyhow!(e).into())
 }
 
 /// Stores the shipped documents into an empty table.
@@ -138,14 +115,11 @@ async fn insert<C: ConnectionTrait>(
         title: Set(doc.title.trim().to_owned()),
         issuer: Set(doc.issuer.trim().to_owned()),
         issued_on: Set(doc.issued_on),
-        jurisdiction: Set(doc.jurisdiction.as_str().to_owned()),
+        jurisdiction: Set(doc.jurisdiction),
         covers: Set(doc.covers),
-        items: Set(items_json(&doc.items)?),
+        items: Set(Json(doc.items)),
         note: Set(doc.note),
         active: Set(doc.active),
-        version: Set(1),
-        created_at: Set(now()),
-        updated_at: Set(now()),
         ..Default::default()
     }
     .insert(db)
@@ -249,9 +223,7 @@ pub async fn update(
     }
     let txn = db.begin().await?;
     use policy_exemption::Column as C;
-    let mut update = policy_exemption::Entity::update_many()
-        .col_expr(C::Version, Expr::value(patch.version + 1))
-        .col_expr(C::UpdatedAt, Expr::value(now()));
+    let mut update = super::update_versioned::<policy_exemption::Entity>(id, patch.version);
     if let Some(title) = &patch.title {
         update = update.col_expr(C::Title, Expr::value(title.trim()));
     }
@@ -259,7 +231,7 @@ pub async fn update(
         update = update.col_expr(C::Covers, Expr::value(covers.clone()));
     }
     if let Some(items) = &patch.items {
-        update = update.col_expr(C::Items, Expr::value(items_json(items)?));
+        update = update.col_expr(C::Items, Expr::value(Json(items.clone())));
     }
     if let Some(note) = &patch.note {
         update = update.col_expr(C::Note, Expr::value(note.clone()));
@@ -267,14 +239,7 @@ pub async fn update(
     if let Some(active) = patch.active {
         update = update.col_expr(C::Active, Expr::value(active));
     }
-    super::exec_versioned(
-        &txn,
-        update
-            .filter(C::Id.eq(id))
-            .filter(C::Version.eq(patch.version)),
-        "政策豁免文件",
-    )
-    .await?;
+    super::exec_versioned(&txn, update, "政策豁免文件").await?;
     audit::record(
         &txn,
         actor,

@@ -10,7 +10,7 @@ use sea_orm::{
 };
 use serde::{Deserialize, Serialize};
 
-use super::{Actor, audit, now, today};
+use super::{Actor, audit, today};
 use crate::domain::FieldError;
 use crate::domain::identifiers::ProjectCode;
 use crate::domain::ledger::{INDUSTRIES, Tier, industry_label};
@@ -260,7 +260,7 @@ impl Names {
             listed_on: p.listed_on,
             status_verified_on: p.status_verified_on,
             description: p.description,
-            tier: p.current_tier.as_deref().and_then(Tier::parse),
+            tier: p.current_tier,
             classification: None,
             version: p.version,
             created_at: p.created_at,
@@ -383,15 +383,13 @@ pub async fn get<C: ConnectionTrait>(db: &C, actor: &Actor, id: i64) -> Result<P
     };
     let names = Names::load(db, &[p.organization_id]).await?;
     let mut view = names.view(p)?;
-    view.classification = current.and_then(|c| {
-        Some(ClassificationSummary {
-            tier: Tier::parse(&c.tier)?,
-            required: c.required,
-            basis: c.basis,
-            policy_exemption: c.policy_exemption,
-            decided_on: c.decided_on,
-            decided_by: c.decided_by,
-        })
+    view.classification = current.map(|c| ClassificationSummary {
+        tier: c.tier,
+        required: c.required,
+        basis: c.basis,
+        policy_exemption: c.policy_exemption,
+        decided_on: c.decided_on,
+        decided_by: c.decided_by,
     });
     Ok(view)
 }
@@ -566,9 +564,6 @@ pub async fn create(
         description: Set(input.description),
         current_tier: Set(None),
         current_classification_id: Set(None),
-        version: Set(1),
-        created_at: Set(now()),
-        updated_at: Set(now()),
         ..Default::default()
     }
     .insert(&txn)
@@ -627,9 +622,7 @@ pub async fn update(
 
     let txn = db.begin().await?;
     use project::Column as P;
-    let mut update = project::Entity::update_many()
-        .col_expr(P::Version, Expr::value(patch.version + 1))
-        .col_expr(P::UpdatedAt, Expr::value(now()));
+    let mut update = super::update_versioned::<project::Entity>(id, patch.version);
     let changes: [(P, Option<sea_orm::Value>); 14] = [
         (P::Name, patch.name.as_ref().map(|n| n.trim().into())),
         (
@@ -663,14 +656,7 @@ pub async fn update(
             update = update.col_expr(column, Expr::value(value));
         }
     }
-    super::exec_versioned(
-        &txn,
-        update
-            .filter(P::Id.eq(id))
-            .filter(P::Version.eq(patch.version)),
-        "项目",
-    )
-    .await?;
+    super::exec_versioned(&txn, update, "项目").await?;
     audit::record(
         &txn,
         actor,

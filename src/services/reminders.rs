@@ -2,7 +2,6 @@
 //! late service items, the weekly leadership digest and the monthly report to the province.
 //! Every message carries a key naming its occasion, so ticking twice, or on several servers,
 //! writes it once.
-use std::collections::BTreeMap;
 
 use chrono::{Datelike, Months, NaiveDate};
 use sea_orm::{
@@ -10,14 +9,18 @@ use sea_orm::{
 };
 use serde::Serialize;
 
-use super::notifications::{self, NewNotification, Recipient};
+use super::notifications::{self, Occasion, Recipient};
 use super::{Actor, audit, calendar, filings, reports};
 use crate::config::Settings;
 use crate::domain::filing::{ClockKind, ClockStatus};
+use crate::domain::point_to_point::{Escalation, ItemDates, ItemStatus, Ladder, escalation};
 use crate::domain::report::{self, ReportProject};
 use crate::domain::role::Role;
-use crate::domain::service::{Escalation, ItemDates, ItemStatus, Ladder, escalation};
 use crate::error::Result;
+use crate::notify::messages::{
+    DeadlineApproaching, Figures, LeaderDigest, ProvinceMonthlyReport, ServiceItemDue,
+    ServiceItemSupervised, ServiceItemUrged,
+};
 use entity::{app_user, project, service_item, service_sheet};
 
 /// What one tick wrote.
@@ -29,13 +32,6 @@ pub struct TickReport {
     pub supervised: u64,
     pub digests: u64,
     pub province_reports: u64,
-}
-
-fn link(settings: &Settings, path: &str) -> String {
-    format!(
-        "{}/api/v1/{path}",
-        settings.server.public_url.trim_end_matches('/')
-    )
 }
 
 /// Runs every rule for `today` (a calendar date in Asia/Shanghai).
@@ -64,9 +60,9 @@ async fn deadline_reminders(
         if clock.status != ClockStatus::Running || clock.overdue {
             continue;
         }
-        let (due, label) = match clock.clock {
-            Some(ClockKind::Acceptance) => (clock.acceptance_due, "受理时限"),
-            Some(ClockKind::Decision) => (clock.decision_due, "审批时限"),
+        let (due, kind) = match clock.clock {
+            Some(kind @ ClockKind::Acceptance) => (clock.acceptance_due, kind),
+            Some(kind @ ClockKind::Decision) => (clock.decision_due, kind),
             None => continue,
         };
         let Some(due) = due else { continue };
@@ -81,37 +77,21 @@ async fn deadline_reminders(
             Some(id) => notifications::user(db, id).await?.into_iter().collect(),
             None => notifications::users_with_role(db, Role::Officer).await?,
         };
-        let vars: BTreeMap<&str, String> = [
-            ("project_name", open.project.name.clone()),
-            ("tier_label", open.tier_label.to_owned()),
-            ("clock_label", label.to_owned()),
-            ("due", due.to_string()),
-            ("days_left", left.to_string()),
-            (
-                "link",
-                link(settings, &format!("filings/{}", open.filing.id)),
-            ),
-            ("bureau", settings.bureau.name.clone()),
-        ]
-        .into_iter()
-        .collect();
         report.deadline_reminders += notifications::enqueue(
             db,
-            &NewNotification {
+            settings,
+            Occasion {
                 // One reminder per deadline: a deadline moved by a stop is a new one.
-                key: format!(
-                    "filing:{}:{}-due:{due}",
-                    open.filing.id,
-                    if label == "受理时限" {
-                        "acceptance"
-                    } else {
-                        "decision"
-                    }
-                ),
-                template: "deadline_approaching",
-                vars,
-                link: Some(link(settings, &format!("filings/{}", open.filing.id))),
+                key: format!("filing:{}:{kind}-due:{due}", open.filing.id),
                 entity: Some(("filing", open.filing.id)),
+            },
+            &DeadlineApproaching {
+                filing_id: open.filing.id,
+                project_name: open.project.name.clone(),
+                tier: open.filing.tier,
+                clock: kind,
+                due,
+                working_days_left: left,
             },
             &recipients,
         )
@@ -139,7 +119,7 @@ async fn service_items(
         .all(db)
         .await?;
     for item in items {
-        let status: ItemStatus = item.status.parse().unwrap_or(ItemStatus::Planned);
+        let status = item.status;
         let dates = ItemDates {
             status,
             promised_on: item.promised_on,
@@ -168,78 +148,69 @@ async fn service_items(
         let officer = app_user::Entity::find_by_id(sheet.officer_id)
             .one(db)
             .await?;
-        let officer_name = officer
-            .as_ref()
-            .map(|o| o.display_name.clone())
-            .unwrap_or_default();
-        let sheet_link = link(settings, &format!("service-sheets/{}", sheet.id));
-        let mut vars: BTreeMap<&str, String> = [
-            ("project_name", project.name.clone()),
-            ("item", item.description.clone()),
-            ("due", item.promised_on.to_string()),
-            ("officer_name", officer_name),
-            (
-                "supervise_after",
-                settings.scheduler.supervise_after_working_days.to_string(),
-            ),
-            ("link", sheet_link.clone()),
-            ("bureau", settings.bureau.name.clone()),
-        ]
-        .into_iter()
-        .collect();
         let officer_recipient: Vec<Recipient> = officer
             .iter()
             .filter(|o| o.active)
             .map(Recipient::user)
             .collect();
-        let (template, recipients, key) = match step {
+        let occasion = |key: String| Occasion {
+            key,
+            entity: Some(("service_sheet", sheet.id)),
+        };
+        let txn = db.begin().await?;
+        let written = match step {
             Escalation::None => continue,
             Escalation::Remind => {
                 let left = cal
                     .working_days_between(today, item.promised_on)
                     .unwrap_or_default();
-                vars.insert("days_left", left.to_string());
-                (
-                    "service_item_due",
-                    officer_recipient,
-                    format!("service-item:{}:due:{}", item.id, item.promised_on),
-                )
+                let message = ServiceItemDue {
+                    sheet_id: sheet.id,
+                    project_name: project.name.clone(),
+                    item: item.description.clone(),
+                    due: item.promised_on,
+                    working_days_left: left,
+                };
+                let key = format!("service-item:{}:due:{}", item.id, item.promised_on);
+                notifications::enqueue(&txn, settings, occasion(key), &message, &officer_recipient)
+                    .await?
             }
-            Escalation::Urge => (
-                "service_item_urged",
-                officer_recipient,
-                format!("service-item:{}:urge", item.id),
-            ),
+            Escalation::Urge => {
+                let message = ServiceItemUrged {
+                    sheet_id: sheet.id,
+                    project_name: project.name.clone(),
+                    item: item.description.clone(),
+                    due: item.promised_on,
+                    supervise_after: settings.scheduler.supervise_after_working_days,
+                };
+                let key = format!("service-item:{}:urge", item.id);
+                notifications::enqueue(&txn, settings, occasion(key), &message, &officer_recipient)
+                    .await?
+            }
             Escalation::Supervise => {
                 let supervisor = match officer.as_ref().and_then(|o| o.supervisor_id) {
-                    Some(id) => notifications::user(db, id).await?.into_iter().collect(),
+                    Some(id) => notifications::user(&txn, id).await?.into_iter().collect(),
                     None => Vec::new(),
                 };
                 let leaders = if supervisor.is_empty() {
-                    notifications::users_with_role(db, Role::Leader).await?
+                    notifications::users_with_role(&txn, Role::Leader).await?
                 } else {
                     supervisor
                 };
-                (
-                    "service_item_supervised",
-                    leaders,
-                    format!("service-item:{}:supervise", item.id),
-                )
+                let message = ServiceItemSupervised {
+                    sheet_id: sheet.id,
+                    project_name: project.name.clone(),
+                    item: item.description.clone(),
+                    due: item.promised_on,
+                    officer_name: officer
+                        .as_ref()
+                        .map(|o| o.display_name.clone())
+                        .unwrap_or_default(),
+                };
+                let key = format!("service-item:{}:supervise", item.id);
+                notifications::enqueue(&txn, settings, occasion(key), &message, &leaders).await?
             }
         };
-        let txn = db.begin().await?;
-        let written = notifications::enqueue(
-            &txn,
-            &NewNotification {
-                key,
-                template,
-                vars,
-                link: Some(sheet_link),
-                entity: Some(("service_sheet", sheet.id)),
-            },
-            &recipients,
-        )
-        .await?;
         // The step is recorded on the item in the same transaction as its notice.
         let (column, action) = match step {
             Escalation::Urge => (Some(service_item::Column::UrgedOn), "urge"),
@@ -274,39 +245,17 @@ async fn service_items(
     Ok(())
 }
 
-fn rate(r: Option<rust_decimal::Decimal>) -> String {
-    r.map(|r| format!("{}%", (r * rust_decimal::Decimal::from(100)).round_dp(2)))
-        .unwrap_or_else(|| "—".into())
-}
-
-async fn summary_vars(
-    db: &DatabaseConnection,
-    settings: &Settings,
-    as_of: NaiveDate,
-) -> Result<BTreeMap<&'static str, String>> {
+/// The ledger's figures on `as_of`, as both reports state them.
+async fn figures(db: &DatabaseConnection, as_of: NaiveDate) -> Result<Figures> {
     let projects: Vec<ReportProject> = reports::projects_as_of(db, as_of)
         .await?
         .into_iter()
         .map(|(_, p)| p)
         .collect();
-    let t = report::summarize(&projects, None).totals;
-    Ok([
-        ("as_of", as_of.to_string()),
-        ("projects", t.projects.to_string()),
-        ("required", t.required.to_string()),
-        ("exempt", t.exempt.to_string()),
-        ("point_to_point", t.point_to_point.to_string()),
-        ("accepted", t.accepted_or_decided.to_string()),
-        ("rate", rate(t.acceptance_rate())),
-        (
-            "rate_by_investment",
-            rate(t.acceptance_rate_by_investment()),
-        ),
-        ("total_yi", t.total_investment.yi_display()),
-        ("bureau", settings.bureau.name.clone()),
-    ]
-    .into_iter()
-    .collect())
+    Ok(Figures {
+        as_of,
+        totals: report::summarize(&projects, None).totals,
+    })
 }
 
 async fn digest(
@@ -318,10 +267,9 @@ async fn digest(
     if today.weekday().number_from_monday() != settings.scheduler.digest_weekday {
         return Ok(());
     }
-    let mut vars = summary_vars(db, settings, today).await?;
     let open = filings::open_clocks(db, settings, today).await?;
     let week_ago = today - chrono::Duration::days(7);
-    let newly_overdue: Vec<String> = open
+    let newly_overdue = open
         .iter()
         .filter(|o| o.clock.overdue)
         .filter(|o| {
@@ -331,16 +279,16 @@ async fn digest(
                 .chain(o.clock.decision_due)
                 .any(|d| d >= week_ago)
         })
-        .map(|o| format!("· {}（{}）", o.project.name, o.state_label))
+        .map(|o| (o.project.name.clone(), o.state_label.to_owned()))
         .collect();
-    let at_risk: Vec<String> = open
+    let at_risk = open
         .iter()
         .filter(|o| {
             o.clock.status == ClockStatus::Running && !o.clock.overdue && o.clock.days_left <= 3
         })
-        .map(|o| format!("· {}（剩{}个工作日）", o.project.name, o.clock.days_left))
+        .map(|o| (o.project.name.clone(), o.clock.days_left))
         .collect();
-    let overdue_items: Vec<String> = service_item::Entity::find()
+    let overdue_items = service_item::Entity::find()
         .filter(service_item::Column::Status.is_in([
             ItemStatus::Planned.as_str(),
             ItemStatus::InProgress.as_str(),
@@ -349,32 +297,22 @@ async fn digest(
         .all(db)
         .await?
         .into_iter()
-        .map(|i| format!("· {}（承诺{}）", i.description, i.promised_on))
+        .map(|i| (i.description, i.promised_on))
         .collect();
-    let or_none = |lines: Vec<String>| {
-        if lines.is_empty() {
-            "无".to_owned()
-        } else {
-            lines.join("\n")
-        }
-    };
-    vars.insert("overdue_filings", or_none(newly_overdue));
-    vars.insert("overdue_items", or_none(overdue_items));
-    vars.insert("at_risk", or_none(at_risk));
-    vars.insert(
-        "link",
-        link(settings, &format!("reports/summary?as_of={today}")),
-    );
     let week = today.iso_week();
     let recipients = notifications::users_with_role(db, Role::Leader).await?;
     report.digests += notifications::enqueue(
         db,
-        &NewNotification {
+        settings,
+        Occasion {
             key: format!("digest:{}-W{:02}", week.year(), week.week()),
-            template: "leader_digest",
-            vars,
-            link: Some(link(settings, "reports/summary")),
             entity: None,
+        },
+        &LeaderDigest {
+            figures: figures(db, today).await?,
+            newly_overdue,
+            overdue_items,
+            at_risk,
         },
         &recipients,
     )
@@ -399,8 +337,6 @@ async fn province_report(
         .checked_sub_months(Months::new(1))
         .unwrap_or(first_of_month);
     let month_end = first_of_month.pred_opt().unwrap_or(first_of_month);
-    let mut vars = summary_vars(db, settings, month_end).await?;
-    let month = format!("{}年{}月", month_start.year(), month_start.month());
     let (accepted, decided) = filings::actions_between(db, month_start, month_end).await?;
     let items_done = service_item::Entity::find()
         .filter(service_item::Column::DoneOn.between(month_start, month_end))
@@ -416,19 +352,20 @@ async fn province_report(
         .all(db)
         .await?
         .len();
-    vars.insert("month", month);
-    vars.insert("accepted_this_month", accepted.to_string());
-    vars.insert("decided_this_month", decided.to_string());
-    vars.insert("items_done_this_month", items_done.to_string());
-    vars.insert("items_overdue", items_overdue.to_string());
     report.province_reports += notifications::enqueue(
         db,
-        &NewNotification {
+        settings,
+        Occasion {
             key: format!("province-report:{}", month_start.format("%Y-%m")),
-            template: "province_monthly_report",
-            vars,
-            link: None,
             entity: None,
+        },
+        &ProvinceMonthlyReport {
+            figures: figures(db, month_end).await?,
+            month_start,
+            accepted_this_month: accepted,
+            decided_this_month: decided,
+            items_done_this_month: items_done as u64,
+            items_overdue: items_overdue as u64,
         },
         &[Recipient::Address {
             name: "省生态环境厅".into(),

@@ -39,9 +39,7 @@ pub async fn projects_as_of<C: ConnectionTrait>(
         .all(db)
         .await?
     {
-        if let Some(t) = Tier::parse(&c.tier) {
-            tiers.insert(c.project_id, t);
-        }
+        tiers.insert(c.project_id, c.tier);
     }
 
     let filing_project: HashMap<i64, i64> = filing::Entity::find()

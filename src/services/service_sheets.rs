@@ -1,23 +1,22 @@
 //! Point-to-point service sheets (服务单): the responsible officer and contacts, the promised
 //! service items, the owner's sign-off, reassignment with its history, and the escalation steps
 //! the scheduler records on late items.
-use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
-    QueryOrder, Set, TransactionTrait,
-    sea_query::{Expr, ExprTrait},
+    QueryOrder, Set, TransactionTrait, sea_query::Expr,
 };
 use serde::{Deserialize, Serialize};
 
-use super::notifications::{self, NewNotification, Recipient};
+use super::notifications::{self, Occasion, Recipient};
 use super::{Actor, audit, now, projects, today};
 use crate::config::Settings;
 use crate::domain::FieldError;
+use crate::domain::point_to_point::{ItemKind, ItemStatus};
 use crate::domain::role::Role;
-use crate::domain::service::{ItemKind, ItemStatus};
 use crate::error::{Error, Result};
+use crate::notify::messages::SheetReassigned;
 use entity::{app_user, project, service_item, service_sheet, sheet_assignment};
 
 #[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
@@ -138,20 +137,15 @@ pub struct SheetView {
     pub version: i32,
 }
 
-fn parse<T: std::str::FromStr>(code: &str, what: &str) -> Result<T> {
-    code.parse()
-        .map_err(|_| anyhow::anyhow!("stored {what} {code} is unknown").into())
-}
-
 fn item_view(i: service_item::Model) -> Result<ItemView> {
-    let kind: ItemKind = parse(&i.kind, "item kind")?;
+    let kind = i.kind;
     Ok(ItemView {
         id: i.id,
         kind,
         kind_label: kind.label(),
         description: i.description,
         promised_on: i.promised_on,
-        status: parse(&i.status, "item status")?,
+        status: i.status,
         evidence: i.evidence,
         done_on: i.done_on,
         urged_on: i.urged_on,
@@ -236,9 +230,7 @@ async fn active_officer<C: ConnectionTrait>(
     app_user::Entity::find_by_id(id)
         .one(db)
         .await?
-        .filter(|u| {
-            u.active && (u.role == Role::Officer.as_str() || u.role == Role::Admin.as_str())
-        })
+        .filter(|u| u.active && matches!(u.role, Role::Officer | Role::Admin))
         .ok_or_else(|| Error::invalid(field, "应为在职审批人员的账号"))
 }
 
@@ -261,17 +253,14 @@ async fn insert_item<C: ConnectionTrait>(
 ) -> Result<service_item::Model> {
     Ok(service_item::ActiveModel {
         sheet_id: Set(sheet_id),
-        kind: Set(item.kind.as_str().to_owned()),
+        kind: Set(item.kind),
         description: Set(item.description.trim().to_owned()),
         promised_on: Set(item.promised_on),
-        status: Set(ItemStatus::Planned.as_str().to_owned()),
+        status: Set(ItemStatus::Planned),
         evidence: Set(None),
         done_on: Set(None),
         urged_on: Set(None),
         supervised_on: Set(None),
-        version: Set(1),
-        created_at: Set(now()),
-        updated_at: Set(now()),
         ..Default::default()
     }
     .insert(db)
@@ -297,9 +286,6 @@ pub(crate) async fn insert_sheet<C: ConnectionTrait>(
         signed_off_at: Set(None),
         signed_off_by: Set(None),
         sign_off_note: Set(None),
-        version: Set(1),
-        created_at: Set(now()),
-        updated_at: Set(now()),
         ..Default::default()
     }
     .insert(db)
@@ -310,7 +296,6 @@ pub(crate) async fn insert_sheet<C: ConnectionTrait>(
         previous_officer_id: Set(None),
         reason: Set(Some("建立服务单".into())),
         assigned_by: Set(actor.id),
-        assigned_at: Set(now()),
         ..Default::default()
     }
     .insert(db)
@@ -480,9 +465,7 @@ pub async fn update_item(
     }
     let txn = db.begin().await?;
     use service_item::Column as C;
-    let mut update = service_item::Entity::update_many()
-        .col_expr(C::Version, Expr::col(C::Version).add(1))
-        .col_expr(C::UpdatedAt, Expr::value(now()));
+    let mut update = super::update_versioned::<service_item::Entity>(item_id, patch.version);
     if let Some(status) = patch.status {
         update = update.col_expr(C::Status, Expr::value(status.as_str()));
         let done_on = (status == ItemStatus::Done).then(|| patch.done_on.unwrap_or_else(today));
@@ -497,14 +480,7 @@ pub async fn update_item(
     if let Some(e) = &patch.evidence {
         update = update.col_expr(C::Evidence, Expr::value(e.trim()));
     }
-    super::exec_versioned(
-        &txn,
-        update
-            .filter(C::Id.eq(item_id))
-            .filter(C::Version.eq(patch.version)),
-        "服务事项",
-    )
-    .await?;
+    super::exec_versioned(&txn, update, "服务事项").await?;
     audit::record(
         &txn,
         actor,
@@ -539,20 +515,13 @@ pub async fn sign_off(
     let txn = db.begin().await?;
     super::exec_versioned(
         &txn,
-        service_sheet::Entity::update_many()
+        super::update_versioned::<service_sheet::Entity>(id, input.version)
             .col_expr(service_sheet::Column::SignedOffAt, Expr::value(now()))
             .col_expr(service_sheet::Column::SignedOffBy, Expr::value(actor.id))
             .col_expr(
                 service_sheet::Column::SignOffNote,
                 Expr::value(input.note.clone()),
-            )
-            .col_expr(
-                service_sheet::Column::Version,
-                Expr::col(service_sheet::Column::Version).add(1),
-            )
-            .col_expr(service_sheet::Column::UpdatedAt, Expr::value(now()))
-            .filter(service_sheet::Column::Id.eq(id))
-            .filter(service_sheet::Column::Version.eq(input.version)),
+            ),
         "服务单",
     )
     .await?;
@@ -582,15 +551,8 @@ async fn move_sheet<C: ConnectionTrait>(
 ) -> Result<()> {
     super::exec_versioned(
         db,
-        service_sheet::Entity::update_many()
-            .col_expr(service_sheet::Column::OfficerId, Expr::value(to.id))
-            .col_expr(
-                service_sheet::Column::Version,
-                Expr::col(service_sheet::Column::Version).add(1),
-            )
-            .col_expr(service_sheet::Column::UpdatedAt, Expr::value(now()))
-            .filter(service_sheet::Column::Id.eq(sheet.id))
-            .filter(service_sheet::Column::Version.eq(expected_version)),
+        super::update_versioned::<service_sheet::Entity>(sheet.id, expected_version)
+            .col_expr(service_sheet::Column::OfficerId, Expr::value(to.id)),
         "服务单",
     )
     .await?;
@@ -600,7 +562,6 @@ async fn move_sheet<C: ConnectionTrait>(
         previous_officer_id: Set(Some(sheet.officer_id)),
         reason: Set(reason.map(str::to_owned)),
         assigned_by: Set(actor.id),
-        assigned_at: Set(now()),
         ..Default::default()
     }
     .insert(db)
@@ -624,46 +585,20 @@ async fn move_sheet<C: ConnectionTrait>(
         .await?;
     let mut recipients = vec![Recipient::user(to)];
     recipients.extend(notifications::owners_of(db, project.organization_id).await?);
-    let vars: BTreeMap<&str, String> = [
-        ("project_name", project.name.clone()),
-        ("officer_name", to.display_name.clone()),
-        (
-            "previous_officer_name",
-            previous.map(|p| p.display_name).unwrap_or_default(),
-        ),
-        (
-            "officer_phone",
-            sheet
-                .bureau_contact_phone
-                .clone()
-                .unwrap_or_else(|| "—".into()),
-        ),
-        (
-            "reason",
-            reason.map(|r| format!("调整原因：{r}")).unwrap_or_default(),
-        ),
-        (
-            "link",
-            format!(
-                "{}/api/v1/service-sheets/{}",
-                settings.server.public_url, sheet.id
-            ),
-        ),
-        ("bureau", settings.bureau.name.clone()),
-    ]
-    .into_iter()
-    .collect();
     notifications::enqueue(
         db,
-        &NewNotification {
+        settings,
+        Occasion {
             key: format!("sheet:{}:assignment:{}", sheet.id, assignment.id),
-            template: "sheet_reassigned",
-            vars,
-            link: Some(format!(
-                "{}/api/v1/service-sheets/{}",
-                settings.server.public_url, sheet.id
-            )),
             entity: Some(("service_sheet", sheet.id)),
+        },
+        &SheetReassigned {
+            sheet_id: sheet.id,
+            project_name: project.name.clone(),
+            officer_name: to.display_name.clone(),
+            previous_officer_name: previous.map(|p| p.display_name).unwrap_or_default(),
+            officer_phone: sheet.bureau_contact_phone.clone(),
+            reason: reason.map(str::to_owned),
         },
         &recipients,
     )

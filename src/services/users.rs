@@ -6,7 +6,7 @@ use sea_orm::{
 };
 use serde::{Deserialize, Serialize};
 
-use super::{Actor, audit, auth, now};
+use super::{Actor, audit, auth};
 use crate::domain::FieldError;
 use crate::domain::role::Role;
 use crate::error::{Error, Result};
@@ -32,8 +32,7 @@ impl UserView {
             id: u.id,
             username: u.username.clone(),
             display_name: u.display_name.clone(),
-            role: Role::parse(&u.role)
-                .ok_or_else(|| anyhow::anyhow!("user {} has unknown role {}", u.id, u.role))?,
+            role: u.role,
             organization_id: u.organization_id,
             email: u.email.clone(),
             supervisor_id: u.supervisor_id,
@@ -175,14 +174,11 @@ pub async fn create(db: &DatabaseConnection, actor: &Actor, input: NewUser) -> R
         display_name: Set(input.display_name.unwrap_or_else(|| username.clone())),
         username: Set(username),
         password_hash: Set(hash),
-        role: Set(input.role.as_str().to_owned()),
+        role: Set(input.role),
         organization_id: Set(input.organization_id),
         email: Set(input.email),
         supervisor_id: Set(None),
         active: Set(true),
-        version: Set(1),
-        created_at: Set(now()),
-        updated_at: Set(now()),
         ..Default::default()
     }
     .insert(&txn)
@@ -222,8 +218,7 @@ pub async fn update(
         .one(db)
         .await?
         .ok_or_else(|| Error::not_found("用户"))?;
-    let current_role =
-        Role::parse(&current.role).ok_or_else(|| anyhow::anyhow!("user {id} has unknown role"))?;
+    let current_role = current.role;
     let role = patch.role.unwrap_or(current_role);
     let organization_id = patch.organization_id.unwrap_or(current.organization_id);
     let mut errors = Vec::new();
@@ -243,7 +238,7 @@ pub async fn update(
         let is_leader = app_user::Entity::find_by_id(supervisor)
             .one(db)
             .await?
-            .is_some_and(|u| u.active && u.role == Role::Leader.as_str());
+            .is_some_and(|u| u.active && u.role == Role::Leader);
         if !is_leader {
             errors.push(FieldError::new("supervisor_id", "应为在职局领导的账号"));
         }
@@ -263,14 +258,12 @@ pub async fn update(
     };
 
     let txn = db.begin().await?;
-    let mut update = app_user::Entity::update_many()
-        .col_expr(app_user::Column::Role, Expr::value(role.as_str()))
+    let mut update = super::update_versioned::<app_user::Entity>(id, patch.version)
+        .col_expr(app_user::Column::Role, Expr::value(role))
         .col_expr(
             app_user::Column::OrganizationId,
             Expr::value(organization_id),
-        )
-        .col_expr(app_user::Column::Version, Expr::value(patch.version + 1))
-        .col_expr(app_user::Column::UpdatedAt, Expr::value(now()));
+        );
     if let Some(name) = &patch.display_name {
         update = update.col_expr(app_user::Column::DisplayName, Expr::value(name.trim()));
     }
@@ -286,14 +279,7 @@ pub async fn update(
     if let Some(hash) = &hash {
         update = update.col_expr(app_user::Column::PasswordHash, Expr::value(hash.clone()));
     }
-    super::exec_versioned(
-        &txn,
-        update
-            .filter(app_user::Column::Id.eq(id))
-            .filter(app_user::Column::Version.eq(patch.version)),
-        "用户",
-    )
-    .await?;
+    super::exec_versioned(&txn, update, "用户").await?;
     if hash.is_some() || patch.active == Some(false) || role != current_role {
         auth::revoke_all(&txn, id).await?;
     }

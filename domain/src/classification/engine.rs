@@ -34,7 +34,7 @@ pub struct ClassifyInput {
 }
 
 /// The answer for one row.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RowOutcome {
     pub row: u16,
     pub tier: Tier,

@@ -2,8 +2,10 @@
 //! grounds for disapproval, and its statutory clocks ([`filing_clock()`]). No database, no HTTP.
 
 mod clock;
+mod detail;
 mod grounds;
 mod numbering;
+mod recording;
 mod rules;
 
 mod state;
@@ -17,8 +19,12 @@ pub use clock::{
     ClockError, ClockInput, ClockKind, ClockSettings, ClockStatus, ClockStop, DayUnit, FilingClock,
     MAX_LIMIT_DAYS, StopReason, filing_clock,
 };
+pub use detail::{Answer, EventDetail, RecordedFor};
 pub use grounds::DisapprovalGround;
-pub use numbering::{format_number, parse_number};
+pub use numbering::{NumberKind, format_number, parse_number};
+pub use recording::{
+    Reader, acting_role, check_paper_number, effective_date, offered_actions, suggested_refusal,
+};
 pub use rules::{ActionContent, RuleBreach, UNSETTLED_PENALTY_REASON, check_content};
 pub use state::{Action, FilingState, Role, Tier};
 pub use transition::{TransitionError, allowed_actions, transition};

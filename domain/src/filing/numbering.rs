@@ -1,5 +1,23 @@
 //! Decision and receipt numbers such as 商环批复〔2023〕12号: a per-year sequence written into a
 //! format with `{year}` and `{seq}`, and read back from a number recorded off paper.
+use serde::{Deserialize, Serialize};
+
+use crate::names::{UnknownCode, named_enum};
+
+/// Which sequence a number is drawn from; each runs per year.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NumberKind {
+    /// 批复文号 — an approval or a disapproval.
+    Decision,
+    /// 登记表备案号 — a filed registration form.
+    Registration,
+}
+
+named_enum!(NumberKind {
+    Decision => "decision", "批复文号";
+    Registration => "registration", "备案号";
+});
 
 /// The number for `seq` in `year`.
 pub fn format_number(format: &str, year: i32, seq: i32) -> String {

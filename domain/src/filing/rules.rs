@@ -2,7 +2,7 @@
 //! every missing item at once (一次性告知), a resubmission answers each, a refusal and a
 //! disapproval give reasons and the grounds of 条例 Art. 11, and a project built before approval
 //! is not accepted while its penalty is unsettled.
-use super::{Action, DisapprovalGround};
+use super::{Action, Answer, DisapprovalGround, EventDetail};
 use crate::FieldError;
 
 /// The refusal reason an officer is offered for a project built before approval whose penalty
@@ -24,9 +24,9 @@ pub struct ActionContent<'a> {
 /// Why an action cannot be taken as sent.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum RuleBreach {
-    /// Built before approval, penalty unsettled: refuse instead (409 at the API).
+    /// Built before approval, penalty unsettled: refuse instead.
     PenaltyUnsettled,
-    /// What was sent is incomplete or misplaced (422), field by field.
+    /// What was sent is incomplete or misplaced, field by field.
     Invalid(Vec<FieldError>),
 }
 
@@ -37,10 +37,10 @@ pub fn check_content(
     req: &ActionContent<'_>,
     unsettled_penalty: bool,
     open_items: &[String],
-) -> Result<serde_json::Value, RuleBreach> {
+) -> Result<EventDetail, RuleBreach> {
     let reason = req.reason.map(str::trim).filter(|r| !r.is_empty());
     let mut errors = Vec::new();
-    let mut detail = serde_json::json!({});
+    let mut detail = EventDetail::default();
     // Each of these belongs to one action; sent with another it is a mistake worth saying.
     let belongs = [
         (
@@ -94,7 +94,7 @@ pub fn check_content(
                     "补正事项不能为空",
                 ));
             }
-            detail["missing_items"] = serde_json::json!(items);
+            detail.missing_items = items.iter().map(|i| (*i).to_owned()).collect();
         }
         Action::Resubmit => {
             let asked = open_items;
@@ -109,12 +109,14 @@ pub fn check_content(
                     ),
                 ));
             }
-            detail["answers"] =
-                serde_json::json!(asked
+            detail.answers = asked
                 .iter()
                 .zip(req.answers)
-                .map(|(item, answer)| serde_json::json!({"item": item, "answer": answer.trim()}))
-                .collect::<Vec<_>>());
+                .map(|(item, answer)| Answer {
+                    item: item.clone(),
+                    answer: answer.trim().to_owned(),
+                })
+                .collect();
         }
         Action::Disapprove => {
             if req.grounds.is_empty() {
@@ -129,18 +131,17 @@ pub fn check_content(
             let mut grounds = req.grounds.to_vec();
             grounds.sort();
             grounds.dedup();
-            detail["grounds"] = serde_json::json!(grounds);
-            detail["citations"] =
-                serde_json::json!(grounds.iter().map(|g| g.citation()).collect::<Vec<_>>());
+            detail.citations = grounds.iter().map(|g| g.citation()).collect();
+            detail.grounds = grounds;
         }
         Action::Approve => {
             if let Some(text) = req.decision_text {
-                detail["decision_text"] = serde_json::json!(text.trim());
+                detail.decision_text = Some(text.trim().to_owned());
             }
         }
         Action::StartEvaluation => {
             if let Some(who) = req.evaluator {
-                detail["evaluator"] = serde_json::json!(who.trim());
+                detail.evaluator = Some(who.trim().to_owned());
             }
         }
         Action::Submit | Action::FinishEvaluation | Action::Withdraw | Action::Register => {}
@@ -207,7 +208,7 @@ mod tests {
             ..content(Action::Resubmit)
         };
         let detail = check_content(&c, false, &asked).unwrap();
-        assert_eq!(detail["answers"][1]["item"], "公参说明");
+        assert_eq!(detail.answers[1].item, "公参说明");
     }
 
     #[test]
@@ -238,10 +239,10 @@ mod tests {
         };
         let detail = check_content(&c, false, &[]).unwrap();
         assert_eq!(
-            detail["citations"][0],
-            "《建设项目环境保护管理条例》第十一条第（五）项"
+            detail.citations,
+            ["《建设项目环境保护管理条例》第十一条第（五）项"]
         );
-        assert_eq!(detail["grounds"].as_array().unwrap().len(), 1);
+        assert_eq!(detail.grounds, [DisapprovalGround::DefectiveDocument]);
     }
 
     #[test]

@@ -49,6 +49,22 @@ named_enum!(FilingState {
 });
 
 impl FilingState {
+    /// The states whose filings the public register (公示公告) may show notices of: accepted,
+    /// under evaluation, in the pre-decision notice, or decided. Drafts, submissions and
+    /// refusals are between the owner and the bureau.
+    pub const PUBLISHED: [FilingState; 5] = [
+        FilingState::Accepted,
+        FilingState::TechnicalEvaluation,
+        FilingState::PreDecisionNotice,
+        FilingState::Approved,
+        FilingState::Disapproved,
+    ];
+
+    /// Whose clocks run: submitted and not yet terminal.
+    pub const fn clock_runs(self) -> bool {
+        !self.is_terminal() && !matches!(self, FilingState::Draft)
+    }
+
     /// No action leaves a terminal state; a new attempt is a new filing.
     pub const fn is_terminal(self) -> bool {
         match self {

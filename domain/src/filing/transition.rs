@@ -3,34 +3,22 @@
 
 use super::state::{Action, FilingState, Role, Tier};
 
-/// Why a transition was refused. The variants map to different HTTP answers, see
-/// [`TransitionError::http_status`].
+/// Why a transition was refused: never for this role, never for this tier, or not in this
+/// state. Callers tell the three apart.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 pub enum TransitionError {
-    /// The role may never take this action, whatever the filing's state (403).
+    /// The role may never take this action, whatever the filing's state.
     #[error("a {} ({role}) may not {} ({action}) a filing", role.label(), action.label())]
     Forbidden { action: Action, role: Role },
 
     /// The action never applies to a filing of this tier: only registration forms are registered,
-    /// and they are never submitted or decided (422).
+    /// and they are never submitted or decided.
     #[error("{} ({action}) does not apply to a {} ({tier}) filing", action.label(), tier.label())]
     NotForTier { action: Action, tier: Tier },
 
-    /// The action is not allowed while the filing is in this state (409).
+    /// The action is not allowed while the filing is in this state.
     #[error("cannot {} ({action}) a filing that is {} ({state})", action.label(), state.label())]
     NotAllowed { action: Action, state: FilingState },
-}
-
-impl TransitionError {
-    /// 403 for a role that may never act so; 422 for an action foreign to the filing's tier (the
-    /// request can never succeed for this filing); 409 for "not now", naming the current state.
-    pub const fn http_status(&self) -> u16 {
-        match self {
-            TransitionError::Forbidden { .. } => 403,
-            TransitionError::NotForTier { .. } => 422,
-            TransitionError::NotAllowed { .. } => 409,
-        }
-    }
 }
 
 /// Decides one transition: checks the role, then the tier, then the state, and returns the new
@@ -204,10 +192,10 @@ mod tests {
     }
 
     #[test]
-    fn forbidden_is_403_and_not_allowed_is_409_naming_the_state() {
+    fn forbidden_and_not_allowed_name_the_role_and_the_state() {
         let forbidden = transition(S::Submitted, Tier::Report, A::Accept, Role::Owner)
             .expect_err("owners do not accept");
-        assert_eq!(forbidden.http_status(), 403);
+        assert!(matches!(forbidden, TransitionError::Forbidden { .. }));
         assert_eq!(
             forbidden.to_string(),
             "a 建设单位 (owner) may not 受理 (accept) a filing"
@@ -215,7 +203,6 @@ mod tests {
 
         let not_now = transition(S::Draft, Tier::Report, A::Accept, Role::Officer)
             .expect_err("nothing to accept yet");
-        assert_eq!(not_now.http_status(), 409);
         assert_eq!(
             not_now,
             TransitionError::NotAllowed {

@@ -1,0 +1,387 @@
+//! Moving a filing: a new draft, an action (submit, accept, decide …) and a clock stop. Every
+//! change is one transaction: a conditional update on the state and version read, its event,
+//! any number it issues, and the notifications it causes. Who may do what is the domain's
+//! `transition`; what an action carries and how a paper step is recorded, the domain's rules.
+use chrono::{Datelike, NaiveDate};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
+    QueryOrder, QuerySelect, Set, TransactionTrait, sea_query::Expr,
+};
+use serde::Deserialize;
+
+use super::views::FilingView;
+use super::{announce, get, last_missing_items, numbering, visible};
+use crate::config::Settings;
+use crate::domain::FieldError;
+use crate::domain::filing::{
+    Action, ActionContent, DisapprovalGround, EventDetail, FilingState, NumberKind, RecordedFor,
+    RuleBreach, StopReason, Tier, TransitionError, UNSETTLED_PENALTY_REASON, acting_role,
+    check_content, check_paper_number, effective_date, transition,
+};
+use crate::domain::role::Role;
+use crate::error::{Error, Result};
+use crate::services::{Actor, audit, projects, today, update_versioned};
+use entity::{Json, clock_stop, filing, filing_event, project};
+
+/// `POST /filings/{id}/actions`.
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ActionRequest {
+    #[schema(value_type = String)]
+    pub action: Action,
+    /// The filing's version as read; a stale one is a 409.
+    pub version: i32,
+    /// Officers may record the date an action took place on paper (not in the future, not
+    /// before the previous action). Defaults to today.
+    #[serde(default)]
+    pub effective_on: Option<NaiveDate>,
+    /// Refusal reason, disapproval explanation, withdrawal note.
+    #[serde(default)]
+    pub reason: Option<String>,
+    /// A correction request lists every missing item at once (一次性告知).
+    #[serde(default)]
+    pub missing_items: Vec<String>,
+    /// A resubmission answers each item of the correction request, in order.
+    #[serde(default)]
+    pub answers: Vec<String>,
+    /// Grounds of a disapproval (条例 Art. 11).
+    #[serde(default)]
+    #[schema(value_type = Vec<String>)]
+    pub grounds: Vec<DisapprovalGround>,
+    /// The decision's text (批复意见).
+    #[serde(default)]
+    pub decision_text: Option<String>,
+    /// Who evaluates (技术评估机构) when evaluation starts.
+    #[serde(default)]
+    pub evaluator: Option<String>,
+    /// An officer records an owner's action (submit, resubmit, register, withdraw) that reached
+    /// the bureau on paper or at the service window.
+    #[serde(default)]
+    pub on_behalf_of_owner: bool,
+    /// The number on a paper decision or registration receipt, when an officer records a past
+    /// approve, disapprove or register step (with `effective_on`); otherwise the next number of
+    /// the year is issued.
+    #[serde(default)]
+    pub number: Option<String>,
+}
+
+/// `POST /projects/{id}/filings`: a new draft for a project whose classification requires an
+/// EIA; its tier is the project's.
+pub async fn create(
+    db: &DatabaseConnection,
+    settings: &Settings,
+    actor: &Actor,
+    project_id: i64,
+) -> Result<FilingView> {
+    let project = projects::visible(db, actor, project_id).await?;
+    if !(actor.role == Role::Owner || actor.role.keeps_ledger()) {
+        return Err(Error::Forbidden("局领导不能创建环评申报".into()));
+    }
+    let tier = match project.current_tier {
+        None => {
+            return Err(Error::invalid("project_id", "项目尚未分类，不能申报"));
+        }
+        Some(t) => Tier::try_from(t)
+            .map_err(|_| Error::invalid("project_id", "项目按分类不纳入环评管理，无须申报"))?,
+    };
+    // The look for an open filing and the insert are one transaction with the project row locked
+    // (FOR UPDATE on PostgreSQL; SQLite's single connection serialises it): checked outside it,
+    // two requests at once both found none and both inserted.
+    let txn = db.begin().await?;
+    project::Entity::find_by_id(project_id)
+        .lock_exclusive()
+        .one(&txn)
+        .await?;
+    let open = filing::Entity::find()
+        .filter(filing::Column::ProjectId.eq(project_id))
+        .all(&txn)
+        .await?
+        .into_iter()
+        .find(|f| !f.state.is_terminal());
+    if let Some(open) = open {
+        return Err(Error::Conflict {
+            code: "open_filing",
+            message: format!("该项目已有进行中的申报（编号{}），不能重复创建", open.id),
+            fields: vec![FieldError::new("project_id", "已有进行中的申报")],
+        });
+    }
+    let row = insert_draft(&txn, actor, project_id, tier).await?;
+    txn.commit().await?;
+    get(db, settings, actor, row.id).await
+}
+
+/// A new draft filing and its audit event, inside the caller's transaction.
+pub(crate) async fn insert_draft<C: ConnectionTrait>(
+    txn: &C,
+    actor: &Actor,
+    project_id: i64,
+    tier: Tier,
+) -> Result<filing::Model> {
+    let row = filing::ActiveModel {
+        project_id: Set(project_id),
+        tier: Set(tier),
+        state: Set(FilingState::Draft),
+        receipt_no: Set(None),
+        decision_no: Set(None),
+        officer_id: Set(actor.role.keeps_ledger().then_some(actor.id).flatten()),
+        ..Default::default()
+    }
+    .insert(txn)
+    .await?;
+    audit::record(
+        txn,
+        actor,
+        "filing",
+        row.id,
+        "create",
+        serde_json::json!({"project_id": project_id, "tier": tier.as_str()}),
+    )
+    .await?;
+    Ok(row)
+}
+
+/// Applies one action: checks role and state through the domain, the bureau's own rules here,
+/// then a conditional update on state and version with its event, in one transaction.
+pub async fn act(
+    db: &DatabaseConnection,
+    settings: &Settings,
+    actor: &Actor,
+    id: i64,
+    req: ActionRequest,
+) -> Result<FilingView> {
+    let (f, project) = visible(db, actor, id).await?;
+    let events = filing_event::Entity::find()
+        .filter(filing_event::Column::FilingId.eq(id))
+        .order_by_asc(filing_event::Column::Id)
+        .all(db)
+        .await?;
+    let txn = db.begin().await?;
+    let event = apply(&txn, settings, actor, &f, &project, &events, &req).await?;
+    txn.commit().await?;
+    tracing::info!(filing = id, action = %event.action, to = %event.to_state, "filing action applied");
+    get(db, settings, actor, id).await
+}
+
+/// The action itself, inside the caller's transaction: the same path for a request, a
+/// historic entry and the demo loader. Returns the event it wrote.
+pub(crate) async fn apply<C: ConnectionTrait>(
+    txn: &C,
+    settings: &Settings,
+    actor: &Actor,
+    f: &filing::Model,
+    project: &project::Model,
+    events: &[filing_event::Model],
+    req: &ActionRequest,
+) -> Result<filing_event::Model> {
+    let state = f.state;
+    let tier = f.tier;
+    let role = acting_role(actor.role, req.on_behalf_of_owner, req.action)
+        .map_err(|e| Error::Invalid(vec![e]))?;
+    let to = transition(state, tier, req.action, role).map_err(|e| match e {
+        TransitionError::Forbidden { action, role } => {
+            Error::Forbidden(format!("{}不能执行“{}”", role.label(), action.label()))
+        }
+        TransitionError::NotForTier { action, tier } => Error::invalid(
+            "action",
+            format!("{}不适用于{}", action.label(), tier.label()),
+        ),
+        TransitionError::NotAllowed { action, state } => Error::Conflict {
+            code: "invalid_state",
+            message: format!(
+                "申报当前状态为“{}”（{}），不能执行“{}”",
+                state.label(),
+                state.as_str(),
+                action.label()
+            ),
+            fields: vec![FieldError::new(
+                "action",
+                format!("当前状态：{}", state.as_str()),
+            )],
+        },
+    })?;
+    if req.version != f.version {
+        return Err(Error::stale("申报"));
+    }
+    let previous = events.last().map(|e| e.effective_on);
+    let effective_on = effective_date(req.effective_on, actor.role, today(), previous)
+        .map_err(|e| Error::Invalid(vec![e]))?;
+    if let Some(number) = &req.number {
+        check_paper_number(req.action, number, actor.role, req.effective_on.is_some())
+            .map_err(|e| Error::Invalid(vec![e]))?;
+    }
+    let mut detail = check_action(req, project, events)?;
+    if req.on_behalf_of_owner {
+        detail.recorded_for = Some(RecordedFor::Owner);
+    }
+
+    let mut update = update_versioned::<filing::Entity>(f.id, f.version)
+        .col_expr(filing::Column::State, Expr::value(to))
+        .filter(filing::Column::State.eq(state));
+    if req.action == Action::Accept && f.officer_id.is_none() {
+        update = update.col_expr(filing::Column::OfficerId, Expr::value(actor.id));
+    }
+    // The row is locked from here on, so a concurrent action on the same filing waits and then
+    // finds the version gone: it never draws a number.
+    crate::services::exec_versioned(txn, update, "申报").await?;
+    let numbered = match req.action {
+        Action::Approve | Action::Disapprove => Some((
+            NumberKind::Decision,
+            &settings.filings.decision_number_format,
+            filing::Column::DecisionNo,
+        )),
+        Action::Register => Some((
+            NumberKind::Registration,
+            &settings.filings.registration_number_format,
+            filing::Column::ReceiptNo,
+        )),
+        _ => None,
+    };
+    if let Some((kind, format, column)) = numbered {
+        let number = match req.number.as_deref().map(str::trim) {
+            Some(paper) => {
+                numbering::keep_sequence_ahead(txn, kind, effective_on.year(), format, paper)
+                    .await?;
+                paper.to_owned()
+            }
+            None => numbering::next_number(txn, kind, effective_on.year(), format).await?,
+        };
+        filing::Entity::update_many()
+            .col_expr(column, Expr::value(number.clone()))
+            .filter(filing::Column::Id.eq(f.id))
+            .exec(txn)
+            .await?;
+        match kind {
+            NumberKind::Decision => detail.decision_no = Some(number),
+            NumberKind::Registration => detail.receipt_no = Some(number),
+        }
+    }
+    let event = filing_event::ActiveModel {
+        filing_id: Set(f.id),
+        action: Set(req.action),
+        from_state: Set(Some(state)),
+        to_state: Set(to),
+        actor_id: Set(actor.id),
+        actor_role: Set(actor.acting_role()),
+        reason: Set(req.reason.clone().filter(|r| !r.trim().is_empty())),
+        detail: Set(Json(detail.clone())),
+        effective_on: Set(effective_on),
+        ..Default::default()
+    }
+    .insert(txn)
+    .await?;
+    // Those concerned hear of what happens now; a step entered from the paper file afterwards
+    // is history, not news.
+    if effective_on == today() {
+        announce::announce(txn, settings, f, project, events, &event).await?;
+    }
+    Ok(event)
+}
+
+/// The bureau's rules for what an action carries (`domain::filing::check_content`), in the
+/// API's errors; returns what the event records.
+fn check_action(
+    req: &ActionRequest,
+    project: &project::Model,
+    events: &[filing_event::Model],
+) -> Result<EventDetail> {
+    let content = ActionContent {
+        action: req.action,
+        reason: req.reason.as_deref(),
+        missing_items: &req.missing_items,
+        answers: &req.answers,
+        grounds: &req.grounds,
+        decision_text: req.decision_text.as_deref(),
+        evaluator: req.evaluator.as_deref(),
+    };
+    let unsettled = project.built_before_approval && !project.penalty_settled;
+    let open_items = last_missing_items(events).unwrap_or_default();
+    check_content(&content, unsettled, &open_items).map_err(|breach| match breach {
+        RuleBreach::PenaltyUnsettled => Error::Conflict {
+            code: "penalty_unsettled",
+            message: format!(
+                "项目未批先建且处罚尚未履行完毕，不能受理。建议不予受理，理由：{UNSETTLED_PENALTY_REASON}"
+            ),
+            fields: vec![FieldError::new("action", "未批先建处罚未履行完毕")],
+        },
+        RuleBreach::Invalid(fields) => Error::Invalid(fields),
+    })
+}
+
+/// `POST /filings/{id}/clock-stops`: an expert review or a hearing stops the decision clock.
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewClockStop {
+    /// `expert_review` or `hearing` (technical evaluation and corrections stop the clock through
+    /// their actions).
+    #[schema(value_type = String)]
+    pub reason: StopReason,
+    pub from: NaiveDate,
+    #[serde(default)]
+    pub to: Option<NaiveDate>,
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+pub async fn add_stop(
+    db: &DatabaseConnection,
+    settings: &Settings,
+    actor: &Actor,
+    id: i64,
+    stop: NewClockStop,
+) -> Result<FilingView> {
+    actor.require_keeper()?;
+    let (f, _) = visible(db, actor, id).await?;
+    let state = f.state;
+    let mut errors = Vec::new();
+    if !matches!(stop.reason, StopReason::ExpertReview | StopReason::Hearing) {
+        errors.push(FieldError::new("reason", "应为 expert_review 或 hearing"));
+    }
+    if stop.from > today() {
+        errors.push(FieldError::new("from", "日期不能晚于今天"));
+    }
+    if stop.to.is_some_and(|to| to < stop.from) {
+        errors.push(FieldError::new("to", "结束日期不能早于开始日期"));
+    }
+    if !errors.is_empty() {
+        return Err(Error::Invalid(errors));
+    }
+    if !matches!(
+        state,
+        FilingState::Accepted | FilingState::TechnicalEvaluation | FilingState::PreDecisionNotice
+    ) {
+        return Err(Error::Conflict {
+            code: "invalid_state",
+            message: format!(
+                "申报当前状态为“{}”，审批时限尚未开始或已结束",
+                state.label()
+            ),
+            fields: vec![FieldError::new(
+                "reason",
+                format!("当前状态：{}", state.as_str()),
+            )],
+        });
+    }
+    let txn = db.begin().await?;
+    let row = clock_stop::ActiveModel {
+        filing_id: Set(id),
+        reason: Set(stop.reason),
+        from_on: Set(stop.from),
+        to_on: Set(stop.to),
+        note: Set(stop.note),
+        created_by: Set(actor.id),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
+    audit::record(
+        &txn,
+        actor,
+        "filing",
+        id,
+        "clock_stop",
+        serde_json::json!({"stop_id": row.id, "reason": row.reason, "from": row.from_on, "to": row.to_on}),
+    )
+    .await?;
+    txn.commit().await?;
+    get(db, settings, actor, id).await
+}

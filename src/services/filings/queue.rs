@@ -1,0 +1,117 @@
+//! The work queue: the filings an actor may see, filtered by state, tier, county, officer and
+//! how soon they fall due, most urgent first.
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
+use serde::Deserialize;
+
+use super::views::{Context, FilingView};
+use crate::config::Settings;
+use crate::domain::FieldError;
+use crate::domain::filing::{ClockStatus, FilingState, Tier};
+use crate::error::{Error, Result};
+use crate::services::Actor;
+use entity::{county, filing, project};
+
+/// The work queue and filing list filters.
+#[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct FilingQuery {
+    pub state: Option<String>,
+    pub tier: Option<String>,
+    /// County code (GB/T 2260).
+    pub county: Option<String>,
+    pub officer_id: Option<i64>,
+    pub project_id: Option<i64>,
+    /// `overdue`, or `soon` (due within `clocks.due_soon_working_days` working days).
+    pub due: Option<String>,
+}
+
+/// The work queue: filings the actor may see, filtered, most urgent first.
+pub async fn list<C: ConnectionTrait>(
+    db: &C,
+    settings: &Settings,
+    actor: &Actor,
+    query: FilingQuery,
+) -> Result<Vec<FilingView>> {
+    let mut errors = Vec::new();
+    let mut select = filing::Entity::find().order_by_asc(filing::Column::Id);
+    if let Some(state) = query.state.as_deref() {
+        match state.parse::<FilingState>() {
+            Ok(s) => select = select.filter(filing::Column::State.eq(s.as_str())),
+            Err(_) => errors.push(FieldError::new("state", "未知的申报状态")),
+        }
+    }
+    if let Some(tier) = query.tier.as_deref() {
+        match tier.parse::<Tier>() {
+            Ok(t) => select = select.filter(filing::Column::Tier.eq(t.as_str())),
+            Err(_) => errors.push(FieldError::new(
+                "tier",
+                "应为 report、report_form 或 registration_form",
+            )),
+        }
+    }
+    if let Some(officer) = query.officer_id {
+        select = select.filter(filing::Column::OfficerId.eq(officer));
+    }
+    if let Some(project) = query.project_id {
+        select = select.filter(filing::Column::ProjectId.eq(project));
+    }
+    let due = match query.due.as_deref() {
+        None | Some("") => None,
+        Some("overdue") => Some(true),
+        Some("soon") => Some(false),
+        Some(_) => {
+            errors.push(FieldError::new("due", "应为 overdue 或 soon"));
+            None
+        }
+    };
+    let mut project_filter = project::Entity::find();
+    if let Some(code) = query.county.as_deref() {
+        match county::Entity::find()
+            .filter(county::Column::Code.eq(code))
+            .one(db)
+            .await?
+        {
+            Some(c) => project_filter = project_filter.filter(project::Column::CountyId.eq(c.id)),
+            None => errors.push(FieldError::new("county", "未知的行政区划代码")),
+        }
+    }
+    if !errors.is_empty() {
+        return Err(Error::Invalid(errors));
+    }
+    if !actor.role.sees_all_projects() {
+        project_filter = project_filter
+            .filter(project::Column::OrganizationId.eq(actor.organization_id.unwrap_or(-1)));
+    }
+    let allowed_projects: std::collections::HashSet<i64> = project_filter
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|p| p.id)
+        .collect();
+    let filings: Vec<filing::Model> = select
+        .all(db)
+        .await?
+        .into_iter()
+        .filter(|f| allowed_projects.contains(&f.project_id))
+        .collect();
+    let ctx = Context::load(db, &filings).await?;
+    let mut views = filings
+        .iter()
+        .map(|f| ctx.view(settings, actor, f))
+        .collect::<Result<Vec<_>>>()?;
+    if let Some(overdue) = due {
+        let soon = i64::from(settings.clocks.due_soon_working_days);
+        views.retain(|v| {
+            v.clock.as_ref().is_some_and(|c| {
+                let open = matches!(c.status, ClockStatus::Running | ClockStatus::Stopped);
+                if overdue {
+                    open && c.overdue
+                } else {
+                    open && !c.overdue && c.days_left <= soon
+                }
+            })
+        });
+        views.sort_by_key(|v| v.clock.as_ref().map(|c| c.days_left).unwrap_or(i64::MAX));
+    }
+    Ok(views)
+}
