@@ -52,8 +52,11 @@ impl Related<super::app_user::Entity> for Entity {
 crate::stamped!(created_at);
 
 /// Where a notification stands in the outbox.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, serde::Deserialize,
+)]
 #[sea_orm(rs_type = "String", db_type = "String(StringLen::None)")]
+#[serde(rename_all = "snake_case")]
 pub enum Status {
     /// Waiting for the worker (again, after a failed attempt, at `next_attempt_at`).
     #[sea_orm(string_value = "pending")]

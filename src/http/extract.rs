@@ -120,7 +120,27 @@ fn data_error(path: &str, message: &str) -> FieldError {
     } else {
         path.to_owned()
     };
+    // A code outside an enum's list: name the value and the list, in the users' words.
+    if let Some(rest) = message.strip_prefix("unknown variant `")
+        && let Some((value, expected)) = rest.split_once("`, expected ")
+    {
+        let codes: Vec<&str> = expected
+            .trim_start_matches("one of ")
+            .split(", ")
+            .map(|c| c.trim_matches('`'))
+            .collect();
+        return FieldError::new(
+            field,
+            format!("取值“{value}”无效，应为 {} 之一", codes.join("、")),
+        );
+    }
     FieldError::new(field, message)
+}
+
+/// Whether a query parameter's problem is its value (an unknown code: 422, as a semantic check
+/// would answer) rather than its shape (400).
+fn is_unknown_code(field: &FieldError) -> bool {
+    field.message.starts_with("取值“")
 }
 
 /// Query parameters.
@@ -142,6 +162,9 @@ where
                 let path = err.path().to_string();
                 let message = err.into_inner().to_string();
                 let field = data_error(&path, &message);
+                if is_unknown_code(&field) {
+                    return Error::Invalid(vec![field]);
+                }
                 Error::Malformed {
                     message: format!("查询参数有误：{}", field.message),
                     fields: vec![field],

@@ -87,6 +87,21 @@ where
     serde::Deserialize::deserialize(deserializer).map(Some)
 }
 
+/// For query filters: a blank value (`?state=`, as a form's empty choice sends) is no filter;
+/// anything else must be one of the type's codes.
+pub(crate) fn blank_is_none<'de, D, T>(deserializer: D) -> std::result::Result<Option<T>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: serde::de::DeserializeOwned,
+{
+    use serde::de::IntoDeserializer;
+    let raw: Option<String> = serde::Deserialize::deserialize(deserializer)?;
+    match raw.as_deref().map(str::trim) {
+        None | Some("") => Ok(None),
+        Some(code) => T::deserialize(code.into_deserializer()).map(Some),
+    }
+}
+
 /// Everything a fresh or existing database needs before serving: Shangluo's divisions and the
 /// shipped holiday schedules where missing, and the demo ledger into an empty database when
 /// `demo.enabled`. Returns whether the demo ledger was loaded.

@@ -268,9 +268,12 @@ pub async fn mark_read<C: ConnectionTrait>(
 
 #[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams)]
 #[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
 pub struct OutboxQuery {
     /// pending, sending, sent, failed or skipped; default failed.
-    pub status: Option<String>,
+    #[serde(default, deserialize_with = "super::blank_is_none")]
+    #[param(value_type = Option<String>)]
+    pub status: Option<Status>,
 }
 
 /// The outbox as administrators see it: by default the parked failures with their last error.
@@ -280,12 +283,7 @@ pub async fn outbox<C: ConnectionTrait>(
     q: OutboxQuery,
 ) -> Result<Vec<NotificationView>> {
     require_admin(actor)?;
-    let status = match q.status.as_deref() {
-        None => Status::Failed,
-        Some(code) => Status::from_code(code).ok_or_else(|| {
-            Error::invalid("status", "应为 pending、sending、sent、failed 或 skipped")
-        })?,
-    };
+    let status = q.status.unwrap_or(Status::Failed);
     Ok(notification::Entity::find()
         .filter(notification::Column::Status.eq(status))
         .order_by_desc(notification::Column::Id)

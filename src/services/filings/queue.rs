@@ -11,18 +11,37 @@ use crate::error::{Error, Result};
 use crate::services::Actor;
 use entity::{county, filing, project};
 
-/// The work queue and filing list filters.
+/// Which deadlines the queue shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DueFilter {
+    /// Past their deadline.
+    Overdue,
+    /// Due within `clocks.due_soon_working_days` working days.
+    Soon,
+}
+
+/// The work queue and filing list filters; a blank value is no filter, an unknown code a 422
+/// naming the parameter.
 #[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams)]
 #[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
 pub struct FilingQuery {
-    pub state: Option<String>,
-    pub tier: Option<String>,
+    #[serde(default, deserialize_with = "crate::services::blank_is_none")]
+    #[param(value_type = Option<String>)]
+    pub state: Option<FilingState>,
+    /// `report`, `report_form` or `registration_form`.
+    #[serde(default, deserialize_with = "crate::services::blank_is_none")]
+    #[param(value_type = Option<String>)]
+    pub tier: Option<Tier>,
     /// County code (GB/T 2260).
     pub county: Option<String>,
     pub officer_id: Option<i64>,
     pub project_id: Option<i64>,
     /// `overdue`, or `soon` (due within `clocks.due_soon_working_days` working days).
-    pub due: Option<String>,
+    #[serde(default, deserialize_with = "crate::services::blank_is_none")]
+    #[param(value_type = Option<String>)]
+    pub due: Option<DueFilter>,
 }
 
 /// The work queue: filings the actor may see, filtered, most urgent first.
@@ -34,20 +53,11 @@ pub async fn list<C: ConnectionTrait>(
 ) -> Result<Vec<FilingView>> {
     let mut errors = Vec::new();
     let mut select = filing::Entity::find().order_by_asc(filing::Column::Id);
-    if let Some(state) = query.state.as_deref() {
-        match state.parse::<FilingState>() {
-            Ok(s) => select = select.filter(filing::Column::State.eq(s.as_str())),
-            Err(_) => errors.push(FieldError::new("state", "未知的申报状态")),
-        }
+    if let Some(state) = query.state {
+        select = select.filter(filing::Column::State.eq(state));
     }
-    if let Some(tier) = query.tier.as_deref() {
-        match tier.parse::<Tier>() {
-            Ok(t) => select = select.filter(filing::Column::Tier.eq(t.as_str())),
-            Err(_) => errors.push(FieldError::new(
-                "tier",
-                "应为 report、report_form 或 registration_form",
-            )),
-        }
+    if let Some(tier) = query.tier {
+        select = select.filter(filing::Column::Tier.eq(tier));
     }
     if let Some(officer) = query.officer_id {
         select = select.filter(filing::Column::OfficerId.eq(officer));
@@ -55,15 +65,7 @@ pub async fn list<C: ConnectionTrait>(
     if let Some(project) = query.project_id {
         select = select.filter(filing::Column::ProjectId.eq(project));
     }
-    let due = match query.due.as_deref() {
-        None | Some("") => None,
-        Some("overdue") => Some(true),
-        Some("soon") => Some(false),
-        Some(_) => {
-            errors.push(FieldError::new("due", "应为 overdue 或 soon"));
-            None
-        }
-    };
+    let due = query.due.map(|due| due == DueFilter::Overdue);
     let mut project_filter = project::Entity::find();
     if let Some(code) = query.county.as_deref() {
         match county::Entity::find()
