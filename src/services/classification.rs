@@ -108,6 +108,7 @@ fn engine_input(req: &ClassifyRequest) -> ClassifyInput {
 }
 
 /// Runs the catalogue engine and applies the cited policy exemption, if any.
+#[tracing::instrument(name = "classification::evaluate", skip_all, fields(rows = ?req.rows))]
 pub async fn evaluate<C: ConnectionTrait>(
     db: &C,
     req: &ClassifyRequest,
@@ -244,6 +245,11 @@ pub(crate) async fn record<C: ConnectionTrait>(
 }
 
 /// `PUT /projects/{id}/classification`: classify and store.
+#[tracing::instrument(
+    name = "classification::decide",
+    skip_all,
+    fields(actor_id = actor.id, actor_org = actor.organization_id, project_id)
+)]
 pub async fn decide(
     db: &DatabaseConnection,
     actor: &Actor,
@@ -299,6 +305,11 @@ async fn view<C: ConnectionTrait>(
 }
 
 /// Every decision on a project, newest first.
+#[tracing::instrument(
+    name = "classification::history",
+    skip_all,
+    fields(actor_id = actor.id, actor_org = actor.organization_id, project_id)
+)]
 pub async fn history<C: ConnectionTrait>(
     db: &C,
     actor: &Actor,
@@ -318,6 +329,11 @@ pub async fn history<C: ConnectionTrait>(
 }
 
 /// The decision in force, or 404 when the project is unclassified.
+#[tracing::instrument(
+    name = "classification::current",
+    skip_all,
+    fields(actor_id = actor.id, actor_org = actor.organization_id, project_id)
+)]
 pub async fn current<C: ConnectionTrait>(
     db: &C,
     actor: &Actor,
@@ -453,6 +469,11 @@ async fn reevaluate<C: ConnectionTrait>(
 }
 
 /// Lists the projects whose tier would change after a rule or exemption-list change.
+#[tracing::instrument(
+    name = "classification::preview_reevaluation",
+    skip_all,
+    fields(actor_id = actor.id, actor_org = actor.organization_id)
+)]
 pub async fn preview_reevaluation<C: ConnectionTrait>(
     db: &C,
     actor: &Actor,
@@ -469,6 +490,11 @@ pub struct ApplyReevaluation {
 }
 
 /// Stores new decisions for the previewed changes; if the set changed since the preview, 409.
+#[tracing::instrument(
+    name = "classification::apply_reevaluation",
+    skip_all,
+    fields(actor_id = actor.id, actor_org = actor.organization_id)
+)]
 pub async fn apply_reevaluation(
     db: &DatabaseConnection,
     actor: &Actor,

@@ -117,6 +117,7 @@ fn items_json(items: &[ExemptionItem]) -> Result<String> {
 }
 
 /// Stores the shipped documents into an empty table.
+#[tracing::instrument(name = "policy_exemptions::seed_shipped", skip_all)]
 pub async fn seed_shipped<C: ConnectionTrait>(db: &C) -> Result<()> {
     if policy_exemption::Entity::find().count(db).await? > 0 {
         return Ok(());
@@ -152,6 +153,7 @@ async fn insert<C: ConnectionTrait>(
     .await?)
 }
 
+#[tracing::instrument(name = "policy_exemptions::list", skip_all)]
 pub async fn list<C: ConnectionTrait>(db: &C) -> Result<Vec<PolicyExemptionView>> {
     policy_exemption::Entity::find()
         .order_by_asc(policy_exemption::Column::IssuedOn)
@@ -186,6 +188,11 @@ fn require_admin(actor: &Actor) -> Result<()> {
     }
 }
 
+#[tracing::instrument(
+    name = "policy_exemptions::create",
+    skip_all,
+    fields(actor_id = actor.id, actor_org = actor.organization_id)
+)]
 pub async fn create(
     db: &DatabaseConnection,
     actor: &Actor,
@@ -223,6 +230,11 @@ pub async fn create(
     PolicyExemptionView::of(&row)
 }
 
+#[tracing::instrument(
+    name = "policy_exemptions::update",
+    skip_all,
+    fields(actor_id = actor.id, actor_org = actor.organization_id, exemption_id = id)
+)]
 pub async fn update(
     db: &DatabaseConnection,
     actor: &Actor,
