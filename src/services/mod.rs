@@ -8,6 +8,7 @@ pub mod counties;
 pub mod demo;
 pub mod documents;
 pub mod filings;
+pub mod monitoring;
 pub mod notifications;
 pub mod organizations;
 pub mod policy_exemptions;
