@@ -227,6 +227,10 @@ async fn serve(settings: Settings) -> anyhow::Result<()> {
         .await
         .map_err(|e| anyhow::anyhow!("server.host/server.port: cannot listen on {address}: {e}"))?;
     tracing::info!("eiaflow listening on http://{address}");
+    // Before the worker and the scheduler start, so that their first counts are kept.
+    if settings.metrics.enabled {
+        crate::telemetry::metrics::install();
+    }
     let (stop, stopped) = tokio::sync::watch::channel(false);
     let mut background = Vec::new();
     if settings.mail.worker_enabled {

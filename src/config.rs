@@ -20,6 +20,14 @@ pub struct Settings {
     pub filings: FilingSettings,
     pub mail: MailSettings,
     pub scheduler: SchedulerSettings,
+    pub metrics: MetricsSettings,
+}
+
+/// `GET /metrics`, the Prometheus scrape endpoint; see `telemetry::metrics`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MetricsSettings {
+    pub enabled: bool,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -372,6 +380,9 @@ mod tests {
         assert_eq!(s.server.port, 8080);
         assert_eq!(s.backend(), Some(Backend::Sqlite));
         assert!(s.demo.enabled);
+        assert!(s.metrics.enabled);
+        let s = load(&[("EIAFLOW__METRICS__ENABLED", "false")]).unwrap();
+        assert!(!s.metrics.enabled);
     }
 
     #[test]

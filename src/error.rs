@@ -1,7 +1,9 @@
 //! The one error type of the service. Services return it; HTTP turns it into the JSON error
 //! shape of the API (`{"error": {"code", "message", "fields"}}`). Database constraint
-//! violations become 409, anything unexpected is logged once with its context and reaches the
-//! client only as a short message.
+//! violations become 409; anything unexpected reaches the client only as a short message, and
+//! its context travels on in the response for the HTTP middleware to log once.
+use std::sync::Arc;
+
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
@@ -140,17 +142,20 @@ pub struct ErrorDetail {
     pub fields: Vec<FieldError>,
 }
 
+/// The error behind a 500, carried in the response's extensions: `into_response` knows nothing
+/// of the request, so the middleware in `http::observe` takes it out and logs it there, once,
+/// inside the request span.
+#[derive(Debug, Clone)]
+pub struct InternalError(pub Arc<anyhow::Error>);
+
 impl IntoResponse for Error {
     fn into_response(self) -> Response {
         let status = self.status();
         let (message, fields) = match &self {
-            Error::Internal(err) => {
-                tracing::error!(error = ?err, "internal error");
-                (
-                    "服务器内部错误，请稍后重试或联系管理员".to_owned(),
-                    Vec::new(),
-                )
-            }
+            Error::Internal(_) => (
+                "服务器内部错误，请稍后重试或联系管理员".to_owned(),
+                Vec::new(),
+            ),
             Error::Invalid(fields) => {
                 let message = fields
                     .iter()
@@ -172,6 +177,12 @@ impl IntoResponse for Error {
                 fields,
             },
         };
-        (status, axum::Json(body)).into_response()
+        let mut response = (status, axum::Json(body)).into_response();
+        if let Error::Internal(err) = self {
+            response
+                .extensions_mut()
+                .insert(InternalError(Arc::new(err)));
+        }
+        response
     }
 }

@@ -1,5 +1,7 @@
 //! Logging: human-readable lines by default, JSON lines with `log.format = "json"`; every line
-//! inside a request carries its request id.
+//! inside a request carries its request id. `metrics` holds the Prometheus counters.
+pub mod metrics;
+
 use tracing_subscriber::EnvFilter;
 
 use crate::config::{LogFormat, LogSettings};
@@ -15,10 +17,12 @@ pub fn init(settings: &LogSettings) {
         .with_ansi(ansi);
     let result = match settings.format {
         LogFormat::Human => builder.try_init(),
+        // The whole list of spans, not only the innermost: a line logged inside a service's
+        // span must still carry the request span's id, route and user.
         LogFormat::Json => builder
             .json()
             .with_current_span(true)
-            .with_span_list(false)
+            .with_span_list(true)
             .try_init(),
     };
     // A second init (tests) keeps the first subscriber.

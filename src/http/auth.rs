@@ -40,7 +40,10 @@ where
                 Error::Unauthorized("请先登录（缺少 Authorization: Bearer 令牌）".into())
             })?;
         let actor = services::auth::authenticate(&state.db, token).await?;
-        tracing::Span::current().record("user", actor.username.as_str());
+        // The request span declares both fields (see `observe::request_span`).
+        let span = tracing::Span::current();
+        span.record("user", actor.username.as_str());
+        span.record("user_id", actor.id);
         Ok(CurrentUser {
             actor,
             token: token.to_owned(),

@@ -7,6 +7,7 @@ mod counties;
 pub mod extract;
 mod filings;
 mod notifications;
+mod observe;
 mod organizations;
 mod projects;
 mod reports;
@@ -14,16 +15,13 @@ mod service_sheets;
 mod users;
 
 use std::sync::Arc;
-use std::time::Duration;
 
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, State};
-use axum::http::{HeaderName, Request, StatusCode};
+use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use axum::routing::get;
 use sea_orm::DatabaseConnection;
-use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
-use tower_http::trace::TraceLayer;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 use utoipa_axum::router::OpenApiRouter;
@@ -78,8 +76,6 @@ impl Modify for BearerAuth {
     }
 }
 
-static REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
-
 /// The whole application; tests call this and drive it with `oneshot`.
 pub fn app(state: AppState) -> Router {
     let (api, openapi) = OpenApiRouter::with_openapi(ApiDoc::openapi())
@@ -109,31 +105,23 @@ pub fn app(state: AppState) -> Router {
         )
         .fallback(|| async { Error::NotFound("没有这个接口".into()) });
 
-    Router::new()
+    let mut router = Router::new()
         .route("/healthz", get(|| async { "ok" }))
-        .route("/readyz", get(readyz))
-        .merge(SwaggerUi::new("/api/v1/docs").url("/api/v1/docs/openapi.json", openapi.as_ref().clone()))
-        .merge(api)
-        .layer(DefaultBodyLimit::max(body_limit))
-        .layer(PropagateRequestIdLayer::new(REQUEST_ID.clone()))
-        .layer(
-            TraceLayer::new_for_http()
-                .make_span_with(|req: &Request<_>| {
-                    let request_id = req
-                        .headers()
-                        .get(&REQUEST_ID)
-                        .and_then(|v| v.to_str().ok())
-                        .unwrap_or("-");
-                    tracing::info_span!("request", request_id, method = %req.method(), path = %req.uri().path())
-                })
-                .on_response(
-                    |res: &axum::http::Response<_>, latency: Duration, _span: &tracing::Span| {
-                        tracing::info!(status = res.status().as_u16(), latency_ms = latency.as_millis() as u64, "response");
-                    },
-                ),
+        .route("/readyz", get(readyz));
+    // No sign-in, like /healthz, so a scraper needs no account: it is for the internal network
+    // only, and `metrics.enabled = false` removes it.
+    if state.settings.metrics.enabled {
+        crate::telemetry::metrics::install();
+        router = router.route("/metrics", get(observe::scrape));
+    }
+    let router = router
+        .merge(
+            SwaggerUi::new("/api/v1/docs")
+                .url("/api/v1/docs/openapi.json", openapi.as_ref().clone()),
         )
-        .layer(SetRequestIdLayer::new(REQUEST_ID.clone(), MakeRequestUuid))
-        .with_state(state)
+        .merge(api)
+        .layer(DefaultBodyLimit::max(body_limit));
+    observe::observed(router).with_state(state)
 }
 
 async fn readyz(State(state): State<AppState>) -> impl IntoResponse {

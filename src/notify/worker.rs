@@ -7,15 +7,20 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 use lettre::message::Mailbox;
 use tokio::sync::watch;
+use tracing::field::Empty;
+use tracing::{Instrument, Span};
 
 use super::mailer::{Mailer, Outgoing};
 use crate::config::MailSettings;
 use crate::error::Result;
+use crate::telemetry::metrics;
 
 /// A message claimed for sending, as the outbox holds it.
 #[derive(Debug, Clone)]
 pub struct Claimed {
     pub id: i64,
+    /// The message's template, for the logs.
+    pub template: String,
     /// None for a notice shown in the app only.
     pub to: Option<String>,
     pub subject: String,
@@ -82,6 +87,11 @@ impl<O: Outbox> Worker<O> {
     }
 
     /// Claims and sends one batch; returns how many messages it handled.
+    #[tracing::instrument(
+        name = "outbox_batch",
+        skip_all,
+        fields(worker = %self.id, claimed = Empty)
+    )]
     pub async fn drain_once(&self) -> Result<usize> {
         let batch = self
             .outbox
@@ -92,40 +102,64 @@ impl<O: Outbox> Worker<O> {
                 self.settings.batch_size,
             )
             .await?;
+        Span::current().record("claimed", batch.len());
         for row in &batch {
-            let Some(to) = row.to.as_deref() else {
-                continue;
-            };
-            let result = self
-                .mailer
-                .send(
-                    &self.from,
-                    Outgoing {
-                        to,
-                        subject: &row.subject,
-                        text: &row.text,
-                        html: &row.html,
-                        message_id: format!("<notification-{}@eiaflow>", row.id),
-                    },
-                )
-                .await;
-            match result {
-                Ok(()) => self.outbox.mark_sent(row.id, &self.id).await?,
-                Err(e) => {
-                    tracing::warn!(notification = row.id, attempt = row.attempts, error = %e, "mail not sent");
-                    self.outbox
-                        .mark_failed(
-                            row,
-                            &self.id,
-                            &e.to_string(),
-                            self.settings.max_attempts,
-                            chrono::Duration::seconds(self.settings.backoff_seconds as i64),
-                        )
-                        .await?;
-                }
-            }
+            let span = tracing::info_span!(
+                "deliver",
+                notification_id = row.id,
+                template = %row.template,
+                attempt = row.attempts,
+                outcome = Empty,
+            );
+            let outcome = self.deliver(row).instrument(span.clone()).await?;
+            span.record("outcome", outcome);
+            metrics::record_delivery(outcome);
         }
         Ok(batch.len())
+    }
+
+    /// Sends one claimed message and records the result; returns the outcome's label.
+    async fn deliver(&self, row: &Claimed) -> Result<&'static str> {
+        let Some(to) = row.to.as_deref() else {
+            return Ok("no_address");
+        };
+        let result = self
+            .mailer
+            .send(
+                &self.from,
+                Outgoing {
+                    to,
+                    subject: &row.subject,
+                    text: &row.text,
+                    html: &row.html,
+                    message_id: format!("<notification-{}@eiaflow>", row.id),
+                },
+            )
+            .await;
+        match result {
+            Ok(()) => {
+                self.outbox.mark_sent(row.id, &self.id).await?;
+                Ok("sent")
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, "mail not sent");
+                self.outbox
+                    .mark_failed(
+                        row,
+                        &self.id,
+                        &e.to_string(),
+                        self.settings.max_attempts,
+                        chrono::Duration::seconds(self.settings.backoff_seconds as i64),
+                    )
+                    .await?;
+                // The outbox parks a message by this same rule.
+                Ok(if row.attempts >= self.settings.max_attempts {
+                    "parked"
+                } else {
+                    "retry"
+                })
+            }
+        }
     }
 
     /// Drains until `shutdown` turns true, sleeping between empty polls.
@@ -138,7 +172,7 @@ impl<O: Outbox> Worker<O> {
             let handled = match self.drain_once().await {
                 Ok(n) => n,
                 Err(e) => {
-                    tracing::error!(error = %e, "mail worker could not drain the outbox");
+                    tracing::error!(worker = %self.id, error = format!("{e:#}"), "mail worker could not drain the outbox");
                     0
                 }
             };

@@ -18,6 +18,7 @@ use crate::error::{Error, Result};
 use entity::{app_user, auth_token};
 
 /// Hashes a password with argon2id and a random salt, off the async threads.
+#[tracing::instrument(name = "auth::hash_password", skip_all)]
 pub async fn hash_password(password: String) -> Result<String> {
     tokio::task::spawn_blocking(move || {
         let salt = SaltString::generate(&mut rand::rngs::OsRng);
@@ -95,6 +96,7 @@ pub struct LoginResult {
     pub user: app_user::Model,
 }
 
+#[tracing::instrument(name = "auth::login", skip_all, fields(username = %username))]
 pub async fn login(
     db: &DatabaseConnection,
     throttle: &LoginThrottle,
@@ -147,6 +149,7 @@ pub async fn login(
 
 /// The user a bearer token belongs to, if the token is known, unexpired and unrevoked and the
 /// account is active.
+#[tracing::instrument(name = "auth::authenticate", skip_all)]
 pub async fn authenticate(db: &DatabaseConnection, token: &str) -> Result<Actor> {
     let unauthorized = || Error::Unauthorized("登录已失效或令牌无效，请重新登录".into());
     let row = auth_token::Entity::find()
@@ -170,6 +173,7 @@ pub async fn authenticate(db: &DatabaseConnection, token: &str) -> Result<Actor>
 }
 
 /// Revokes the token presented; later requests with it get 401.
+#[tracing::instrument(name = "auth::logout", skip_all)]
 pub async fn logout(db: &DatabaseConnection, token: &str) -> Result<()> {
     auth_token::Entity::update_many()
         .col_expr(auth_token::Column::RevokedAt, Expr::value(now()))
@@ -181,6 +185,7 @@ pub async fn logout(db: &DatabaseConnection, token: &str) -> Result<()> {
 }
 
 /// Revokes every token of a user (deactivation, password reset).
+#[tracing::instrument(name = "auth::revoke_all", skip_all, fields(user_id))]
 pub async fn revoke_all<C: sea_orm::ConnectionTrait>(db: &C, user_id: i64) -> Result<()> {
     auth_token::Entity::update_many()
         .col_expr(auth_token::Column::RevokedAt, Expr::value(now()))

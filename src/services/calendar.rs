@@ -15,6 +15,7 @@ use crate::error::{Error, Result};
 use entity::holiday_schedule;
 
 /// Stores each shipped schedule whose year the database does not hold yet.
+#[tracing::instrument(name = "calendar::seed_embedded", skip_all)]
 pub async fn seed_embedded<C: ConnectionTrait>(db: &C) -> Result<()> {
     let held: Vec<i32> = holiday_schedule::Entity::find()
         .all(db)
@@ -38,6 +39,7 @@ pub async fn seed_embedded<C: ConnectionTrait>(db: &C) -> Result<()> {
 }
 
 /// The calendar as the database holds it now.
+#[tracing::instrument(name = "calendar::load", skip_all)]
 pub async fn load<C: ConnectionTrait>(db: &C) -> Result<WorkCalendar> {
     let rows = holiday_schedule::Entity::find()
         .order_by_asc(holiday_schedule::Column::Year)
@@ -62,6 +64,7 @@ pub struct ScheduleView {
     pub loaded_by: Option<i64>,
 }
 
+#[tracing::instrument(name = "calendar::list", skip_all)]
 pub async fn list<C: ConnectionTrait>(db: &C) -> Result<Vec<ScheduleView>> {
     let rows = holiday_schedule::Entity::find()
         .order_by_asc(holiday_schedule::Column::Year)
@@ -84,6 +87,11 @@ pub async fn list<C: ConnectionTrait>(db: &C) -> Result<Vec<ScheduleView>> {
 
 /// Loads (or replaces) one year's schedule. `year` is the year the caller means; the document
 /// must say the same.
+#[tracing::instrument(
+    name = "calendar::store",
+    skip_all,
+    fields(actor_id = actor.id, actor_org = actor.organization_id, year)
+)]
 pub async fn store(
     db: &DatabaseConnection,
     actor: &Actor,

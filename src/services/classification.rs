@@ -107,6 +107,7 @@ fn engine_input(req: &ClassifyRequest) -> ClassifyInput {
 }
 
 /// Runs the catalogue engine and applies the cited policy exemption, if any.
+#[tracing::instrument(name = "classification::evaluate", skip_all, fields(rows = ?req.rows))]
 pub async fn evaluate<C: ConnectionTrait>(
     db: &C,
     req: &ClassifyRequest,
@@ -233,6 +234,11 @@ pub(crate) async fn record<C: ConnectionTrait>(
 }
 
 /// `PUT /projects/{id}/classification`: classify and store.
+#[tracing::instrument(
+    name = "classification::decide",
+    skip_all,
+    fields(actor_id = actor.id, actor_org = actor.organization_id, project_id)
+)]
 pub async fn decide(
     db: &DatabaseConnection,
     actor: &Actor,
@@ -287,6 +293,11 @@ async fn view<C: ConnectionTrait>(
 }
 
 /// Every decision on a project, newest first.
+#[tracing::instrument(
+    name = "classification::history",
+    skip_all,
+    fields(actor_id = actor.id, actor_org = actor.organization_id, project_id)
+)]
 pub async fn history<C: ConnectionTrait>(
     db: &C,
     actor: &Actor,
@@ -306,6 +317,11 @@ pub async fn history<C: ConnectionTrait>(
 }
 
 /// The decision in force, or 404 when the project is unclassified.
+#[tracing::instrument(
+    name = "classification::current",
+    skip_all,
+    fields(actor_id = actor.id, actor_org = actor.organization_id, project_id)
+)]
 pub async fn current<C: ConnectionTrait>(
     db: &C,
     actor: &Actor,
@@ -439,6 +455,11 @@ async fn reevaluate<C: ConnectionTrait>(
 }
 
 /// Lists the projects whose tier would change after a rule or exemption-list change.
+#[tracing::instrument(
+    name = "classification::preview_reevaluation",
+    skip_all,
+    fields(actor_id = actor.id, actor_org = actor.organization_id)
+)]
 pub async fn preview_reevaluation<C: ConnectionTrait>(
     db: &C,
     actor: &Actor,
@@ -455,6 +476,11 @@ pub struct ApplyReevaluation {
 }
 
 /// Stores new decisions for the previewed changes; if the set changed since the preview, 409.
+#[tracing::instrument(
+    name = "classification::apply_reevaluation",
+    skip_all,
+    fields(actor_id = actor.id, actor_org = actor.organization_id)
+)]
 pub async fn apply_reevaluation(
     db: &DatabaseConnection,
     actor: &Actor,

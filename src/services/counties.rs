@@ -44,6 +44,7 @@ pub struct NewCounty {
     pub city_name: String,
 }
 
+#[tracing::instrument(name = "counties::list", skip_all)]
 pub async fn list<C: ConnectionTrait>(db: &C) -> Result<Vec<CountyView>> {
     Ok(county::Entity::find()
         .order_by_asc(county::Column::SortOrder)
@@ -59,6 +60,11 @@ fn is_division_code(s: &str) -> bool {
     s.len() == 6 && s.bytes().all(|b| b.is_ascii_digit())
 }
 
+#[tracing::instrument(
+    name = "counties::create",
+    skip_all,
+    fields(actor_id = actor.id, actor_org = actor.organization_id, code = %input.code)
+)]
 pub async fn create(
     db: &DatabaseConnection,
     actor: &Actor,
@@ -123,6 +129,7 @@ pub async fn create(
 }
 
 /// Seeds Shangluo's seven divisions into an empty county table.
+#[tracing::instrument(name = "counties::seed_shangluo", skip_all)]
 pub async fn seed_shangluo<C: ConnectionTrait>(db: &C) -> Result<()> {
     if county::Entity::find().count(db).await? > 0 {
         return Ok(());

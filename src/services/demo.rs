@@ -47,6 +47,7 @@ pub async fn database_is_empty<C: ConnectionTrait>(db: &C) -> Result<bool> {
 }
 
 /// Loads the demo ledger and accounts if the database is empty; returns whether it did.
+#[tracing::instrument(name = "demo::load_if_empty", skip_all)]
 pub async fn load_if_empty(db: &DatabaseConnection, settings: &Settings) -> Result<bool> {
     if !database_is_empty(db).await? {
         return Ok(false);
@@ -55,6 +56,7 @@ pub async fn load_if_empty(db: &DatabaseConnection, settings: &Settings) -> Resu
     Ok(true)
 }
 
+#[tracing::instrument(name = "demo::load", skip_all, fields(projects = ledger.projects.len()))]
 pub async fn load(
     db: &DatabaseConnection,
     settings: &Settings,

@@ -166,6 +166,11 @@ impl Upload {
 }
 
 /// Stores a finished upload for a filing.
+#[tracing::instrument(
+    name = "documents::store",
+    skip_all,
+    fields(actor_id = actor.id, actor_org = actor.organization_id, filing_id, size = upload.size)
+)]
 pub async fn store(
     db: &DatabaseConnection,
     data_dir: &Path,
@@ -253,6 +258,11 @@ pub async fn store(
     Ok(row.into())
 }
 
+#[tracing::instrument(
+    name = "documents::list",
+    skip_all,
+    fields(actor_id = actor.id, actor_org = actor.organization_id, filing_id)
+)]
 pub async fn list<C: ConnectionTrait>(
     db: &C,
     actor: &Actor,
@@ -270,6 +280,11 @@ pub async fn list<C: ConnectionTrait>(
 }
 
 /// A document's record and bytes, for those who may see its filing.
+#[tracing::instrument(
+    name = "documents::content",
+    skip_all,
+    fields(actor_id = actor.id, actor_org = actor.organization_id, document_id = id)
+)]
 pub async fn content<C: ConnectionTrait>(
     db: &C,
     data_dir: &Path,

@@ -8,6 +8,7 @@ pub mod counties;
 pub mod demo;
 pub mod documents;
 pub mod filings;
+pub mod monitoring;
 pub mod notifications;
 pub mod organizations;
 pub mod policy_exemptions;
@@ -105,6 +106,7 @@ where
 /// Everything a fresh or existing database needs before serving: Shangluo's divisions and the
 /// shipped holiday schedules where missing, and the demo ledger into an empty database when
 /// `demo.enabled`. Returns whether the demo ledger was loaded.
+#[tracing::instrument(name = "services::bootstrap", skip_all)]
 pub async fn bootstrap(
     db: &sea_orm::DatabaseConnection,
     settings: &crate::config::Settings,

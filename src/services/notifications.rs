@@ -426,6 +426,7 @@ impl crate::notify::worker::Outbox for DatabaseConnection {
             .into_iter()
             .map(|row| Claimed {
                 id: row.id,
+                template: row.template,
                 to: row.email,
                 subject: row.subject,
                 text: row.body_text,

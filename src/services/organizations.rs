@@ -122,6 +122,11 @@ async fn ensure_unique_code<C: ConnectionTrait>(
     Ok(())
 }
 
+#[tracing::instrument(
+    name = "organizations::list",
+    skip_all,
+    fields(actor_id = actor.id, actor_org = actor.organization_id)
+)]
 pub async fn list<C: ConnectionTrait>(
     db: &C,
     actor: &Actor,
@@ -147,6 +152,11 @@ pub async fn list<C: ConnectionTrait>(
         .collect())
 }
 
+#[tracing::instrument(
+    name = "organizations::get",
+    skip_all,
+    fields(actor_id = actor.id, actor_org = actor.organization_id, organization_id = id)
+)]
 pub async fn get<C: ConnectionTrait>(db: &C, actor: &Actor, id: i64) -> Result<OrganizationView> {
     if !actor.role.sees_all_projects() && actor.organization_id != Some(id) {
         return Err(Error::not_found("建设单位"));
@@ -158,6 +168,11 @@ pub async fn get<C: ConnectionTrait>(db: &C, actor: &Actor, id: i64) -> Result<O
         .ok_or_else(|| Error::not_found("建设单位"))
 }
 
+#[tracing::instrument(
+    name = "organizations::create",
+    skip_all,
+    fields(actor_id = actor.id, actor_org = actor.organization_id)
+)]
 pub async fn create(
     db: &DatabaseConnection,
     actor: &Actor,
@@ -200,6 +215,11 @@ pub async fn create(
     Ok(OrganizationView::from(&org))
 }
 
+#[tracing::instrument(
+    name = "organizations::update",
+    skip_all,
+    fields(actor_id = actor.id, actor_org = actor.organization_id, organization_id = id)
+)]
 pub async fn update(
     db: &DatabaseConnection,
     actor: &Actor,

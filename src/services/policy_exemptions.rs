@@ -94,6 +94,7 @@ fn check_text(field: &str, value: &str, max: usize, errors: &mut Vec<FieldError>
 }
 
 /// Stores the shipped documents into an empty table.
+#[tracing::instrument(name = "policy_exemptions::seed_shipped", skip_all)]
 pub async fn seed_shipped<C: ConnectionTrait>(db: &C) -> Result<()> {
     if policy_exemption::Entity::find().count(db).await? > 0 {
         return Ok(());
@@ -126,6 +127,7 @@ async fn insert<C: ConnectionTrait>(
     .await?)
 }
 
+#[tracing::instrument(name = "policy_exemptions::list", skip_all)]
 pub async fn list<C: ConnectionTrait>(db: &C) -> Result<Vec<PolicyExemptionView>> {
     policy_exemption::Entity::find()
         .order_by_asc(policy_exemption::Column::IssuedOn)
@@ -160,6 +162,11 @@ fn require_admin(actor: &Actor) -> Result<()> {
     }
 }
 
+#[tracing::instrument(
+    name = "policy_exemptions::create",
+    skip_all,
+    fields(actor_id = actor.id, actor_org = actor.organization_id)
+)]
 pub async fn create(
     db: &DatabaseConnection,
     actor: &Actor,
@@ -197,6 +204,11 @@ pub async fn create(
     PolicyExemptionView::of(&row)
 }
 
+#[tracing::instrument(
+    name = "policy_exemptions::update",
+    skip_all,
+    fields(actor_id = actor.id, actor_org = actor.organization_id, exemption_id = id)
+)]
 pub async fn update(
     db: &DatabaseConnection,
     actor: &Actor,

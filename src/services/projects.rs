@@ -269,6 +269,11 @@ impl Names {
     }
 }
 
+#[tracing::instrument(
+    name = "projects::list",
+    skip_all,
+    fields(actor_id = actor.id, actor_org = actor.organization_id)
+)]
 pub async fn list<C: ConnectionTrait>(
     db: &C,
     actor: &Actor,
@@ -375,6 +380,11 @@ pub async fn list<C: ConnectionTrait>(
 
 /// Reads one project; an owner asking for another organisation's project gets the same 404 as
 /// for a project that does not exist.
+#[tracing::instrument(
+    name = "projects::get",
+    skip_all,
+    fields(actor_id = actor.id, actor_org = actor.organization_id, project_id = id)
+)]
 pub async fn get<C: ConnectionTrait>(db: &C, actor: &Actor, id: i64) -> Result<ProjectView> {
     let p = visible(db, actor, id).await?;
     let current = match p.current_classification_id {
@@ -511,6 +521,15 @@ fn penalty_rule(built_before_approval: bool, penalty_settled: bool, errors: &mut
     }
 }
 
+#[tracing::instrument(
+    name = "projects::create",
+    skip_all,
+    fields(
+        actor_id = actor.id,
+        actor_org = actor.organization_id,
+        organization_id = input.organization_id
+    )
+)]
 pub async fn create(
     db: &DatabaseConnection,
     actor: &Actor,
@@ -582,6 +601,11 @@ pub async fn create(
     get(db, actor, row.id).await
 }
 
+#[tracing::instrument(
+    name = "projects::update",
+    skip_all,
+    fields(actor_id = actor.id, actor_org = actor.organization_id, project_id = id)
+)]
 pub async fn update(
     db: &DatabaseConnection,
     actor: &Actor,

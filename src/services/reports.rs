@@ -14,6 +14,7 @@ use entity::{classification, county, filing, filing_event, project};
 
 /// Every ledger project listed on or before `as_of`, with the classification in force and the
 /// state of its filings at the end of that day.
+#[tracing::instrument(name = "reports::projects_as_of", skip_all, fields(%as_of))]
 pub async fn projects_as_of<C: ConnectionTrait>(
     db: &C,
     as_of: NaiveDate,
@@ -92,6 +93,11 @@ pub async fn projects_as_of<C: ConnectionTrait>(
         .collect()
 }
 
+#[tracing::instrument(
+    name = "reports::summary",
+    skip_all,
+    fields(actor_id = actor.id, actor_org = actor.organization_id, %as_of, group_by = ?group_by)
+)]
 pub async fn summary<C: ConnectionTrait>(
     db: &C,
     actor: &Actor,

@@ -147,6 +147,11 @@ async fn check_organization<C: ConnectionTrait>(
     Ok(())
 }
 
+#[tracing::instrument(
+    name = "users::create",
+    skip_all,
+    fields(actor_id = actor.id, actor_org = actor.organization_id, username = %input.username)
+)]
 pub async fn create(db: &DatabaseConnection, actor: &Actor, input: NewUser) -> Result<UserView> {
     require_admin(actor)?;
     let username = input.username.trim().to_owned();
@@ -196,6 +201,11 @@ pub async fn create(db: &DatabaseConnection, actor: &Actor, input: NewUser) -> R
     UserView::of(&user)
 }
 
+#[tracing::instrument(
+    name = "users::list",
+    skip_all,
+    fields(actor_id = actor.id, actor_org = actor.organization_id)
+)]
 pub async fn list<C: ConnectionTrait>(db: &C, actor: &Actor) -> Result<Vec<UserView>> {
     require_admin(actor)?;
     app_user::Entity::find()
@@ -207,6 +217,11 @@ pub async fn list<C: ConnectionTrait>(db: &C, actor: &Actor) -> Result<Vec<UserV
         .collect()
 }
 
+#[tracing::instrument(
+    name = "users::update",
+    skip_all,
+    fields(actor_id = actor.id, actor_org = actor.organization_id, user_id = id)
+)]
 pub async fn update(
     db: &DatabaseConnection,
     actor: &Actor,
