@@ -15,6 +15,8 @@ use crate::domain::classification::{Catalog, ClassifyInput, classify, fact_specs
 use crate::domain::identifiers::{CREDIT_ALPHABET, CreditCode};
 pub use crate::domain::ledger::Tier;
 
+pub mod data;
+
 // ---------------------------------------------------------------------------------------------
 // Public types
 // ---------------------------------------------------------------------------------------------
@@ -2884,5 +2886,192 @@ mod classified_by_the_engine {
             mismatches.len(),
             mismatches.join("\n")
         );
+    }
+}
+
+/// Writes the ledger as the data file the loader will read instead of this generator: each
+/// step as the request the loader sends today, so the file holds what the database gets.
+#[cfg(test)]
+mod export {
+    use super::*;
+    use crate::domain::filing::{Action, DisapprovalGround};
+    use crate::domain::money::Wan;
+    use crate::domain::role::Role;
+    use crate::domain::service::ItemKind;
+
+    #[test]
+    #[ignore = "run once to write resources/demo/shangluo-2023.json"]
+    fn export_data_file() {
+        let l = generate();
+        let accounts = crate::services::demo::DEMO_ACCOUNTS
+            .iter()
+            .map(|&(username, role, org)| data::Account {
+                username: username.to_owned(),
+                role,
+                display_name: match role {
+                    Role::Admin => "系统管理员".into(),
+                    Role::Leader => "局领导".into(),
+                    Role::Officer => format!("审批科{}", &username[username.len() - 1..]),
+                    Role::Owner => format!("建设单位联系人{}", &username[username.len() - 1..]),
+                },
+                organization: org.map(|i| l.organizations[i].name.clone()),
+                email: format!("{username}@demo.eiaflow.example.cn"),
+            })
+            .collect();
+        let organizations = l
+            .organizations
+            .iter()
+            .map(|o| data::Organization {
+                name: o.name.clone(),
+                credit_code: o.credit_code.clone(),
+                contact_name: o.contact_name.clone(),
+                contact_phone: o.contact_phone.clone(),
+                contact_email: o.contact_email.clone(),
+            })
+            .collect();
+        let projects = l
+            .projects
+            .iter()
+            .enumerate()
+            .map(|(i, p)| {
+                let org = &l.organizations[p.organization];
+                let c = &p.classification;
+                data::Project {
+                    name: p.name.clone(),
+                    project_code: p.project_code.clone(),
+                    organization: org.name.clone(),
+                    county: p.county_code.to_owned(),
+                    provincial: p.provincial,
+                    municipal: p.municipal,
+                    industry: p.industry.to_owned(),
+                    total_investment_wan: Wan::from_hundredths(p.investment_hundredths),
+                    point_to_point: p.point_to_point,
+                    built_before_approval: p.built_before_approval,
+                    penalty_settled: p.penalty_settled,
+                    listed_on: p.listed_on,
+                    status_verified_on: p.status_verified_on,
+                    officer: ["officer1", "officer2"][i % 2].to_owned(),
+                    classification: data::Classification {
+                        rows: c.rows.clone(),
+                        facts: c.facts.as_object().cloned().unwrap_or_default(),
+                        clauses: c.manual_clauses.clone(),
+                        policy_exemption: c.policy_exemption.clone(),
+                        decided_on: c.decided_on,
+                        tier: c.tier,
+                    },
+                    filing: p.filing.as_ref().map(|f| data::Filing {
+                        steps: export_steps(&f.steps),
+                    }),
+                    service_sheet: p.point_to_point.then(|| export_sheet(p, org)),
+                }
+            })
+            .collect();
+        let ledger = data::Ledger {
+            accounts,
+            organizations,
+            projects,
+        };
+        let mut text = serde_json::to_string_pretty(&ledger).expect("serialise");
+        text.push('\n');
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("resources/demo/shangluo-2023.json");
+        std::fs::create_dir_all(path.parent().expect("folder")).expect("create folder");
+        std::fs::write(&path, text).expect("write the data file");
+    }
+
+    fn export_steps(steps: &[DemoStep]) -> Vec<data::Step> {
+        let mut asked: Vec<String> = Vec::new();
+        steps
+            .iter()
+            .map(|s| {
+                let action: Action = s.action.parse().expect("known action");
+                let mut step = data::Step {
+                    action,
+                    on: s.on,
+                    by: if s.actor == "owner" {
+                        data::By::Owner
+                    } else {
+                        data::By::Officer
+                    },
+                    reason: None,
+                    missing_items: Vec::new(),
+                    answers: Vec::new(),
+                    grounds: Vec::new(),
+                    number: s.decision_no.clone(),
+                };
+                match action {
+                    Action::RequestCorrection => {
+                        step.missing_items = s
+                            .reason
+                            .iter()
+                            .flat_map(|r| r.split('；'))
+                            .map(|item| item.trim().trim_end_matches('。').to_owned())
+                            .filter(|item| !item.is_empty())
+                            .collect();
+                        asked = step.missing_items.clone();
+                    }
+                    Action::Resubmit => {
+                        step.answers = asked.iter().map(|item| format!("已补充：{item}")).collect();
+                    }
+                    Action::Refuse | Action::Withdraw => step.reason = s.reason.clone(),
+                    Action::Disapprove => {
+                        let text = s.reason.clone().unwrap_or_default();
+                        step.grounds = DisapprovalGround::ALL
+                            .into_iter()
+                            .filter(|g| text.contains(&g.citation()))
+                            .collect();
+                        step.reason = Some(text);
+                    }
+                    _ => {}
+                }
+                step
+            })
+            .collect()
+    }
+
+    fn export_sheet(p: &DemoProject, org: &DemoOrganization) -> data::ServiceSheet {
+        let items = [
+            (
+                ItemKind::PreApplicationConsultation,
+                "环评前期咨询：明确环评类别、编制要求和审批流程",
+                10,
+            ),
+            (
+                ItemKind::DocumentGuidance,
+                "指导环评文件编制，提前介入审查要点",
+                40,
+            ),
+            (
+                ItemKind::EvaluationCoordination,
+                "协调技术评估机构，压缩评估时间",
+                80,
+            ),
+            (
+                ItemKind::FastTrackDecision,
+                "开通审批绿色通道，承诺时限内作出审批决定",
+                120,
+            ),
+        ]
+        .into_iter()
+        .map(|(kind, description, days)| {
+            let promised_on = p.listed_on + Duration::days(days);
+            data::ServiceItem {
+                kind,
+                description: description.into(),
+                promised_on,
+                done_on: Some(promised_on),
+                evidence: Some("已按承诺时限办结".into()),
+            }
+        })
+        .collect();
+        data::ServiceSheet {
+            bureau_contact_name: "商洛市生态环境局环评科".into(),
+            bureau_contact_phone: "0914-2313000".into(),
+            owner_contact_name: org.contact_name.clone(),
+            owner_contact_phone: org.contact_phone.clone(),
+            owner_contact_email: org.contact_email.clone(),
+            items,
+            sign_off_note: Some("服务到位，确认签收".into()),
+        }
     }
 }
