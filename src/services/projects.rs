@@ -518,6 +518,18 @@ pub async fn create(
     actor: &Actor,
     input: NewProject,
 ) -> Result<ProjectView> {
+    let txn = db.begin().await?;
+    let row = create_in(&txn, actor, input).await?;
+    txn.commit().await?;
+    get(db, actor, row.id).await
+}
+
+/// [`create`] inside the caller's transaction, so a loader can add many in one.
+pub(crate) async fn create_in<C: ConnectionTrait>(
+    db: &C,
+    actor: &Actor,
+    input: NewProject,
+) -> Result<project::Model> {
     actor.require_keeper()?;
     let mut errors = Vec::new();
     let checked = check(
@@ -548,7 +560,6 @@ pub async fn create(
     }
     ensure_unique_code(db, &code, None).await?;
 
-    let txn = db.begin().await?;
     let row = project::ActiveModel {
         name: Set(input.name.trim().to_owned()),
         project_code: Set(code.to_string()),
@@ -571,10 +582,10 @@ pub async fn create(
         updated_at: Set(now()),
         ..Default::default()
     }
-    .insert(&txn)
+    .insert(db)
     .await?;
     audit::record(
-        &txn,
+        db,
         actor,
         "project",
         row.id,
@@ -583,8 +594,7 @@ pub async fn create(
                            "total_investment_wan": input.total_investment_wan}),
     )
     .await?;
-    txn.commit().await?;
-    get(db, actor, row.id).await
+    Ok(row)
 }
 
 pub async fn update(

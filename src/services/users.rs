@@ -149,6 +149,18 @@ async fn check_organization<C: ConnectionTrait>(
 }
 
 pub async fn create(db: &DatabaseConnection, actor: &Actor, input: NewUser) -> Result<UserView> {
+    let txn = db.begin().await?;
+    let user = create_in(&txn, actor, input).await?;
+    txn.commit().await?;
+    UserView::of(&user)
+}
+
+/// [`create`] inside the caller's transaction, so a loader can add many in one.
+pub(crate) async fn create_in<C: ConnectionTrait>(
+    db: &C,
+    actor: &Actor,
+    input: NewUser,
+) -> Result<app_user::Model> {
     require_admin(actor)?;
     let username = input.username.trim().to_owned();
     let mut errors = Vec::new();
@@ -170,7 +182,6 @@ pub async fn create(db: &DatabaseConnection, actor: &Actor, input: NewUser) -> R
         return Err(Error::duplicate("username", "用户名已存在"));
     }
     let hash = auth::hash_password(input.password).await?;
-    let txn = db.begin().await?;
     let user = app_user::ActiveModel {
         display_name: Set(input.display_name.unwrap_or_else(|| username.clone())),
         username: Set(username),
@@ -185,10 +196,10 @@ pub async fn create(db: &DatabaseConnection, actor: &Actor, input: NewUser) -> R
         updated_at: Set(now()),
         ..Default::default()
     }
-    .insert(&txn)
+    .insert(db)
     .await?;
     audit::record(
-        &txn,
+        db,
         actor,
         "user",
         user.id,
@@ -196,8 +207,7 @@ pub async fn create(db: &DatabaseConnection, actor: &Actor, input: NewUser) -> R
         serde_json::json!({"username": user.username, "role": user.role, "organization_id": user.organization_id}),
     )
     .await?;
-    txn.commit().await?;
-    UserView::of(&user)
+    Ok(user)
 }
 
 pub async fn list<C: ConnectionTrait>(db: &C, actor: &Actor) -> Result<Vec<UserView>> {
