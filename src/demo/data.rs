@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
 use crate::domain::filing::{Action, DisapprovalGround};
 use crate::domain::ledger::Tier;
@@ -12,7 +12,7 @@ use crate::domain::money::Wan;
 use crate::domain::role::Role;
 use crate::domain::service::ItemKind;
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Ledger {
     pub accounts: Vec<Account>,
@@ -21,20 +21,20 @@ pub struct Ledger {
 }
 
 /// A demo account; all share the password of the `demo.password` setting.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Account {
     pub username: String,
     pub role: Role,
     pub display_name: String,
     /// The organisation's name, for owners.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub organization: Option<String>,
     pub email: String,
 }
 
 /// An owner (建设单位).
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Organization {
     pub name: String,
@@ -46,7 +46,7 @@ pub struct Organization {
 }
 
 /// A key project of the ledger (台账), with what happened to it up to the end of 2023.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Project {
     pub name: String,
@@ -72,27 +72,27 @@ pub struct Project {
     pub officer: String,
     pub classification: Classification,
     /// None exactly for exempt projects.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub filing: Option<Filing>,
     /// Point-to-point projects only.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub service_sheet: Option<ServiceSheet>,
 }
 
 /// The classification request an officer sends, and the tier it must give.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Classification {
     /// Catalogue rows; empty for none (Art. 5).
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(default)]
     pub rows: Vec<u16>,
-    #[serde(default, skip_serializing_if = "serde_json::Map::is_empty")]
+    #[serde(default)]
     pub facts: serde_json::Map<String, serde_json::Value>,
     /// The officer's tier for rows without a structured rule.
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    #[serde(default)]
     pub clauses: BTreeMap<u16, Tier>,
     /// Document number of the policy exemption cited.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub policy_exemption: Option<String>,
     pub decided_on: NaiveDate,
     /// What the catalogue rules give for this request; the loader stops on any disagreement.
@@ -100,7 +100,7 @@ pub struct Classification {
 }
 
 /// One EIA filing; its tier is the project's.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Filing {
     pub steps: Vec<Step>,
@@ -108,7 +108,7 @@ pub struct Filing {
 
 /// Whose step it was. Owners' steps reached the bureau on paper and are recorded by the
 /// project's officer on the owner's behalf.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum By {
     Owner,
@@ -116,7 +116,7 @@ pub enum By {
 }
 
 /// One step of a filing's history, as an officer enters it from the paper file.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Step {
     pub action: Action,
@@ -124,24 +124,24 @@ pub struct Step {
     pub on: NaiveDate,
     pub by: By,
     /// A refusal's or a disapproval's reason.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub reason: Option<String>,
     /// A correction request's items.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(default)]
     pub missing_items: Vec<String>,
     /// A resubmission's answers, one per item asked for.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(default)]
     pub answers: Vec<String>,
     /// A disapproval's grounds (条例 Art. 11).
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(default)]
     pub grounds: Vec<DisapprovalGround>,
     /// The number on a paper decision; without one the year's sequence issues the next.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub number: Option<String>,
 }
 
 /// A point-to-point service sheet (服务单); its officer is the project's.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ServiceSheet {
     pub bureau_contact_name: String,
@@ -151,19 +151,19 @@ pub struct ServiceSheet {
     pub owner_contact_email: String,
     pub items: Vec<ServiceItem>,
     /// The owner's note on signing the sheet off; none while unsigned.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub sign_off_note: Option<String>,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ServiceItem {
     pub kind: ItemKind,
     pub description: String,
     pub promised_on: NaiveDate,
     /// Set for an item delivered.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub done_on: Option<NaiveDate>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub evidence: Option<String>,
 }
