@@ -113,7 +113,9 @@ async fn run(command: Command, settings: Settings) -> anyhow::Result<()> {
             crate::db::migrate(&db).await?;
             services::counties::seed_shangluo(&db).await?;
             services::calendar::seed_embedded(&db).await?;
-            if services::demo::load_if_empty(&db, &settings).await? {
+            // The demo ledger cites a shipped policy exemption, so it cannot load without them.
+            services::policy_exemptions::seed_shipped(&db).await?;
+            if crate::demo::load_if_empty(&db, &settings).await? {
                 println!("demo ledger loaded");
                 Ok(())
             } else {
@@ -213,9 +215,10 @@ async fn serve(settings: Settings) -> anyhow::Result<()> {
         } else {
             "the value of demo.password"
         };
-        let accounts: Vec<String> = services::demo::DEMO_ACCOUNTS
+        let accounts: Vec<String> = crate::demo::ledger()?
+            .accounts
             .iter()
-            .map(|(u, r, _)| format!("{u} ({})", r.as_str()))
+            .map(|a| format!("{} ({})", a.username, a.role))
             .collect();
         tracing::info!(
             "demo accounts: {}; password: {password_note}",

@@ -2323,14 +2323,14 @@ async fn paper_decision_numbers_are_kept_and_not_reissued(app: TestApp) {
         .await
         .unwrap()
         .unwrap();
-    let demo = eiaflow::demo::generate();
+    let demo = eiaflow::demo::ledger().unwrap();
     let expected = demo
         .projects
         .iter()
         .filter_map(|p| p.filing.as_ref())
         .flat_map(|f| &f.steps)
-        .find(|s| s.action == "disapprove")
-        .and_then(|s| s.decision_no.clone());
+        .find(|s| s.action == eiaflow::domain::filing::Action::Disapprove)
+        .and_then(|s| s.number.clone());
     assert_eq!(disapproved.decision_no, expected);
 }
 

@@ -173,10 +173,14 @@ async fn owners_get_their_own_notices_by_smtp(app: TestApp) {
         m.text
     );
     assert!(m.text.contains("5个工作日"), "what to do and by when");
+    // Mail links open the filing's page in the web interface, not the API.
+    let page = format!("{}/filings/{}", app.settings.server.public_url, f1["id"]);
     assert!(
-        m.text.contains(&format!("/api/v1/filings/{}", f1["id"])),
-        "a link to the filing"
+        m.text.contains(&format!("查看申报：{page}\n")),
+        "a link to the filing: {}",
+        m.text
     );
+    assert!(m.html.contains(&format!("href=\"{page}\"")), "{}", m.html);
     assert!(m.html.contains("建设项目环评委托书原件"));
     // An owner never receives another owner's notice.
     assert!(

@@ -267,10 +267,11 @@ async fn officers_create_and_update_with_versions(app: TestApp) {
     assert_eq!(stored["version"], 2);
 
     // Each change left an audit event.
-    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
     let events = entity::audit_event::Entity::find()
         .filter(entity::audit_event::Column::Entity.eq("project"))
         .filter(entity::audit_event::Column::EntityId.eq(id))
+        .order_by_asc(entity::audit_event::Column::Id)
         .all(&app.db)
         .await
         .unwrap();

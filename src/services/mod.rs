@@ -5,7 +5,6 @@ pub mod auth;
 pub mod calendar;
 pub mod classification;
 pub mod counties;
-pub mod demo;
 pub mod documents;
 pub mod filings;
 pub mod monitoring;
@@ -115,7 +114,7 @@ pub async fn bootstrap(
     calendar::seed_embedded(db).await?;
     policy_exemptions::seed_shipped(db).await?;
     if settings.demo.enabled {
-        return demo::load_if_empty(db, settings).await;
+        return crate::demo::load_if_empty(db, settings).await;
     }
     Ok(false)
 }
@@ -138,6 +137,16 @@ pub(crate) fn update_versioned<E: entity::Versioned>(
 ) -> sea_orm::UpdateMany<E> {
     use sea_orm::{ColumnTrait, QueryFilter};
     update_row::<E>(id).filter(E::VERSION.eq(version))
+}
+
+/// Whether the database holds no accounts and no projects: the one state the demo ledger loads
+/// into, so it never mixes with real data.
+pub async fn holds_no_accounts_or_projects<C: sea_orm::ConnectionTrait>(
+    db: &C,
+) -> crate::error::Result<bool> {
+    use sea_orm::{EntityTrait, PaginatorTrait};
+    Ok(entity::app_user::Entity::find().count(db).await? == 0
+        && entity::project::Entity::find().count(db).await? == 0)
 }
 
 /// Runs a conditional update that names the version the client read; no row changed means

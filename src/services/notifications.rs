@@ -68,6 +68,7 @@ pub fn letterhead(settings: &Settings) -> Letterhead {
 
 /// Writes the message once per recipient, composed for each (`notify::messages` has the words);
 /// a key seen before writes nothing. Returns the rows written.
+#[tracing::instrument(name = "notifications::enqueue", skip_all, fields(key = %occasion.key, template = M::TEMPLATE, recipients = recipients.len()))]
 pub async fn enqueue<C: ConnectionTrait, M: Message>(
     db: &C,
     settings: &Settings,
@@ -223,6 +224,7 @@ pub struct NotificationQuery {
 }
 
 /// The signed-in user's notifications, newest first.
+#[tracing::instrument(name = "notifications::mine", skip_all, fields(actor_id = actor.id, actor_org = actor.organization_id))]
 pub async fn mine<C: ConnectionTrait>(
     db: &C,
     actor: &Actor,
@@ -241,6 +243,7 @@ pub async fn mine<C: ConnectionTrait>(
     Ok(select.all(db).await?.into_iter().map(Into::into).collect())
 }
 
+#[tracing::instrument(name = "notifications::mark_read", skip_all, fields(actor_id = actor.id, actor_org = actor.organization_id, notification_id = id))]
 pub async fn mark_read<C: ConnectionTrait>(
     db: &C,
     actor: &Actor,
@@ -277,6 +280,7 @@ pub struct OutboxQuery {
 }
 
 /// The outbox as administrators see it: by default the parked failures with their last error.
+#[tracing::instrument(name = "notifications::outbox", skip_all, fields(actor_id = actor.id, actor_org = actor.organization_id))]
 pub async fn outbox<C: ConnectionTrait>(
     db: &C,
     actor: &Actor,
@@ -296,6 +300,7 @@ pub async fn outbox<C: ConnectionTrait>(
 }
 
 /// Puts a failed message back in the queue with a fresh count of attempts.
+#[tracing::instrument(name = "notifications::resend", skip_all, fields(actor_id = actor.id, actor_org = actor.organization_id, notification_id = id))]
 pub async fn resend(db: &DatabaseConnection, actor: &Actor, id: i64) -> Result<NotificationView> {
     require_admin(actor)?;
     let row = notification::Entity::find_by_id(id)

@@ -178,6 +178,18 @@ pub async fn create(
     actor: &Actor,
     input: NewOrganization,
 ) -> Result<OrganizationView> {
+    let txn = db.begin().await?;
+    let org = create_in(&txn, actor, input).await?;
+    txn.commit().await?;
+    Ok(OrganizationView::from(&org))
+}
+
+/// [`create`] inside the caller's transaction, so a loader can add many in one.
+pub(crate) async fn create_in<C: ConnectionTrait>(
+    db: &C,
+    actor: &Actor,
+    input: NewOrganization,
+) -> Result<organization::Model> {
     actor.require_keeper()?;
     let mut errors = Vec::new();
     check_name(&input.name, &mut errors);
@@ -191,7 +203,6 @@ pub async fn create(
         return Err(Error::Invalid(errors));
     };
     ensure_unique_code(db, &code, None).await?;
-    let txn = db.begin().await?;
     let org = organization::ActiveModel {
         name: Set(input.name.trim().to_owned()),
         credit_code: Set(code.to_string()),
@@ -200,10 +211,10 @@ pub async fn create(
         contact_email: Set(input.contact_email),
         ..Default::default()
     }
-    .insert(&txn)
+    .insert(db)
     .await?;
     audit::record(
-        &txn,
+        db,
         actor,
         "organization",
         org.id,
@@ -211,8 +222,7 @@ pub async fn create(
         serde_json::json!({"name": org.name, "credit_code": org.credit_code}),
     )
     .await?;
-    txn.commit().await?;
-    Ok(OrganizationView::from(&org))
+    Ok(org)
 }
 
 #[tracing::instrument(

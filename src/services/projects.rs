@@ -535,6 +535,18 @@ pub async fn create(
     actor: &Actor,
     input: NewProject,
 ) -> Result<ProjectView> {
+    let txn = db.begin().await?;
+    let row = create_in(&txn, actor, input).await?;
+    txn.commit().await?;
+    get(db, actor, row.id).await
+}
+
+/// [`create`] inside the caller's transaction, so a loader can add many in one.
+pub(crate) async fn create_in<C: ConnectionTrait>(
+    db: &C,
+    actor: &Actor,
+    input: NewProject,
+) -> Result<project::Model> {
     actor.require_keeper()?;
     let mut errors = Vec::new();
     let checked = check(
@@ -565,7 +577,6 @@ pub async fn create(
     }
     ensure_unique_code(db, &code, None).await?;
 
-    let txn = db.begin().await?;
     let row = project::ActiveModel {
         name: Set(input.name.trim().to_owned()),
         project_code: Set(code.to_string()),
@@ -585,10 +596,10 @@ pub async fn create(
         current_classification_id: Set(None),
         ..Default::default()
     }
-    .insert(&txn)
+    .insert(db)
     .await?;
     audit::record(
-        &txn,
+        db,
         actor,
         "project",
         row.id,
@@ -597,8 +608,7 @@ pub async fn create(
                            "total_investment_wan": input.total_investment_wan}),
     )
     .await?;
-    txn.commit().await?;
-    get(db, actor, row.id).await
+    Ok(row)
 }
 
 #[tracing::instrument(

@@ -35,6 +35,7 @@ pub struct TickReport {
 }
 
 /// Runs every rule for `today` (a calendar date in Asia/Shanghai).
+#[tracing::instrument(name = "reminders::tick", skip_all, fields(%today))]
 pub async fn tick(
     db: &DatabaseConnection,
     settings: &Settings,
@@ -48,6 +49,7 @@ pub async fn tick(
     Ok(report)
 }
 
+#[tracing::instrument(name = "reminders::deadlines", skip_all)]
 async fn deadline_reminders(
     db: &DatabaseConnection,
     settings: &Settings,
@@ -100,6 +102,7 @@ async fn deadline_reminders(
     Ok(())
 }
 
+#[tracing::instrument(name = "reminders::service_items", skip_all)]
 async fn service_items(
     db: &DatabaseConnection,
     settings: &Settings,
@@ -258,6 +261,7 @@ async fn figures(db: &DatabaseConnection, as_of: NaiveDate) -> Result<Figures> {
     })
 }
 
+#[tracing::instrument(name = "reminders::digest", skip_all)]
 async fn digest(
     db: &DatabaseConnection,
     settings: &Settings,
@@ -320,6 +324,7 @@ async fn digest(
     Ok(())
 }
 
+#[tracing::instrument(name = "reminders::province_report", skip_all)]
 async fn province_report(
     db: &DatabaseConnection,
     settings: &Settings,

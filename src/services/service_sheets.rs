@@ -316,6 +316,7 @@ pub(crate) async fn insert_sheet<C: ConnectionTrait>(
 }
 
 /// `POST /projects/{id}/service-sheet`.
+#[tracing::instrument(name = "service_sheets::create", skip_all, fields(actor_id = actor.id, actor_org = actor.organization_id, project_id))]
 pub async fn create(
     db: &DatabaseConnection,
     actor: &Actor,
@@ -357,6 +358,7 @@ pub async fn create(
     view(db, sheet).await
 }
 
+#[tracing::instrument(name = "service_sheets::get", skip_all, fields(actor_id = actor.id, actor_org = actor.organization_id, sheet_id = id))]
 pub async fn get<C: ConnectionTrait>(db: &C, actor: &Actor, id: i64) -> Result<SheetView> {
     let (sheet, _) = visible(db, actor, id).await?;
     view(db, sheet).await
@@ -368,6 +370,7 @@ pub struct SheetQuery {
     pub officer_id: Option<i64>,
 }
 
+#[tracing::instrument(name = "service_sheets::list", skip_all, fields(actor_id = actor.id, actor_org = actor.organization_id))]
 pub async fn list<C: ConnectionTrait>(
     db: &C,
     actor: &Actor,
@@ -406,6 +409,7 @@ fn require_responsible(actor: &Actor, sheet: &service_sheet::Model) -> Result<()
     }
 }
 
+#[tracing::instrument(name = "service_sheets::add_item", skip_all, fields(actor_id = actor.id, actor_org = actor.organization_id, sheet_id))]
 pub async fn add_item(
     db: &DatabaseConnection,
     actor: &Actor,
@@ -440,6 +444,20 @@ pub async fn update_item(
     item_id: i64,
     patch: ItemPatch,
 ) -> Result<SheetView> {
+    let txn = db.begin().await?;
+    let sheet_id = update_item_in(&txn, actor, item_id, &patch).await?;
+    txn.commit().await?;
+    get(db, actor, sheet_id).await
+}
+
+/// [`update_item`] inside the caller's transaction; returns the item's sheet.
+#[tracing::instrument(name = "service_sheets::update_item", skip_all, fields(actor_id = actor.id, actor_org = actor.organization_id, item_id))]
+pub(crate) async fn update_item_in<C: ConnectionTrait>(
+    db: &C,
+    actor: &Actor,
+    item_id: i64,
+    patch: &ItemPatch,
+) -> Result<i64> {
     let item = service_item::Entity::find_by_id(item_id)
         .one(db)
         .await?
@@ -463,7 +481,6 @@ pub async fn update_item(
     if !errors.is_empty() {
         return Err(Error::Invalid(errors));
     }
-    let txn = db.begin().await?;
     use service_item::Column as C;
     let mut update = super::update_versioned::<service_item::Entity>(item_id, patch.version);
     if let Some(status) = patch.status {
@@ -480,9 +497,9 @@ pub async fn update_item(
     if let Some(e) = &patch.evidence {
         update = update.col_expr(C::Evidence, Expr::value(e.trim()));
     }
-    super::exec_versioned(&txn, update, "服务事项").await?;
+    super::exec_versioned(db, update, "服务事项").await?;
     audit::record(
-        &txn,
+        db,
         actor,
         "service_sheet",
         sheet.id,
@@ -490,8 +507,7 @@ pub async fn update_item(
         serde_json::json!({"item_id": item_id, "status": patch.status.map(|s| s.as_str())}),
     )
     .await?;
-    txn.commit().await?;
-    get(db, actor, sheet.id).await
+    Ok(sheet.id)
 }
 
 /// The owner signs the sheet off (确认签收).
@@ -501,6 +517,20 @@ pub async fn sign_off(
     id: i64,
     input: SignOff,
 ) -> Result<SheetView> {
+    let txn = db.begin().await?;
+    sign_off_in(&txn, actor, id, &input).await?;
+    txn.commit().await?;
+    get(db, actor, id).await
+}
+
+/// [`sign_off`] inside the caller's transaction.
+#[tracing::instrument(name = "service_sheets::sign_off", skip_all, fields(actor_id = actor.id, actor_org = actor.organization_id, sheet_id = id))]
+pub(crate) async fn sign_off_in<C: ConnectionTrait>(
+    db: &C,
+    actor: &Actor,
+    id: i64,
+    input: &SignOff,
+) -> Result<()> {
     let (sheet, project) = visible(db, actor, id).await?;
     if actor.role != Role::Owner || actor.organization_id != Some(project.organization_id) {
         return Err(Error::Forbidden("服务单由建设单位确认签收".into()));
@@ -512,9 +542,8 @@ pub async fn sign_off(
             fields: Vec::new(),
         });
     }
-    let txn = db.begin().await?;
     super::exec_versioned(
-        &txn,
+        db,
         super::update_versioned::<service_sheet::Entity>(id, input.version)
             .col_expr(service_sheet::Column::SignedOffAt, Expr::value(now()))
             .col_expr(service_sheet::Column::SignedOffBy, Expr::value(actor.id))
@@ -526,7 +555,7 @@ pub async fn sign_off(
     )
     .await?;
     audit::record(
-        &txn,
+        db,
         actor,
         "service_sheet",
         id,
@@ -534,8 +563,7 @@ pub async fn sign_off(
         serde_json::json!({"note": input.note}),
     )
     .await?;
-    txn.commit().await?;
-    get(db, actor, id).await
+    Ok(())
 }
 
 /// Moves one sheet to another officer, keeping the history and telling the new officer and
@@ -606,6 +634,7 @@ async fn move_sheet<C: ConnectionTrait>(
     Ok(())
 }
 
+#[tracing::instrument(name = "service_sheets::reassign", skip_all, fields(actor_id = actor.id, actor_org = actor.organization_id, sheet_id = id))]
 pub async fn reassign(
     db: &DatabaseConnection,
     settings: &Settings,
@@ -635,6 +664,7 @@ pub async fn reassign(
 }
 
 /// When an officer leaves: every sheet of theirs moves to another officer in one transaction.
+#[tracing::instrument(name = "service_sheets::reassign_all", skip_all, fields(actor_id = actor.id, actor_org = actor.organization_id))]
 pub async fn reassign_all(
     db: &DatabaseConnection,
     settings: &Settings,

@@ -153,6 +153,18 @@ async fn check_organization<C: ConnectionTrait>(
     fields(actor_id = actor.id, actor_org = actor.organization_id, username = %input.username)
 )]
 pub async fn create(db: &DatabaseConnection, actor: &Actor, input: NewUser) -> Result<UserView> {
+    let txn = db.begin().await?;
+    let user = create_in(&txn, actor, input).await?;
+    txn.commit().await?;
+    UserView::of(&user)
+}
+
+/// [`create`] inside the caller's transaction, so a loader can add many in one.
+pub(crate) async fn create_in<C: ConnectionTrait>(
+    db: &C,
+    actor: &Actor,
+    input: NewUser,
+) -> Result<app_user::Model> {
     require_admin(actor)?;
     let username = input.username.trim().to_owned();
     let mut errors = Vec::new();
@@ -174,7 +186,6 @@ pub async fn create(db: &DatabaseConnection, actor: &Actor, input: NewUser) -> R
         return Err(Error::duplicate("username", "用户名已存在"));
     }
     let hash = auth::hash_password(input.password).await?;
-    let txn = db.begin().await?;
     let user = app_user::ActiveModel {
         display_name: Set(input.display_name.unwrap_or_else(|| username.clone())),
         username: Set(username),
@@ -186,10 +197,10 @@ pub async fn create(db: &DatabaseConnection, actor: &Actor, input: NewUser) -> R
         active: Set(true),
         ..Default::default()
     }
-    .insert(&txn)
+    .insert(db)
     .await?;
     audit::record(
-        &txn,
+        db,
         actor,
         "user",
         user.id,
@@ -197,8 +208,7 @@ pub async fn create(db: &DatabaseConnection, actor: &Actor, input: NewUser) -> R
         serde_json::json!({"username": user.username, "role": user.role, "organization_id": user.organization_id}),
     )
     .await?;
-    txn.commit().await?;
-    UserView::of(&user)
+    Ok(user)
 }
 
 #[tracing::instrument(

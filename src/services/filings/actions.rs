@@ -67,6 +67,7 @@ pub struct ActionRequest {
 
 /// `POST /projects/{id}/filings`: a new draft for a project whose classification requires an
 /// EIA; its tier is the project's.
+#[tracing::instrument(name = "filings::create", skip_all, fields(actor_id = actor.id, actor_org = actor.organization_id, project_id))]
 pub async fn create(
     db: &DatabaseConnection,
     settings: &Settings,
@@ -142,6 +143,7 @@ pub(crate) async fn insert_draft<C: ConnectionTrait>(
 
 /// Applies one action: checks role and state through the domain, the bureau's own rules here,
 /// then a conditional update on state and version with its event, in one transaction.
+#[tracing::instrument(name = "filings::act", skip_all, fields(actor_id = actor.id, actor_org = actor.organization_id, filing_id = id, action = %req.action))]
 pub async fn act(
     db: &DatabaseConnection,
     settings: &Settings,
@@ -164,6 +166,7 @@ pub async fn act(
 
 /// The action itself, inside the caller's transaction: the same path for a request, a
 /// historic entry and the demo loader. Returns the event it wrote.
+#[tracing::instrument(name = "filings::apply", skip_all, fields(actor_id = actor.id, actor_org = actor.organization_id, filing_id = f.id, project_id = f.project_id, action = %req.action))]
 pub(crate) async fn apply<C: ConnectionTrait>(
     txn: &C,
     settings: &Settings,
@@ -322,6 +325,7 @@ pub struct NewClockStop {
     pub note: Option<String>,
 }
 
+#[tracing::instrument(name = "filings::add_stop", skip_all, fields(actor_id = actor.id, actor_org = actor.organization_id, filing_id = id, reason = %stop.reason))]
 pub async fn add_stop(
     db: &DatabaseConnection,
     settings: &Settings,

@@ -22,6 +22,7 @@ pub struct OpenFiling {
 
 /// Every filing whose clocks still run, with its clock as of `day`. Filings whose clock cannot
 /// be computed (dates beyond the calendar) are left out.
+#[tracing::instrument(name = "filings::open_clocks", skip_all, fields(%day))]
 pub async fn open_clocks(
     db: &DatabaseConnection,
     settings: &Settings,

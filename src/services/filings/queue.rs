@@ -45,6 +45,7 @@ pub struct FilingQuery {
 }
 
 /// The work queue: filings the actor may see, filtered, most urgent first.
+#[tracing::instrument(name = "filings::list", skip_all, fields(actor_id = actor.id, actor_org = actor.organization_id))]
 pub async fn list<C: ConnectionTrait>(
     db: &C,
     settings: &Settings,

@@ -13,6 +13,7 @@ use crate::services::{Actor, today};
 use entity::filing;
 
 /// The notices a filing has given rise to.
+#[tracing::instrument(name = "filings::notices_of", skip_all, fields(actor_id = actor.id, actor_org = actor.organization_id, filing_id = id))]
 pub async fn notices_of<C: ConnectionTrait>(
     db: &C,
     settings: &Settings,
@@ -79,6 +80,7 @@ pub struct PublicNotice {
 }
 
 /// Every notice up today, for the public register (no sign-in).
+#[tracing::instrument(name = "filings::public_register", skip_all)]
 pub async fn public_register<C: ConnectionTrait>(
     db: &C,
     settings: &Settings,

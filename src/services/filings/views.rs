@@ -247,6 +247,7 @@ impl Context {
     }
 }
 
+#[tracing::instrument(name = "filings::get", skip_all, fields(actor_id = actor.id, actor_org = actor.organization_id, filing_id = id))]
 pub async fn get<C: ConnectionTrait>(
     db: &C,
     settings: &Settings,
@@ -258,6 +259,7 @@ pub async fn get<C: ConnectionTrait>(
     ctx.view(settings, actor, &f)
 }
 
+#[tracing::instrument(name = "filings::events", skip_all, fields(actor_id = actor.id, actor_org = actor.organization_id, filing_id = id))]
 pub async fn events<C: ConnectionTrait>(
     db: &C,
     actor: &Actor,
