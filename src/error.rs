@@ -10,6 +10,43 @@ use serde::Serialize;
 
 use crate::domain::FieldError;
 
+/// Every `error.code` the API answers with. The HTTP status follows from it: each code belongs
+/// to one status, as its comment says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorCode {
+    /// 400: the request could not be read (malformed JSON, a query parameter of the wrong type).
+    Malformed,
+    /// 401: not signed in, or the token expired or was revoked.
+    Unauthorized,
+    /// 403: signed in, but this role may not do this.
+    Forbidden,
+    /// 404: no such record, or not one this user may see.
+    NotFound,
+    /// 409: someone changed the record since it was read; read it again.
+    StaleVersion,
+    /// 409: a value that must be unique is taken.
+    Duplicate,
+    /// 409: not possible in the record's current state.
+    InvalidState,
+    /// 409: the project already has a filing in progress.
+    OpenFiling,
+    /// 409: built before approval with the penalty unsettled: not accepted.
+    PenaltyUnsettled,
+    /// 409: the service sheet is signed off already.
+    AlreadySigned,
+    /// 409: the re-evaluation preview no longer matches the ledger.
+    StalePreview,
+    /// 413: the body or upload is too large.
+    TooLarge,
+    /// 422: readable but invalid; `fields` names each problem.
+    Invalid,
+    /// 429: too many attempts; wait and retry.
+    RateLimited,
+    /// 500: an error on the server, logged with the request id.
+    Internal,
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     /// 400: the request could not be read at all.
@@ -30,7 +67,7 @@ pub enum Error {
     /// 409: a stale version, a duplicate, or a change not allowed in the current state.
     #[error("{message}")]
     Conflict {
-        code: &'static str,
+        code: ErrorCode,
         message: String,
         fields: Vec<FieldError>,
     },
@@ -67,7 +104,7 @@ impl Error {
 
     pub fn stale(what: &str) -> Self {
         Error::Conflict {
-            code: "stale_version",
+            code: ErrorCode::StaleVersion,
             message: format!("{what}已被他人修改，请刷新后重试（版本号已过期）"),
             fields: vec![FieldError::new("version", "版本号已过期")],
         }
@@ -76,7 +113,7 @@ impl Error {
     pub fn duplicate(field: &str, message: impl Into<String>) -> Self {
         let message = message.into();
         Error::Conflict {
-            code: "duplicate",
+            code: ErrorCode::Duplicate,
             fields: vec![FieldError::new(field, message.clone())],
             message,
         }
@@ -96,17 +133,17 @@ impl Error {
         }
     }
 
-    fn code(&self) -> &'static str {
+    pub fn code(&self) -> ErrorCode {
         match self {
-            Error::Malformed { .. } => "malformed",
-            Error::Unauthorized(_) => "unauthorized",
-            Error::Forbidden(_) => "forbidden",
-            Error::NotFound(_) => "not_found",
-            Error::Conflict { code, .. } => code,
-            Error::TooLarge(_) => "too_large",
-            Error::Invalid(_) => "invalid",
-            Error::RateLimited(_) => "rate_limited",
-            Error::Internal(_) => "internal",
+            Error::Malformed { .. } => ErrorCode::Malformed,
+            Error::Unauthorized(_) => ErrorCode::Unauthorized,
+            Error::Forbidden(_) => ErrorCode::Forbidden,
+            Error::NotFound(_) => ErrorCode::NotFound,
+            Error::Conflict { code, .. } => *code,
+            Error::TooLarge(_) => ErrorCode::TooLarge,
+            Error::Invalid(_) => ErrorCode::Invalid,
+            Error::RateLimited(_) => ErrorCode::RateLimited,
+            Error::Internal(_) => ErrorCode::Internal,
         }
     }
 }
@@ -118,7 +155,7 @@ impl From<sea_orm::DbErr> for Error {
         if let Some(sea_orm::SqlErr::UniqueConstraintViolation(detail)) = err.sql_err() {
             tracing::info!(%detail, "unique constraint violated");
             return Error::Conflict {
-                code: "duplicate",
+                code: ErrorCode::Duplicate,
                 message: "与已有记录重复".into(),
                 fields: Vec::new(),
             };
@@ -134,8 +171,8 @@ pub struct ErrorBody {
 
 #[derive(Serialize, utoipa::ToSchema)]
 pub struct ErrorDetail {
-    /// Machine-readable code, e.g. `invalid`, `stale_version`, `not_found`.
-    pub code: String,
+    /// Machine-readable; one of a fixed list, each with its HTTP status.
+    pub code: ErrorCode,
     /// What went wrong, for a person.
     pub message: String,
     /// Which input fields are wrong and why.
@@ -172,7 +209,7 @@ impl IntoResponse for Error {
         };
         let body = ErrorBody {
             error: ErrorDetail {
-                code: self.code().to_owned(),
+                code: self.code(),
                 message,
                 fields,
             },

@@ -1,4 +1,4 @@
-//! Point-to-point service (点对点服务, domain.md §5): the kinds and states of service items and
+//! Point-to-point service (点对点服务, docs/domain.md §5): the kinds and states of service items and
 //! the escalation ladder for late ones — urge (催办) the officer once an item is past its
 //! promised date, then supervise (督办) through the officer's leader after a grace period.
 use chrono::NaiveDate;

@@ -1,5 +1,5 @@
 //! Public notices (公示/公告) generated from a filing: the acceptance notice, the pre-decision
-//! notice and the decision notice, with their texts and windows (domain.md §4). Pure: the
+//! notice and the decision notice, with their texts and windows (docs/domain.md §4). Pure: the
 //! filing's facts and the calendar in, notices out.
 use chrono::{Duration, NaiveDate};
 use serde::Serialize;

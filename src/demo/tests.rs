@@ -196,11 +196,10 @@ fn accepted_or_decided_at_published_date() {
             .find(|s| s.action == Action::Refuse)
             .expect("refuse step");
         assert!(refuse.on <= PUBLISHED_AS_OF);
-        assert!(
-            refuse
-                .reason
-                .as_deref()
-                .is_some_and(|r| r.starts_with("项目未批先建，处罚尚未履行完毕，不予受理"))
+        // The same words the officer is offered for such a refusal: one text per reason.
+        assert_eq!(
+            refuse.reason.as_deref(),
+            Some(crate::domain::filing::UNSETTLED_PENALTY_REASON)
         );
     }
     // The other two: one waiting on a correction, one submitted at the end of June.

@@ -93,7 +93,7 @@ async fn list(_user: CurrentUser, ApiQuery(q): ApiQuery<CatalogQuery>) -> Json<C
 pub struct CatalogRowDetail {
     #[serde(flatten)]
     pub row: CatalogRowView,
-    /// The facts this row takes, the sensitive areas it counts; see `classification.md`.
+    /// The facts this row takes, the sensitive areas it counts; see `docs/classification.md`.
     #[schema(value_type = Object)]
     pub schema: serde_json::Value,
 }

@@ -137,12 +137,6 @@ fn data_error(path: &str, message: &str) -> FieldError {
     FieldError::new(field, message)
 }
 
-/// Whether a query parameter's problem is its value (an unknown code: 422, as a semantic check
-/// would answer) rather than its shape (400).
-fn is_unknown_code(field: &FieldError) -> bool {
-    field.message.starts_with("取值“")
-}
-
 /// Query parameters.
 pub struct ApiQuery<T>(pub T);
 
@@ -162,9 +156,6 @@ where
                 let path = err.path().to_string();
                 let message = err.into_inner().to_string();
                 let field = data_error(&path, &message);
-                if is_unknown_code(&field) {
-                    return Error::Invalid(vec![field]);
-                }
                 Error::Malformed {
                     message: format!("查询参数有误：{}", field.message),
                     fields: vec![field],

@@ -16,7 +16,7 @@ use crate::domain::classification::{
 };
 use crate::domain::exemption::exempting_item;
 use crate::domain::ledger::Tier;
-use crate::error::{Error, Result};
+use crate::error::{Error, ErrorCode, Result};
 use entity::{Json, app_user, classification, project};
 
 /// What an officer submits to classify a project (dry run or stored decision).
@@ -215,7 +215,7 @@ pub(crate) async fn record<C: ConnectionTrait>(
     };
     if update.exec(db).await?.rows_affected == 0 {
         return Err(Error::Conflict {
-            code: "stale_version",
+            code: ErrorCode::StaleVersion,
             message: "该项目刚被他人重新分类，请刷新后重试".into(),
             fields: Vec::new(),
         });
@@ -496,7 +496,7 @@ pub async fn apply_reevaluation(
     confirmed.dedup();
     if expected != confirmed {
         return Err(Error::Conflict {
-            code: "stale_preview",
+            code: ErrorCode::StalePreview,
             message: "待重新分类的项目已变化，请重新预览后再确认".into(),
             fields: vec![FieldError::new("project_ids", "与当前预览结果不一致")],
         });

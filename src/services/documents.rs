@@ -14,7 +14,7 @@ use tokio::io::AsyncWriteExt;
 use super::{Actor, audit, projects};
 use crate::domain::filing::FilingState;
 use crate::domain::role::Role;
-use crate::error::{Error, Result};
+use crate::error::{Error, ErrorCode, Result};
 use entity::{document, filing};
 
 /// The kinds of file an EIA filing takes, by extension, with the bytes such a file starts with.
@@ -192,7 +192,7 @@ pub async fn store(
         }
         if !may {
             return Err(Error::Conflict {
-                code: "invalid_state",
+                code: ErrorCode::InvalidState,
                 message: format!("申报当前状态为“{}”，不能上传材料", state.label()),
                 fields: Vec::new(),
             });

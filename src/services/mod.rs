@@ -87,6 +87,44 @@ where
     serde::Deserialize::deserialize(deserializer).map(Some)
 }
 
+/// A query filter's code as sent: one of `T`'s, or one this build does not know, which the
+/// service answers with a 422 naming the parameter beside its other checks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Code<T> {
+    Known(T),
+    Unknown,
+}
+
+impl<'de, T: serde::de::DeserializeOwned> serde::Deserialize<'de> for Code<T> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        use serde::de::IntoDeserializer;
+        let code = String::deserialize(deserializer)?;
+        let known: std::result::Result<T, serde::de::value::Error> =
+            T::deserialize(code.as_str().into_deserializer());
+        Ok(known.map_or(Code::Unknown, Code::Known))
+    }
+}
+
+impl<T> Code<T> {
+    /// The known value; an unknown one adds `message` for `field` to `errors`.
+    pub(crate) fn check(
+        code: Option<Code<T>>,
+        field: &str,
+        message: &str,
+        errors: &mut Vec<crate::domain::FieldError>,
+    ) -> Option<T> {
+        match code? {
+            Code::Known(value) => Some(value),
+            Code::Unknown => {
+                errors.push(crate::domain::FieldError::new(field, message));
+                None
+            }
+        }
+    }
+}
+
 /// For query filters: a blank value (`?state=`, as a form's empty choice sends) is no filter;
 /// anything else must be one of the type's codes.
 pub(crate) fn blank_is_none<'de, D, T>(deserializer: D) -> std::result::Result<Option<T>, D::Error>

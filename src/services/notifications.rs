@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 use super::{Actor, now};
 use crate::config::Settings;
 use crate::domain::role::Role;
-use crate::error::{Error, Result};
+use crate::error::{Error, ErrorCode, Result};
 use crate::links::Links;
 use crate::notify::messages::{self, Letterhead, Message};
 use crate::notify::worker::Claimed;
@@ -276,7 +276,7 @@ pub struct OutboxQuery {
     /// pending, sending, sent, failed or skipped; default failed.
     #[serde(default, deserialize_with = "super::blank_is_none")]
     #[param(value_type = Option<String>)]
-    pub status: Option<Status>,
+    pub status: Option<super::Code<Status>>,
 }
 
 /// The outbox as administrators see it: by default the parked failures with their last error.
@@ -287,7 +287,17 @@ pub async fn outbox<C: ConnectionTrait>(
     q: OutboxQuery,
 ) -> Result<Vec<NotificationView>> {
     require_admin(actor)?;
-    let status = q.status.unwrap_or(Status::Failed);
+    let mut errors = Vec::new();
+    let status = super::Code::check(
+        q.status,
+        "status",
+        "应为 pending、sending、sent、failed 或 skipped",
+        &mut errors,
+    );
+    if !errors.is_empty() {
+        return Err(Error::Invalid(errors));
+    }
+    let status = status.unwrap_or(Status::Failed);
     Ok(notification::Entity::find()
         .filter(notification::Column::Status.eq(status))
         .order_by_desc(notification::Column::Id)
@@ -308,7 +318,7 @@ pub async fn resend(db: &DatabaseConnection, actor: &Actor, id: i64) -> Result<N
         .await?
         .ok_or_else(|| Error::not_found("通知"))?;
     let not_failed = |status: Status| Error::Conflict {
-        code: "invalid_state",
+        code: ErrorCode::InvalidState,
         message: format!("只能重发发送失败的邮件（当前状态：{}）", status.as_str()),
         fields: Vec::new(),
     };

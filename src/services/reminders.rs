@@ -114,14 +114,25 @@ async fn service_items(
         remind_before: settings.scheduler.reminder_working_days,
         supervise_after: settings.scheduler.supervise_after_working_days,
     };
+    // Each open item with its sheet, and the sheets' projects, through the declared relations.
     let items = service_item::Entity::find()
-        .filter(service_item::Column::Status.is_in([
-            ItemStatus::Planned.as_str(),
-            ItemStatus::InProgress.as_str(),
-        ]))
+        .filter(service_item::Column::Status.is_in([ItemStatus::Planned, ItemStatus::InProgress]))
+        .find_also_related(service_sheet::Entity)
         .all(db)
         .await?;
-    for item in items {
+    let sheet_projects: std::collections::HashMap<i64, project::Model> =
+        service_sheet::Entity::find()
+            .filter(
+                service_sheet::Column::Id
+                    .is_in(items.iter().filter_map(|(_, s)| s.as_ref().map(|s| s.id))),
+            )
+            .find_also_related(project::Entity)
+            .all(db)
+            .await?
+            .into_iter()
+            .filter_map(|(sheet, project)| Some((sheet.id, project?)))
+            .collect();
+    for (item, sheet) in items {
         let status = item.status;
         let dates = ItemDates {
             status,
@@ -136,15 +147,8 @@ async fn service_items(
         if step == Escalation::None {
             continue;
         }
-        let Some(sheet) = service_sheet::Entity::find_by_id(item.sheet_id)
-            .one(db)
-            .await?
-        else {
-            continue;
-        };
-        let Some(project) = project::Entity::find_by_id(sheet.project_id)
-            .one(db)
-            .await?
+        let Some((sheet, project)) =
+            sheet.and_then(|s| Some((s.clone(), sheet_projects.get(&s.id)?)))
         else {
             continue;
         };
@@ -293,10 +297,7 @@ async fn digest(
         .map(|o| (o.project.name.clone(), o.clock.days_left))
         .collect();
     let overdue_items = service_item::Entity::find()
-        .filter(service_item::Column::Status.is_in([
-            ItemStatus::Planned.as_str(),
-            ItemStatus::InProgress.as_str(),
-        ]))
+        .filter(service_item::Column::Status.is_in([ItemStatus::Planned, ItemStatus::InProgress]))
         .filter(service_item::Column::PromisedOn.lt(today))
         .all(db)
         .await?
@@ -349,10 +350,7 @@ async fn province_report(
         .await?
         .len();
     let items_overdue = service_item::Entity::find()
-        .filter(service_item::Column::Status.is_in([
-            ItemStatus::Planned.as_str(),
-            ItemStatus::InProgress.as_str(),
-        ]))
+        .filter(service_item::Column::Status.is_in([ItemStatus::Planned, ItemStatus::InProgress]))
         .filter(service_item::Column::PromisedOn.lte(month_end))
         .all(db)
         .await?

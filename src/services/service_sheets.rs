@@ -15,7 +15,7 @@ use crate::config::Settings;
 use crate::domain::FieldError;
 use crate::domain::point_to_point::{ItemKind, ItemStatus};
 use crate::domain::role::Role;
-use crate::error::{Error, Result};
+use crate::error::{Error, ErrorCode, Result};
 use crate::notify::messages::SheetReassigned;
 use entity::{app_user, project, service_item, service_sheet, sheet_assignment};
 
@@ -537,7 +537,7 @@ pub(crate) async fn sign_off_in<C: ConnectionTrait>(
     }
     if sheet.signed_off_at.is_some() {
         return Err(Error::Conflict {
-            code: "already_signed",
+            code: ErrorCode::AlreadySigned,
             message: "服务单已签收".into(),
             fields: Vec::new(),
         });

@@ -191,7 +191,7 @@ impl Catalog {
         })
     }
 
-    /// Parses a catalogue in the shape of `data/eia-catalog-2021.json`. Rows must be numbered
+    /// Parses a catalogue in the shape of `resources/eia-catalog-2021.json`. Rows must be numbered
     /// 1, 2, 3, … in order, so that a row number is also its index.
     ///
     /// # Errors

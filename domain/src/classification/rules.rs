@@ -92,7 +92,7 @@ impl Ctx<'_> {
                 FactValue::Number(_) | FactValue::Bool(_) => None,
             }),
             Cond::Flag(key) => match self.facts.get(key) {
-                // Booleans default to false (classification.md).
+                // Booleans default to false (docs/classification.md).
                 Slot::Absent => Truth::No,
                 Slot::Invalid => Truth::Unknown(BTreeSet::new()),
                 Slot::Given(FactValue::Bool(b)) => Truth::from_bool(b),

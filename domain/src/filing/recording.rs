@@ -1,4 +1,4 @@
-//! How a step gets onto the record (domain.md §4): the date it takes effect, whose step it
+//! How a step gets onto the record (docs/domain.md §4): the date it takes effect, whose step it
 //! counts as, the paper number it may carry, and which actions a reader is offered. Officers
 //! enter what happened on paper or at the service window; everyone else acts today, as
 //! themselves, and takes the number the system issues.

@@ -1,4 +1,4 @@
-//! The bureau's rules for what an action carries (domain.md §4): a correction request lists
+//! The bureau's rules for what an action carries (docs/domain.md §4): a correction request lists
 //! every missing item at once (一次性告知), a resubmission answers each, a refusal and a
 //! disapproval give reasons and the grounds of 条例 Art. 11, and a project built before approval
 //! is not accepted while its penalty is unsettled.

@@ -1,4 +1,4 @@
-//! The vocabulary of the filing lifecycle (domain.md §4): states, document tiers, roles and the
+//! The vocabulary of the filing lifecycle (docs/domain.md §4): states, document tiers, roles and the
 //! actions that move a filing, each with its stable code and Chinese label.
 
 use serde::{Deserialize, Serialize};

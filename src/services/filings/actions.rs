@@ -19,7 +19,7 @@ use crate::domain::filing::{
     check_content, check_paper_number, effective_date, transition,
 };
 use crate::domain::role::Role;
-use crate::error::{Error, Result};
+use crate::error::{Error, ErrorCode, Result};
 use crate::services::{Actor, audit, projects, today, update_versioned};
 use entity::{Json, clock_stop, filing, filing_event, project};
 
@@ -101,7 +101,7 @@ pub async fn create(
         .find(|f| !f.state.is_terminal());
     if let Some(open) = open {
         return Err(Error::Conflict {
-            code: "open_filing",
+            code: ErrorCode::OpenFiling,
             message: format!("该项目已有进行中的申报（编号{}），不能重复创建", open.id),
             fields: vec![FieldError::new("project_id", "已有进行中的申报")],
         });
@@ -189,7 +189,7 @@ pub(crate) async fn apply<C: ConnectionTrait>(
             format!("{}不适用于{}", action.label(), tier.label()),
         ),
         TransitionError::NotAllowed { action, state } => Error::Conflict {
-            code: "invalid_state",
+            code: ErrorCode::InvalidState,
             message: format!(
                 "申报当前状态为“{}”（{}），不能执行“{}”",
                 state.label(),
@@ -300,7 +300,7 @@ fn check_action(
     let open_items = last_missing_items(events).unwrap_or_default();
     check_content(&content, unsettled, &open_items).map_err(|breach| match breach {
         RuleBreach::PenaltyUnsettled => Error::Conflict {
-            code: "penalty_unsettled",
+            code: ErrorCode::PenaltyUnsettled,
             message: format!(
                 "项目未批先建且处罚尚未履行完毕，不能受理。建议不予受理，理由：{UNSETTLED_PENALTY_REASON}"
             ),
@@ -354,7 +354,7 @@ pub async fn add_stop(
         FilingState::Accepted | FilingState::TechnicalEvaluation | FilingState::PreDecisionNotice
     ) {
         return Err(Error::Conflict {
-            code: "invalid_state",
+            code: ErrorCode::InvalidState,
             message: format!(
                 "申报当前状态为“{}”，审批时限尚未开始或已结束",
                 state.label()

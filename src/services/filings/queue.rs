@@ -8,7 +8,7 @@ use crate::config::Settings;
 use crate::domain::FieldError;
 use crate::domain::filing::{ClockStatus, FilingState, Tier};
 use crate::error::{Error, Result};
-use crate::services::Actor;
+use crate::services::{Actor, Code};
 use entity::{county, filing, project};
 
 /// Which deadlines the queue shows.
@@ -22,18 +22,18 @@ pub enum DueFilter {
 }
 
 /// The work queue and filing list filters; a blank value is no filter, an unknown code a 422
-/// naming the parameter.
+/// naming the parameter (with the other filters' problems).
 #[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams)]
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub struct FilingQuery {
     #[serde(default, deserialize_with = "crate::services::blank_is_none")]
     #[param(value_type = Option<String>)]
-    pub state: Option<FilingState>,
+    pub state: Option<Code<FilingState>>,
     /// `report`, `report_form` or `registration_form`.
     #[serde(default, deserialize_with = "crate::services::blank_is_none")]
     #[param(value_type = Option<String>)]
-    pub tier: Option<Tier>,
+    pub tier: Option<Code<Tier>>,
     /// County code (GB/T 2260).
     pub county: Option<String>,
     pub officer_id: Option<i64>,
@@ -41,7 +41,7 @@ pub struct FilingQuery {
     /// `overdue`, or `soon` (due within `clocks.due_soon_working_days` working days).
     #[serde(default, deserialize_with = "crate::services::blank_is_none")]
     #[param(value_type = Option<String>)]
-    pub due: Option<DueFilter>,
+    pub due: Option<Code<DueFilter>>,
 }
 
 /// The work queue: filings the actor may see, filtered, most urgent first.
@@ -54,10 +54,11 @@ pub async fn list<C: ConnectionTrait>(
 ) -> Result<Vec<FilingView>> {
     let mut errors = Vec::new();
     let mut select = filing::Entity::find().order_by_asc(filing::Column::Id);
-    if let Some(state) = query.state {
+    if let Some(state) = Code::check(query.state, "state", "未知的申报状态", &mut errors) {
         select = select.filter(filing::Column::State.eq(state));
     }
-    if let Some(tier) = query.tier {
+    let tier_message = "应为 report、report_form 或 registration_form";
+    if let Some(tier) = Code::check(query.tier, "tier", tier_message, &mut errors) {
         select = select.filter(filing::Column::Tier.eq(tier));
     }
     if let Some(officer) = query.officer_id {
@@ -66,7 +67,8 @@ pub async fn list<C: ConnectionTrait>(
     if let Some(project) = query.project_id {
         select = select.filter(filing::Column::ProjectId.eq(project));
     }
-    let due = query.due.map(|due| due == DueFilter::Overdue);
+    let due = Code::check(query.due, "due", "应为 overdue 或 soon", &mut errors)
+        .map(|due| due == DueFilter::Overdue);
     let mut project_filter = project::Entity::find();
     if let Some(code) = query.county.as_deref() {
         match county::Entity::find()

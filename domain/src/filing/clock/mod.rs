@@ -1,6 +1,6 @@
 //! The statutory clocks of one filing, computed from its dated history: the acceptance clock that
 //! every receipt starts, and the decision clock that acceptance starts, with the stops that do not
-//! count against it (domain.md §4). Pure: history, settings, calendar and `today` in; dates out.
+//! count against it (docs/domain.md §4). Pure: history, settings, calendar and `today` in; dates out.
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
