@@ -2,11 +2,12 @@
 mod common;
 
 use axum::http::{Method, StatusCode};
-use common::{TestApp, error_fields, error_of};
+use common::{TestApp, api, error, error_fields};
 use serde_json::json;
 
 async fn working_days_across_the_2023_holidays(app: TestApp) {
-    let token = app.login("owner2").await;
+    // Any signed-in user may ask; an owner does here.
+    let token = app.new_owner("owner2").await.token;
     // Spring Festival: off 01-21..01-27, make-up workdays Sat 01-28 and Sun 01-29.
     for (from, days, expected) in [
         ("2023-01-19", 1, "2023-01-20"),
@@ -32,26 +33,44 @@ async fn working_days_across_the_2023_holidays(app: TestApp) {
             "{from}+{days}"
         );
     }
-    let (_, body) = app.get("/api/v1/calendar/days/2023-01-23", &token).await;
-    assert_eq!(body["working_day"], false);
-    assert_eq!(body["name"], "春节");
-    let (_, body) = app.get("/api/v1/calendar/days/2023-01-29", &token).await;
-    assert_eq!(body["working_day"], true, "a make-up Sunday is worked");
-    let (_, body) = app.get("/api/v1/calendar/days/2023-03-04", &token).await;
-    assert_eq!(body["working_day"], false);
-    assert_eq!(body["name"], serde_json::Value::Null);
+    let day = |date: &str, working_day: bool, name: Option<&str>| api::CalendarDay {
+        date: common::d(date),
+        working_day,
+        name: name.map(str::to_owned),
+    };
+    for (date, expected, why) in [
+        (
+            "2023-01-23",
+            day("2023-01-23", false, Some("春节")),
+            "Spring Festival",
+        ),
+        (
+            "2023-01-29",
+            day("2023-01-29", true, Some("春节（调休上班）")),
+            "a make-up Sunday is worked",
+        ),
+        (
+            "2023-03-04",
+            day("2023-03-04", false, None),
+            "an ordinary Saturday",
+        ),
+    ] {
+        let answer: api::CalendarDay = app
+            .get_ok(&format!("/api/v1/calendar/days/{date}"), &token)
+            .await;
+        assert_eq!(answer, expected, "{why}");
+    }
 }
 
 async fn outside_the_held_years_is_422_and_a_new_year_can_be_loaded(app: TestApp) {
     let admin = app.login("admin").await;
     let (status, body) = app.get("/api/v1/calendar/days/2027-01-04", &admin).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(
-        error_of(&body)["message"]
-            .as_str()
-            .unwrap()
-            .contains("2019–2026"),
-        "{body}"
+    let refused = error(&body);
+    assert_eq!(refused.field_names(), ["date"]);
+    assert_eq!(
+        refused.message,
+        "输入有误：date: 2027-01-04 is outside the working-day calendar, which holds the years 2019–2026"
     );
     let (status, body) = app
         .get(
@@ -60,13 +79,18 @@ async fn outside_the_held_years_is_422_and_a_new_year_can_be_loaded(app: TestApp
         )
         .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
-    for bad in [
-        "/api/v1/calendar/days/2023-02-30",
-        "/api/v1/calendar/add-working-days?from=2023-01-01",
-        "/api/v1/calendar/add-working-days?from=2023-01-01&days=-1",
+    assert_eq!(error_fields(&body), ["days"]);
+    for (bad, field) in [
+        ("/api/v1/calendar/days/2023-02-30", "date"),
+        ("/api/v1/calendar/add-working-days?from=2023-01-01", "days"),
+        (
+            "/api/v1/calendar/add-working-days?from=2023-01-01&days=-1",
+            "days",
+        ),
     ] {
-        let (status, _) = app.get(bad, &admin).await;
+        let (status, body) = app.get(bad, &admin).await;
         assert_eq!(status, StatusCode::BAD_REQUEST, "{bad}");
+        assert_eq!(error_fields(&body), [field], "{bad}");
     }
 
     let schedule_2027 = json!({
@@ -78,7 +102,7 @@ async fn outside_the_held_years_is_422_and_a_new_year_can_be_loaded(app: TestApp
             {"name": "春节", "date": "2027-02-20", "isOffDay": false}
         ]
     });
-    let officer = app.login("officer1").await;
+    let officer = app.new_user("officer1", "officer", None).await.token;
     let (status, _) = app
         .request(
             Method::PUT,
@@ -107,36 +131,39 @@ async fn outside_the_held_years_is_422_and_a_new_year_can_be_loaded(app: TestApp
         )
         .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
-    let (status, body) = app
-        .request(
+    error(&body);
+    let (_, years) = app.get("/api/v1/calendar/years", &admin).await;
+    assert_eq!(
+        years.as_array().unwrap().len(),
+        8,
+        "nothing stored by the refusals"
+    );
+    let loaded: api::Schedule = app
+        .expect(
+            StatusCode::OK,
             Method::PUT,
             "/api/v1/calendar/years/2027",
             Some(&admin),
             Some(schedule_2027),
         )
         .await;
-    assert_eq!(status, StatusCode::OK, "{body}");
-    assert_eq!(body["year"], 2027);
-    let (_, body) = app.get("/api/v1/calendar/days/2027-02-20", &admin).await;
+    assert_eq!(loaded.year, 2027);
+    assert_eq!(loaded.days, 3);
+    let day: api::CalendarDay = app.get_ok("/api/v1/calendar/days/2027-02-20", &admin).await;
+    assert!(day.working_day, "Saturday 2027-02-20 is a make-up workday");
     assert_eq!(
-        body["working_day"], true,
-        "Saturday 2027-02-20 is a make-up workday"
-    );
-    let (_, body) = app
-        .get(
-            "/api/v1/calendar/add-working-days?from=2026-12-30&days=2",
-            &admin,
-        )
-        .await;
-    assert_eq!(
-        body["date"], "2027-01-04",
+        common::add_working_days(&app, &admin, common::d("2026-12-30"), 2).await,
+        common::d("2027-01-04"),
         "12-31 counts, 01-01 is off, 01-04 is the next"
     );
-    let (_, years) = app.get("/api/v1/calendar/years", &admin).await;
-    assert_eq!(years.as_array().unwrap().len(), 9);
+    let years: Vec<api::Schedule> = app.get_ok("/api/v1/calendar/years", &admin).await;
+    assert_eq!(
+        years.iter().map(|y| y.year).collect::<Vec<_>>(),
+        (2019..=2027).collect::<Vec<_>>()
+    );
 }
 
-on_both_backends!(
+on_both_backends!(empty;
     working_days_across_the_2023_holidays,
     outside_the_held_years_is_422_and_a_new_year_can_be_loaded,
 );

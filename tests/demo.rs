@@ -97,7 +97,7 @@ async fn the_loader_audits_what_it_creates(app: TestApp) {
     assert_eq!(for_owner, owner_steps);
 }
 
-on_both_backends!(the_loader_audits_what_it_creates);
+on_both_backends!(demo; the_loader_audits_what_it_creates);
 
 /// Settings for a database the test prepares itself, with the demo ledger off.
 fn settings(url: &str, data_dir: &Path) -> Settings {

@@ -4,10 +4,9 @@
 //! refusal for the wrong reason is caught too.
 mod common;
 
-use std::sync::atomic::{AtomicU32, Ordering};
-
 use axum::http::{Method, StatusCode};
-use common::TestApp;
+use common::build::{Cast, Kind};
+use common::{Data, TestApp, api};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, RngAlgorithm, TestCaseError, TestRng, TestRunner};
 use serde_json::{Value, json};
@@ -242,18 +241,16 @@ struct Tokens {
 }
 
 impl Tokens {
+    /// The cast of every case, built on the empty database.
     async fn sign_in(app: &TestApp) -> Tokens {
-        let owner = app.login("owner1").await;
-        let (_, me) = app.get("/api/v1/auth/me", &owner).await;
+        let cast = Cast::sign_in(app).await;
         Tokens {
-            org: me["organization_id"]
-                .as_i64()
-                .expect("owner1's organisation"),
-            owner,
-            other_owner: app.login("owner2").await,
-            leader: app.login("leader").await,
-            officer: app.login("officer1").await,
-            admin: app.login("admin").await,
+            org: cast.owner.org(),
+            owner: cast.owner.token,
+            other_owner: cast.other_owner.token,
+            leader: cast.leader.token,
+            officer: cast.officer.token,
+            admin: cast.admin.token,
         }
     }
 
@@ -268,78 +265,36 @@ impl Tokens {
     }
 }
 
-static NEXT_PROJECT: AtomicU32 = AtomicU32::new(1);
-
-/// A fresh report-form project of owner1 and its draft filing, through the API.
+/// A fresh report-form project of the owner and its draft filing, through the API.
 async fn fresh_filing(app: &TestApp, tokens: &Tokens) -> i64 {
-    let n = NEXT_PROJECT.fetch_add(1, Ordering::SeqCst);
-    let (status, project) = app
-        .request(
-            Method::POST,
-            "/api/v1/projects",
-            Some(&tokens.officer),
-            Some(json!({
-                "name": format!("随机动作测试项目{n}"),
-                "project_code": format!("2310-611021-04-01-{:06}", 600_000 + n),
-                "organization_id": tokens.org,
-                "county": "611021",
-                "industry": "transport",
-                "total_investment_wan": "8000.00",
-            })),
-        )
+    let project = app
+        .new_project(&tokens.officer, tokens.org, Kind::ReportForm, json!({}))
         .await;
-    assert_eq!(status, StatusCode::CREATED, "{project}");
-    let project = project["id"].as_i64().unwrap();
-    let (status, body) = app
-        .request(
-            Method::PUT,
-            &format!("/api/v1/projects/{project}/classification"),
-            Some(&tokens.officer),
-            Some(
-                json!({"rows": [130], "facts": {"construction": "new", "road_grade": "class2",
-                "length_km": 12, "sensitive_areas": []}}),
-            ),
-        )
-        .await;
-    assert_eq!(status, StatusCode::OK, "{body}");
-    assert_eq!(body["tier"], "report_form");
-    let (status, draft) = app
-        .request(
-            Method::POST,
-            &format!("/api/v1/projects/{project}/filings"),
-            Some(&tokens.owner),
-            None,
-        )
-        .await;
-    assert_eq!(status, StatusCode::CREATED, "{draft}");
-    draft["id"].as_i64().unwrap()
+    let draft = app.new_filing(&tokens.owner, project).await;
+    assert_eq!(draft.state, "draft");
+    draft.id
 }
 
 /// The filing and its events as an officer sees them.
-async fn observe(app: &TestApp, tokens: &Tokens, id: i64) -> (Value, Vec<Value>) {
-    let (status, view) = app
-        .get(&format!("/api/v1/filings/{id}"), &tokens.officer)
-        .await;
-    assert_eq!(status, StatusCode::OK, "{view}");
-    let (status, events) = app
-        .get(&format!("/api/v1/filings/{id}/events"), &tokens.officer)
-        .await;
-    assert_eq!(status, StatusCode::OK, "{events}");
-    (view, events.as_array().unwrap().clone())
+async fn observe(app: &TestApp, tokens: &Tokens, id: i64) -> (api::Filing, Vec<api::Event>) {
+    (
+        app.filing(&tokens.officer, id).await,
+        app.events(&tokens.officer, id).await,
+    )
 }
 
 async fn run_case(app: &TestApp, tokens: &Tokens, steps: Vec<Step>) -> Result<(), TestCaseError> {
     let id = fresh_filing(app, tokens).await;
     let (mut view, events) = observe(app, tokens, id).await;
-    prop_assert_eq!(&view["state"], "draft");
+    prop_assert_eq!(view.state.as_str(), "draft");
     prop_assert!(events.is_empty());
     let mut applied = 0usize;
     // Items of the latest correction request, which a resubmission must answer one by one.
     let mut asked = 0usize;
 
     for (index, s) in steps.iter().enumerate() {
-        let state = view["state"].as_str().unwrap().to_owned();
-        let version = view["version"].as_i64().unwrap();
+        let state = view.state.clone();
+        let version = i64::from(view.version);
         let choices = allowed_now(&state);
         // Withdrawal ends the story, so a guided step takes it only now and then.
         let forward: Vec<(Who, &str)> = choices
@@ -388,13 +343,15 @@ async fn run_case(app: &TestApp, tokens: &Tokens, steps: Vec<Step>) -> Result<()
             expected(&state, who, action, sent_version == version, s.good_payload);
         prop_assert_eq!(status, want_status, "{}", context);
         if let Some(code) = want_code {
-            prop_assert_eq!(&answer["error"]["code"], code, "{}", context);
-            prop_assert!(answer["error"]["message"].is_string(), "{}", context);
-            prop_assert!(answer["error"]["fields"].is_array(), "{}", context);
+            // The API's error shape, with the code the model expects.
+            let error = serde_json::from_value::<api::ErrorBody>(answer.clone());
+            prop_assert!(error.is_ok(), "{}: not the error shape", context);
+            let error = error.unwrap().error;
+            prop_assert_eq!(error.code.as_str(), code, "{}", context);
         }
 
         let (after, events) = observe(app, tokens, id).await;
-        let after_state = after["state"].as_str().unwrap();
+        let after_state = after.state.as_str();
         prop_assert!(
             STATES.contains(&after_state),
             "{}: state {}",
@@ -404,17 +361,21 @@ async fn run_case(app: &TestApp, tokens: &Tokens, steps: Vec<Step>) -> Result<()
         if status.is_success() {
             applied += 1;
             prop_assert_eq!(after_state, target(action), "{}", context);
-            prop_assert_eq!(&answer["state"], after_state, "{}", context);
+            let answered = serde_json::from_value::<api::Filing>(answer.clone());
+            prop_assert!(answered.is_ok(), "{}: not a filing", context);
+            let answered = answered.unwrap();
+            prop_assert_eq!(answered.state.as_str(), after_state, "{}", context);
+            prop_assert_eq!(answered.version, after.version, "{}", context);
+            prop_assert_eq!(i64::from(after.version), version + 1, "{}", context);
+            let last = events.last().expect("an event");
+            prop_assert_eq!(last.action.as_str(), action, "{}", context);
             prop_assert_eq!(
-                after["version"].as_i64().unwrap(),
-                version + 1,
+                last.from_state.as_deref(),
+                Some(state.as_str()),
                 "{}",
                 context
             );
-            let last = events.last().expect("an event");
-            prop_assert_eq!(&last["action"], action, "{}", context);
-            prop_assert_eq!(&last["from_state"], state.as_str(), "{}", context);
-            prop_assert_eq!(&last["to_state"], after_state, "{}", context);
+            prop_assert_eq!(last.to_state.as_str(), after_state, "{}", context);
             if action == "request_correction" {
                 asked = s.items;
             }
@@ -427,7 +388,7 @@ async fn run_case(app: &TestApp, tokens: &Tokens, steps: Vec<Step>) -> Result<()
                 context
             );
             prop_assert_eq!(
-                after["version"].as_i64().unwrap(),
+                i64::from(after.version),
                 version,
                 "{}: a refusal changed the version",
                 context
@@ -438,18 +399,14 @@ async fn run_case(app: &TestApp, tokens: &Tokens, steps: Vec<Step>) -> Result<()
         let mut at = "draft";
         for e in &events {
             prop_assert_eq!(
-                e["from_state"].as_str().unwrap(),
-                at,
+                e.from_state.as_deref(),
+                Some(at),
                 "{}: broken chain",
                 context
             );
-            let to = e["to_state"].as_str().unwrap();
-            prop_assert_eq!(to, target(e["action"].as_str().unwrap()), "{}", context);
-            prop_assert!(
-                sources(e["action"].as_str().unwrap()).contains(&at),
-                "{}",
-                context
-            );
+            let to = e.to_state.as_str();
+            prop_assert_eq!(to, target(&e.action), "{}", context);
+            prop_assert!(sources(&e.action).contains(&at), "{}", context);
             at = to;
         }
         prop_assert_eq!(at, after_state, "{}", context);
@@ -487,14 +444,14 @@ fn runtime() -> tokio::runtime::Runtime {
 #[test]
 fn random_actions_keep_the_filing_in_the_machine_sqlite() {
     let rt = runtime();
-    let app = rt.block_on(TestApp::sqlite());
+    let app = rt.block_on(TestApp::on_sqlite(Data::Empty));
     run(&rt, app);
 }
 
 #[test]
 fn random_actions_keep_the_filing_in_the_machine_postgres() {
     let rt = runtime();
-    let Some(app) = rt.block_on(TestApp::postgres()) else {
+    let Some(app) = rt.block_on(TestApp::on_postgres(Data::Empty)) else {
         return;
     };
     run(&rt, app);

@@ -1,26 +1,26 @@
-//! Notifications end to end: the outbox rows a change writes, delivered by the worker to a real
-//! SMTP server on loopback, through an outage, by two senders at once, and the scheduler's
-//! reminders and escalations written once however often it ticks.
+//! Notifications end to end: the outbox rows a change writes and what the worker makes of them.
+//! Who gets which message, and what it says, is read from the in-memory transport; delivery,
+//! an outage, parked failures and two senders over one outbox go through a real SMTP server on
+//! loopback (or, for two senders, `.eml` files). The scheduler's reminders and escalations are
+//! written once however often it ticks.
 mod common;
 #[path = "common/smtp.rs"]
 mod smtp;
 
 use std::collections::{BTreeMap, HashSet};
-use std::sync::atomic::{AtomicU32, Ordering};
 
 use axum::http::{Method, StatusCode};
 use chrono::{Duration, NaiveDate};
-use common::TestApp;
+use common::build::{Cast, Kind, User};
+use common::{TestApp, api, error, today};
 use eiaflow::config::{MailSettings, MailTransport, SmtpSecurity};
-use eiaflow::notify::mailer::Mailer;
+use eiaflow::notify::mailer::{Mailer, MemoryTransport, SentMail};
 use eiaflow::notify::worker::Worker;
 use eiaflow::services::reminders;
 use entity::notification::Status;
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
-use serde_json::{Value, json};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+use serde_json::json;
 use smtp::SmtpServer;
-
-static CODES: AtomicU32 = AtomicU32::new(1);
 
 fn smtp_settings(app: &TestApp, port: u16) -> MailSettings {
     MailSettings {
@@ -39,6 +39,18 @@ fn worker(app: &TestApp, settings: MailSettings) -> Worker {
     Worker::new(app.db.clone(), mailer, settings).expect("worker")
 }
 
+/// A worker that delivers into memory.
+fn memory_worker(app: &TestApp) -> (Worker, MemoryTransport) {
+    let transport = MemoryTransport::new();
+    let worker = Worker::new(
+        app.db.clone(),
+        Mailer::memory(&transport),
+        app.settings.mail.clone(),
+    )
+    .expect("worker");
+    (worker, transport)
+}
+
 /// Drains until a pass handles nothing.
 async fn drain(worker: &Worker) -> usize {
     let mut total = 0;
@@ -51,119 +63,121 @@ async fn drain(worker: &Worker) -> usize {
     }
 }
 
-async fn organization_of(app: &TestApp, owner: &str) -> i64 {
-    let token = app.login(owner).await;
-    let (_, me) = app.get("/api/v1/auth/me", &token).await;
-    me["organization_id"].as_i64().unwrap()
+fn email(user: &User) -> String {
+    format!("{}@test.eiaflow.example.cn", user.username)
 }
 
 /// A new report-form project of the owner's organisation with a submitted filing; returns the
 /// filing and the project's name.
-async fn submitted_filing(app: &TestApp, officer: &str, owner: &str) -> (Value, String) {
-    let org = organization_of(app, owner).await;
-    let n = CODES.fetch_add(1, Ordering::Relaxed);
-    let name = format!("邮件测试项目{n}号");
-    let (status, project) = app
-        .request(
-            Method::POST,
-            "/api/v1/projects",
-            Some(officer),
-            Some(
-                json!({"name": name, "project_code": format!("2601-611002-04-01-{:06}", 800000 + n),
-                        "organization_id": org, "county": "611002", "industry": "transport",
-                        "total_investment_wan": "12000.00"}),
-            ),
-        )
+async fn submitted_filing(app: &TestApp, officer: &User, owner: &User) -> (api::Filing, String) {
+    let project = app
+        .new_project(&officer.token, owner.org(), Kind::ReportForm, json!({}))
         .await;
-    assert_eq!(status, StatusCode::CREATED, "{project}");
-    let (status, c) = app
-        .request(
-            Method::PUT,
-            &format!("/api/v1/projects/{}/classification", project["id"]),
-            Some(officer),
-            Some(json!({"rows": [130], "facts": {"construction": "new", "road_grade": "class2", "length_km": 12, "sensitive_areas": []}})),
-        )
-        .await;
-    assert_eq!(status, StatusCode::OK, "{c}");
-    let owner_token = app.login(owner).await;
-    let (status, filing) = app
-        .request(
-            Method::POST,
-            &format!("/api/v1/projects/{}/filings", project["id"]),
-            Some(&owner_token),
-            None,
-        )
-        .await;
-    assert_eq!(status, StatusCode::CREATED, "{filing}");
-    let (status, filing) = app
-        .request(
-            Method::POST,
-            &format!("/api/v1/filings/{}/actions", filing["id"]),
-            Some(&owner_token),
-            Some(json!({"action": "submit", "version": filing["version"]})),
-        )
-        .await;
-    assert_eq!(status, StatusCode::OK, "{filing}");
+    let draft = app.new_filing(&owner.token, project).await;
+    let filing = app.step(&owner.token, draft.id, "submit", json!({})).await;
+    let name = filing.project.name.clone();
     (filing, name)
 }
 
-async fn request_correction(app: &TestApp, officer: &str, filing: &Value, items: &[&str]) -> Value {
-    let (status, body) = app
-        .request(
-            Method::POST,
-            &format!("/api/v1/filings/{}/actions", filing["id"]),
-            Some(officer),
-            Some(json!({"action": "request_correction", "version": filing["version"], "missing_items": items})),
-        )
-        .await;
-    assert_eq!(status, StatusCode::OK, "{body}");
-    body
+async fn request_correction(app: &TestApp, officer: &User, filing: &api::Filing, items: &[&str]) {
+    app.step(
+        &officer.token,
+        filing.id,
+        "request_correction",
+        json!({"missing_items": items}),
+    )
+    .await;
 }
 
-async fn email_of(app: &TestApp, username: &str) -> String {
-    entity::app_user::Entity::find()
-        .filter(entity::app_user::Column::Username.eq(username))
-        .one(&app.db)
+async fn rows_with_email(app: &TestApp) -> Vec<entity::notification::Model> {
+    entity::notification::Entity::find()
+        .filter(entity::notification::Column::Email.is_not_null())
+        .order_by_asc(entity::notification::Column::Id)
+        .all(&app.db)
         .await
         .unwrap()
-        .unwrap()
-        .email
-        .unwrap()
 }
 
-async fn owners_get_their_own_notices_by_smtp(app: TestApp) {
-    let Some(server) = SmtpServer::start() else {
-        return;
-    };
-    let officer = app.login("officer1").await;
-    let (f1, p1) = submitted_filing(&app, &officer, "owner1").await;
-    let (f2, p2) = submitted_filing(&app, &officer, "owner2").await;
+fn to<'a>(messages: &'a [SentMail], address: &str) -> Vec<&'a SentMail> {
+    messages
+        .iter()
+        .filter(|m| m.to.iter().any(|t| t == address))
+        .collect()
+}
+
+/// Two owners, each with a submitted filing the officer asked to correct, delivered to memory.
+struct Corrections {
+    cast: Cast,
+    filing: api::Filing,
+    name: String,
+    other_name: String,
+    messages: Vec<SentMail>,
+}
+
+async fn corrections(app: &TestApp) -> Corrections {
+    common::hold_years_through_next(app).await;
+    let cast = Cast::sign_in(app).await;
+    let (f1, p1) = submitted_filing(app, &cast.officer, &cast.owner).await;
+    let (f2, p2) = submitted_filing(app, &cast.officer, &cast.other_owner).await;
     request_correction(
-        &app,
-        &officer,
+        app,
+        &cast.officer,
         &f1,
         &["建设项目环评委托书原件", "公众参与说明"],
     )
     .await;
-    request_correction(&app, &officer, &f2, &["水土保持方案批复"]).await;
-
-    let sent = drain(&worker(&app, smtp_settings(&app, server.port))).await;
-    assert!(
-        sent >= 4,
-        "two submissions to the officers and two correction notices: {sent}"
-    );
-    let messages = server.messages();
+    request_correction(app, &cast.officer, &f2, &["水土保持方案批复"]).await;
+    let (worker, transport) = memory_worker(app);
+    let sent = drain(&worker).await;
+    let messages = transport.take();
     assert_eq!(messages.len(), sent);
+    Corrections {
+        cast,
+        filing: f1,
+        name: p1,
+        other_name: p2,
+        messages,
+    }
+}
 
-    let owner1 = email_of(&app, "owner1").await;
-    let owner2 = email_of(&app, "owner2").await;
-    let to_owner1: Vec<_> = messages.iter().filter(|m| m.to.contains(&owner1)).collect();
-    let to_owner2: Vec<_> = messages.iter().filter(|m| m.to.contains(&owner2)).collect();
-    assert_eq!(to_owner1.len(), 1, "{messages:#?}");
-    assert_eq!(to_owner2.len(), 1);
-    let m = to_owner1[0];
+// ---------------------------------------------------------------------------------------------
+// Who gets what (in memory)
+// ---------------------------------------------------------------------------------------------
+
+async fn each_message_goes_to_one_recipient_and_each_row_is_delivered(app: TestApp) {
+    let c = corrections(&app).await;
+    // Two submissions, each to both officers; two correction notices, each to its owner.
+    let mut recipients: Vec<String> = c.messages.iter().flat_map(|m| m.to.clone()).collect();
+    recipients.sort();
+    let mut expected = vec![
+        email(&c.cast.officer),
+        email(&c.cast.officer),
+        email(&c.cast.officer2),
+        email(&c.cast.officer2),
+        email(&c.cast.owner),
+        email(&c.cast.other_owner),
+    ];
+    expected.sort();
+    assert_eq!(recipients, expected);
+    assert!(c.messages.iter().all(|m| m.to.len() == 1));
+    // Every row with an address was sent, once, under its own message id, from the bureau.
+    let rows = rows_with_email(&app).await;
+    assert_eq!(rows.len(), c.messages.len());
+    let ids: HashSet<&str> = c.messages.iter().map(|m| m.message_id.as_str()).collect();
+    for row in &rows {
+        assert_eq!(row.status, Status::Sent, "{row:?}");
+        assert!(ids.contains(format!("<notification-{}@eiaflow>", row.id).as_str()));
+    }
+    assert!(c.messages.iter().all(|m| m.from == app.settings.mail.from));
+}
+
+async fn an_owner_is_told_every_missing_item_and_by_when(app: TestApp) {
+    let c = corrections(&app).await;
+    let mine = to(&c.messages, &email(&c.cast.owner));
+    assert_eq!(mine.len(), 1, "{:#?}", c.messages);
+    let m = mine[0];
     assert!(
-        m.subject.contains("补正通知") && m.subject.contains(&p1),
+        m.subject.contains("补正通知") && m.subject.contains(&c.name),
         "{}",
         m.subject
     );
@@ -174,7 +188,7 @@ async fn owners_get_their_own_notices_by_smtp(app: TestApp) {
     );
     assert!(m.text.contains("5个工作日"), "what to do and by when");
     // Mail links open the filing's page in the web interface, not the API.
-    let page = format!("{}/filings/{}", app.settings.server.public_url, f1["id"]);
+    let page = format!("{}/filings/{}", app.settings.server.public_url, c.filing.id);
     let link_line = format!("查看申报：{page}");
     assert!(
         m.text.lines().any(|l| l.trim_end() == link_line),
@@ -182,53 +196,128 @@ async fn owners_get_their_own_notices_by_smtp(app: TestApp) {
         m.text
     );
     assert!(m.html.contains(&format!("href=\"{page}\"")), "{}", m.html);
-    assert!(m.html.contains("建设项目环评委托书原件"));
-    // An owner never receives another owner's notice.
-    assert!(
-        to_owner1
-            .iter()
-            .all(|m| !m.subject.contains(&p2) && !m.text.contains(&p2))
-    );
-    assert!(
-        to_owner2
-            .iter()
-            .all(|m| !m.subject.contains(&p1) && !m.text.contains(&p1))
-    );
-    // Officers hear of the submissions.
-    let officer1 = email_of(&app, "officer1").await;
-    assert!(messages.iter().any(|m| m.to.contains(&officer1)
-        && m.subject.contains("待受理")
-        && m.subject.contains(&p1)));
-    // Every message went to exactly one recipient.
-    assert!(messages.iter().all(|m| m.to.len() == 1));
+    assert!(m.html.contains("建设项目环评委托书原件"), "{}", m.html);
+    assert!(m.html.contains("公众参与说明"), "{}", m.html);
+}
 
-    // The same notices in the app, each owner only theirs.
-    let token = app.login("owner1").await;
-    let (_, mine) = app.get("/api/v1/notifications", &token).await;
-    let mine = mine.as_array().unwrap();
+async fn an_owner_never_receives_another_owners_notice(app: TestApp) {
+    let c = corrections(&app).await;
+    let mine = to(&c.messages, &email(&c.cast.owner));
+    let theirs = to(&c.messages, &email(&c.cast.other_owner));
+    assert_eq!((mine.len(), theirs.len()), (1, 1));
+    for (messages, foreign) in [(&mine, &c.other_name), (&theirs, &c.name)] {
+        assert!(
+            messages
+                .iter()
+                .all(|m| !m.subject.contains(foreign.as_str())
+                    && !m.text.contains(foreign.as_str())
+                    && !m.html.contains(foreign.as_str()))
+        );
+    }
+    assert!(theirs[0].text.contains("水土保持方案批复"));
+}
+
+async fn officers_hear_of_submissions(app: TestApp) {
+    let c = corrections(&app).await;
+    for officer in [&c.cast.officer, &c.cast.officer2] {
+        let theirs = to(&c.messages, &email(officer));
+        assert_eq!(theirs.len(), 2, "{}", officer.username);
+        for name in [&c.name, &c.other_name] {
+            assert!(
+                theirs
+                    .iter()
+                    .any(|m| m.subject.contains("待受理") && m.subject.contains(name.as_str())),
+                "{}: {name}",
+                officer.username
+            );
+        }
+    }
+}
+
+async fn the_same_notices_are_in_the_app_each_owner_only_theirs(app: TestApp) {
+    let c = corrections(&app).await;
+    let token = &c.cast.owner.token;
+    let mine: Vec<api::Notification> = app.get_ok("/api/v1/notifications", token).await;
     assert_eq!(mine.len(), 1);
-    assert_eq!(mine[0]["status"], "sent");
-    assert!(mine[0]["subject"].as_str().unwrap().contains(&p1));
-    let (status, read) = app
-        .request(
+    let n = &mine[0];
+    assert_eq!(n.status, "sent");
+    assert_eq!(n.template, "correction_requested");
+    assert!(n.subject.contains(&c.name), "{}", n.subject);
+    assert_eq!(n.email.as_deref(), Some(email(&c.cast.owner).as_str()));
+    assert_eq!(n.entity_id, Some(c.filing.id));
+    assert!(n.sent_at.is_some() && n.read_at.is_none());
+    // What was mailed is what the app shows.
+    let mailed = to(&c.messages, &email(&c.cast.owner));
+    assert_eq!(mailed[0].subject, n.subject);
+    assert_eq!(mailed[0].text, n.body);
+
+    let read: api::Notification = app
+        .expect(
+            StatusCode::OK,
             Method::POST,
-            &format!("/api/v1/notifications/{}/read", mine[0]["id"]),
-            Some(&token),
+            &format!("/api/v1/notifications/{}/read", n.id),
+            Some(token),
             None,
         )
         .await;
-    assert_eq!(status, StatusCode::OK);
-    assert!(read["read_at"].is_string());
-    let other = app.login("owner2").await;
-    let (status, _) = app
-        .request(
+    assert!(read.read_at.is_some());
+    let e = app
+        .expect_error(
+            StatusCode::NOT_FOUND,
             Method::POST,
-            &format!("/api/v1/notifications/{}/read", mine[0]["id"]),
-            Some(&other),
+            &format!("/api/v1/notifications/{}/read", n.id),
+            Some(&c.cast.other_owner.token),
             None,
         )
         .await;
-    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert_eq!(e.code, "not_found");
+    let theirs: Vec<api::Notification> = app
+        .get_ok("/api/v1/notifications", &c.cast.other_owner.token)
+        .await;
+    assert_eq!(theirs.len(), 1);
+    assert_ne!(theirs[0].id, n.id);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Delivery by SMTP
+// ---------------------------------------------------------------------------------------------
+
+async fn smtp_delivers_every_message_once_to_its_recipient(app: TestApp) {
+    let Some(server) = SmtpServer::start() else {
+        return;
+    };
+    let cast = Cast::sign_in(&app).await;
+    let (f1, p1) = submitted_filing(&app, &cast.officer, &cast.owner).await;
+    request_correction(&app, &cast.officer, &f1, &["公众参与说明"]).await;
+    let sent = drain(&worker(&app, smtp_settings(&app, server.port))).await;
+    let rows = rows_with_email(&app).await;
+    assert_eq!(sent, rows.len());
+    assert_eq!(
+        sent, 3,
+        "the submission to both officers, the correction to the owner"
+    );
+    let messages = server.messages();
+    assert_eq!(messages.len(), sent);
+    // Each message arrived whole: to its row's address, under its row's id, with both parts.
+    for row in &rows {
+        let id = format!("notification-{}@eiaflow", row.id);
+        let m = messages
+            .iter()
+            .find(|m| m.message_id == id)
+            .unwrap_or_else(|| panic!("{id} not received: {messages:#?}"));
+        assert_eq!(m.to, [row.email.clone().unwrap()]);
+        assert_eq!(m.subject, row.subject);
+        // Lines end in CRLF on the wire.
+        let unwire = |s: &str| s.replace("\r\n", "\n").trim_end().to_owned();
+        assert_eq!(unwire(&m.text), unwire(&row.body_text));
+        assert_eq!(unwire(&m.html), unwire(&row.body_html));
+        assert_eq!(row.status, Status::Sent);
+    }
+    let owners = messages
+        .iter()
+        .find(|m| m.to == [email(&cast.owner)])
+        .unwrap();
+    assert!(owners.subject.contains(&p1), "{}", owners.subject);
 }
 
 async fn an_outage_delays_but_loses_and_doubles_nothing(app: TestApp) {
@@ -236,31 +325,30 @@ async fn an_outage_delays_but_loses_and_doubles_nothing(app: TestApp) {
         return;
     };
     server.stop();
-    let officer = app.login("officer2").await;
-    let owners = ["owner1", "owner2", "owner3", "owner4", "owner5"];
+    let officer = app.new_user("officer2", "officer", None).await;
+    let mut owners = Vec::new();
+    for i in 1..=5 {
+        owners.push(app.new_owner(&format!("owner{i}")).await);
+    }
     for (i, owner) in owners.iter().cycle().take(8).enumerate() {
         let (filing, _) = submitted_filing(&app, &officer, owner).await;
         request_correction(&app, &officer, &filing, &[&format!("材料{i}")]).await;
     }
-    let settings = smtp_settings(&app, server.port);
-    let w = worker(&app, settings);
-    let rows = || async {
-        entity::notification::Entity::find()
-            .filter(entity::notification::Column::Email.is_not_null())
-            .all(&app.db)
-            .await
-            .unwrap()
-    };
-    let expected = rows().await.len();
-    assert!(expected >= 16, "{expected}");
+    let w = worker(&app, smtp_settings(&app, server.port));
+    let expected = rows_with_email(&app).await.len();
+    assert_eq!(
+        expected, 16,
+        "8 submissions to the officer and 8 corrections"
+    );
     // With the server down, each message fails once and waits for its retry.
     let tried = w.drain_once().await.unwrap();
     assert_eq!(tried, expected);
-    let after = rows().await;
+    let after = rows_with_email(&app).await;
     assert!(
         after
             .iter()
-            .all(|n| n.status == Status::Pending && n.attempts == 1 && n.last_error.is_some())
+            .all(|n| n.status == Status::Pending && n.attempts == 1 && n.last_error.is_some()),
+        "{after:#?}"
     );
     assert!(server.messages().is_empty());
 
@@ -270,7 +358,7 @@ async fn an_outage_delays_but_loses_and_doubles_nothing(app: TestApp) {
     assert_eq!(messages.len(), expected, "every notification arrives");
     let ids: HashSet<&str> = messages.iter().map(|m| m.message_id.as_str()).collect();
     assert_eq!(ids.len(), expected, "and none twice");
-    let sent = rows().await;
+    let sent = rows_with_email(&app).await;
     assert!(
         sent.iter()
             .all(|n| n.status == Status::Sent && n.attempts == 2)
@@ -286,8 +374,8 @@ async fn failures_park_and_an_admin_resends(app: TestApp) {
         return;
     };
     server.stop();
-    let officer = app.login("officer1").await;
-    submitted_filing(&app, &officer, "owner3").await;
+    let cast = Cast::sign_in(&app).await;
+    submitted_filing(&app, &cast.officer, &cast.owner).await;
     let settings = MailSettings {
         max_attempts: 2,
         ..smtp_settings(&app, server.port)
@@ -295,48 +383,53 @@ async fn failures_park_and_an_admin_resends(app: TestApp) {
     let w = worker(&app, settings);
     w.drain_once().await.unwrap();
     w.drain_once().await.unwrap();
-    let admin = app.login("admin").await;
-    let (status, failed) = app.get("/api/v1/admin/outbox", &admin).await;
-    assert_eq!(status, StatusCode::OK);
-    let failed = failed.as_array().unwrap().clone();
-    assert!(!failed.is_empty());
+    let admin = &cast.admin.token;
+    let failed: Vec<api::Notification> = app.get_ok("/api/v1/admin/outbox", admin).await;
+    assert_eq!(failed.len(), 2, "the submission to both officers");
     assert!(
         failed
             .iter()
-            .all(|n| n["status"] == "failed" && n["last_error"].is_string() && n["attempts"] == 2)
+            .all(|n| n.status == "failed" && n.last_error.is_some() && n.attempts == 2),
+        "{failed:#?}"
     );
     assert_eq!(
         w.drain_once().await.unwrap(),
         0,
         "parked messages are not retried by themselves"
     );
-    let (status, _) = app.get("/api/v1/admin/outbox", &officer).await;
+    let (status, body) = app.get("/api/v1/admin/outbox", &cast.officer.token).await;
     assert_eq!(status, StatusCode::FORBIDDEN);
+    assert_eq!(error(&body).code, "forbidden");
 
     server.resume();
     for n in &failed {
-        let (status, body) = app
-            .request(
+        let resent: api::Notification = app
+            .expect(
+                StatusCode::OK,
                 Method::POST,
-                &format!("/api/v1/admin/outbox/{}/resend", n["id"]),
-                Some(&admin),
+                &format!("/api/v1/admin/outbox/{}/resend", n.id),
+                Some(admin),
                 None,
             )
             .await;
-        assert_eq!(status, StatusCode::OK, "{body}");
-        assert_eq!(body["status"], "pending");
+        assert_eq!(resent.status, "pending");
     }
     assert_eq!(drain(&w).await, failed.len());
     assert_eq!(server.messages().len(), failed.len());
-    let (status, _) = app
-        .request(
+    let e = app
+        .expect_error(
+            StatusCode::CONFLICT,
             Method::POST,
-            &format!("/api/v1/admin/outbox/{}/resend", failed[0]["id"]),
-            Some(&admin),
+            &format!("/api/v1/admin/outbox/{}/resend", failed[0].id),
+            Some(admin),
             None,
         )
         .await;
-    assert_eq!(status, StatusCode::CONFLICT, "a sent message is not resent");
+    assert_eq!(
+        e.code, "invalid_state",
+        "a sent message is not resent: {e:?}"
+    );
+    assert_eq!(server.messages().len(), failed.len());
 }
 
 async fn two_senders_deliver_each_row_once(app: TestApp) {
@@ -406,75 +499,39 @@ async fn two_senders_deliver_each_row_once(app: TestApp) {
     assert!(unsent.is_empty());
 }
 
-fn today() -> NaiveDate {
-    (chrono::Utc::now() + Duration::hours(8)).date_naive()
-}
+// ---------------------------------------------------------------------------------------------
+// The scheduler
+// ---------------------------------------------------------------------------------------------
 
 async fn reminders_are_written_once_per_deadline(app: TestApp) {
     common::hold_years_through_next(&app).await;
-    let officer = app.login("officer1").await;
-    let org = organization_of(&app, "owner4").await;
-    let n = CODES.fetch_add(1, Ordering::Relaxed);
-    let (_, project) = app
-        .request(Method::POST, "/api/v1/projects", Some(&officer),
-            Some(json!({"name": format!("提醒测试项目{n}"), "project_code": format!("2601-611021-04-01-{:06}", 900000 + n),
-                        "organization_id": org, "county": "611021", "industry": "water", "total_investment_wan": "800.00"})))
-        .await;
-    app.request(Method::PUT, &format!("/api/v1/projects/{}/classification", project["id"]), Some(&officer),
-        Some(json!({"rows": [130], "facts": {"construction": "new", "road_grade": "class2", "length_km": 12, "sensitive_areas": []}})))
-        .await;
-    let (_, filing) = app
-        .request(
-            Method::POST,
-            &format!("/api/v1/projects/{}/filings", project["id"]),
-            Some(&officer),
-            None,
-        )
-        .await;
+    let cast = Cast::sign_in(&app).await;
+    let officer = &cast.officer.token;
+    let project = cast.project(&app, Kind::ReportForm).await;
+    let id = app.new_filing(officer, project).await.id;
     // Submitted and accepted on paper some weeks ago; the 30-working-day decision clock then
     // ends in the coming days, inside the years the calendar holds.
-    let accepted_on = today() - Duration::days(40);
-    let mut f = filing;
-    for (action, extra) in [
-        ("submit", json!({"on_behalf_of_owner": true})),
-        ("accept", json!({})),
-    ] {
-        let mut body =
-            json!({"action": action, "version": f["version"], "effective_on": accepted_on});
-        for (k, v) in extra.as_object().unwrap() {
-            body[k] = v.clone();
-        }
-        let (status, next) = app
-            .request(
-                Method::POST,
-                &format!("/api/v1/filings/{}/actions", f["id"]),
-                Some(&officer),
-                Some(body),
-            )
-            .await;
-        assert_eq!(status, StatusCode::OK, "{next}");
-        f = next;
-    }
-    let due: NaiveDate = f["clock"]["decision_due"]
-        .as_str()
-        .expect("decision due")
-        .parse()
-        .unwrap();
-    let count = || async {
+    let accepted_on = (today() - Duration::days(40)).to_string();
+    app.historic(officer, id, "submit", &accepted_on, json!({}))
+        .await;
+    let f = app
+        .historic(officer, id, "accept", &accepted_on, json!({}))
+        .await;
+    let due = f.clock().decision_due.expect("decision due");
+    let reminders_of = || async {
         entity::notification::Entity::find()
             .filter(entity::notification::Column::Template.eq("deadline_approaching"))
-            .filter(entity::notification::Column::EntityId.eq(f["id"].as_i64().unwrap()))
+            .filter(entity::notification::Column::EntityId.eq(id))
             .all(&app.db)
             .await
             .unwrap()
-            .len()
     };
     let settings = app.settings.clone();
     // Well before the reminder point: nothing.
     reminders::tick(&app.db, &settings, due - Duration::days(20))
         .await
         .unwrap();
-    assert_eq!(count().await, 0);
+    assert!(reminders_of().await.is_empty());
     // Walk day by day up to the due date, ticking twice a day.
     let mut day = due - Duration::days(10);
     while day <= due {
@@ -482,18 +539,13 @@ async fn reminders_are_written_once_per_deadline(app: TestApp) {
         reminders::tick(&app.db, &settings, day).await.unwrap();
         day += Duration::days(1);
     }
+    let written = reminders_of().await;
     assert_eq!(
-        count().await,
+        written.len(),
         1,
         "one reminder for the deadline, not one per tick"
     );
-    let reminder = entity::notification::Entity::find()
-        .filter(entity::notification::Column::Template.eq("deadline_approaching"))
-        .filter(entity::notification::Column::EntityId.eq(f["id"].as_i64().unwrap()))
-        .one(&app.db)
-        .await
-        .unwrap()
-        .unwrap();
+    let reminder = &written[0];
     assert!(
         reminder.subject.contains(&due.to_string()),
         "{}",
@@ -501,34 +553,59 @@ async fn reminders_are_written_once_per_deadline(app: TestApp) {
     );
     assert_eq!(
         reminder.user_id,
-        Some(f["officer_id"].as_i64().unwrap()),
+        Some(cast.officer.id),
         "the responsible officer"
     );
+    assert_eq!(f.officer_id, Some(cast.officer.id));
+    // Delivered to that officer alone.
+    let (worker, transport) = memory_worker(&app);
+    drain(&worker).await;
+    let mailed: Vec<SentMail> = transport
+        .take()
+        .into_iter()
+        .filter(|m| m.message_id == format!("<notification-{}@eiaflow>", reminder.id))
+        .collect();
+    assert_eq!(mailed.len(), 1);
+    assert_eq!(mailed[0].to, [email(&cast.officer)]);
+}
+
+/// A point-to-point project of the owner with a service sheet kept by `officer`.
+async fn a_sheet(app: &TestApp, officer: &User, owner: &User) -> api::Sheet {
+    let project = app
+        .new_project(
+            &officer.token,
+            owner.org(),
+            Kind::ReportForm,
+            json!({"point_to_point": true}),
+        )
+        .await;
+    app.expect(
+        StatusCode::CREATED,
+        Method::POST,
+        &format!("/api/v1/projects/{project}/service-sheet"),
+        Some(&officer.token),
+        Some(json!({"owner_contact_email": format!("contact-{}@example.cn", owner.username)})),
+    )
+    .await
 }
 
 async fn late_service_items_are_urged_then_supervised_once(app: TestApp) {
-    let officer = app.login("officer1").await;
-    let (_, sheets) = app.get("/api/v1/service-sheets", &officer).await;
-    let sheet = sheets
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|s| s["officer_name"].as_str().is_some())
-        .unwrap()
-        .clone();
+    let cast = Cast::sign_in(&app).await;
+    let responsible = &cast.officer;
+    let sheet = a_sheet(&app, responsible, &cast.owner).await;
+    assert_eq!(sheet.officer_id, responsible.id);
     // The responsible officer adds an item promised for a Wednesday in 2026.
-    let responsible = entity::app_user::Entity::find_by_id(sheet["officer_id"].as_i64().unwrap())
-        .one(&app.db)
-        .await
-        .unwrap()
-        .unwrap();
-    let token = app.login(&responsible.username).await;
     let promised = NaiveDate::from_ymd_opt(2026, 11, 4).unwrap();
-    let (status, updated) = app
-        .request(Method::POST, &format!("/api/v1/service-sheets/{}/items", sheet["id"]), Some(&token),
-            Some(json!({"kind": "document_guidance", "description": "指导编制环评报告表（测试）", "promised_on": promised})))
+    let updated: api::Sheet = app
+        .expect(
+            StatusCode::OK,
+            Method::POST,
+            &format!("/api/v1/service-sheets/{}/items", sheet.id),
+            Some(&responsible.token),
+            Some(json!({"kind": "document_guidance", "description": "指导编制环评报告表（测试）", "promised_on": promised})),
+        )
         .await;
-    assert_eq!(status, StatusCode::OK, "{updated}");
+    assert_eq!(updated.items.len(), 1);
     let settings = app.settings.clone();
     let by_template = |t: &'static str| {
         let db = app.db.clone();
@@ -540,102 +617,82 @@ async fn late_service_items_are_urged_then_supervised_once(app: TestApp) {
                 .unwrap()
         }
     };
+    let tick = |day: &str| {
+        let (db, settings) = (app.db.clone(), settings.clone());
+        let day: NaiveDate = day.parse().unwrap();
+        async move { reminders::tick(&db, &settings, day).await.unwrap() }
+    };
     // 11-03 is within two working days: a reminder; 11-05 it is late: urged, once.
-    reminders::tick(
-        &app.db,
-        &settings,
-        NaiveDate::from_ymd_opt(2026, 11, 3).unwrap(),
-    )
-    .await
-    .unwrap();
-    assert_eq!(by_template("service_item_due").await.len(), 1);
+    tick("2026-11-03").await;
+    let due = by_template("service_item_due").await;
+    assert_eq!(due.len(), 1);
+    assert_eq!(due[0].user_id, Some(responsible.id));
     for _ in 0..3 {
-        reminders::tick(
-            &app.db,
-            &settings,
-            NaiveDate::from_ymd_opt(2026, 11, 5).unwrap(),
-        )
-        .await
-        .unwrap();
+        tick("2026-11-05").await;
     }
     let urged = by_template("service_item_urged").await;
     assert_eq!(urged.len(), 1);
     assert_eq!(urged[0].user_id, Some(responsible.id));
     assert!(by_template("service_item_supervised").await.is_empty());
     // Three working days after urging (11-06, 11-09, 11-10): supervised, to the leader, once.
-    reminders::tick(
-        &app.db,
-        &settings,
-        NaiveDate::from_ymd_opt(2026, 11, 9).unwrap(),
-    )
-    .await
-    .unwrap();
+    tick("2026-11-09").await;
     assert!(by_template("service_item_supervised").await.is_empty());
     for _ in 0..2 {
-        reminders::tick(
-            &app.db,
-            &settings,
-            NaiveDate::from_ymd_opt(2026, 11, 10).unwrap(),
-        )
-        .await
-        .unwrap();
+        tick("2026-11-10").await;
     }
     let supervised = by_template("service_item_supervised").await;
     assert_eq!(supervised.len(), 1);
-    let leader = entity::app_user::Entity::find()
-        .filter(entity::app_user::Column::Username.eq("leader"))
-        .one(&app.db)
-        .await
-        .unwrap()
-        .unwrap();
-    assert_eq!(supervised[0].user_id, Some(leader.id));
+    assert_eq!(supervised[0].user_id, Some(cast.leader.id));
     // Each step is recorded on the sheet.
-    let (_, sheet) = app
-        .get(&format!("/api/v1/service-sheets/{}", sheet["id"]), &officer)
+    let sheet: api::Sheet = app
+        .get_ok(
+            &format!("/api/v1/service-sheets/{}", sheet.id),
+            &cast.officer.token,
+        )
         .await;
-    let item = sheet["items"]
-        .as_array()
-        .unwrap()
+    let item = sheet
+        .items
         .iter()
-        .find(|i| i["promised_on"] == "2026-11-04")
+        .find(|i| i.promised_on == promised)
         .unwrap();
-    assert_eq!(item["urged_on"], "2026-11-05");
-    assert_eq!(item["supervised_on"], "2026-11-10");
+    assert_eq!(item.urged_on, Some(common::d("2026-11-05")));
+    assert_eq!(item.supervised_on, Some(common::d("2026-11-10")));
 }
 
 async fn reassignment_keeps_history_and_tells_both(app: TestApp) {
-    let admin = app.login("admin").await;
-    let (_, users) = app.get("/api/v1/users", &admin).await;
-    let id_of = |name: &str| {
-        users
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|u| u["username"] == name)
-            .unwrap()["id"]
-            .as_i64()
-            .unwrap()
-    };
-    let (officer1, officer2) = (id_of("officer1"), id_of("officer2"));
-    let (_, sheets) = app
-        .get(
-            &format!("/api/v1/service-sheets?officer_id={officer1}"),
-            &admin,
+    let cast = Cast::sign_in(&app).await;
+    let (officer1, officer2) = (&cast.officer, &cast.officer2);
+    let mut created = Vec::new();
+    for owner in [&cast.owner, &cast.other_owner] {
+        created.push(a_sheet(&app, officer1, owner).await.id);
+    }
+    // A sheet of officer2's that the move leaves alone.
+    let untouched = a_sheet(&app, officer2, &cast.owner).await.id;
+    let admin = &cast.admin.token;
+    let sheets: Vec<api::Sheet> = app
+        .get_ok(
+            &format!("/api/v1/service-sheets?officer_id={}", officer1.id),
+            admin,
         )
         .await;
-    let count = sheets.as_array().unwrap().len();
-    assert!(count > 0);
-    let (status, moved) = app
-        .request(Method::POST, "/api/v1/service-sheets/reassign", Some(&admin),
-            Some(json!({"from_officer_id": officer1, "to_officer_id": officer2, "reason": "工作调动"})))
+    assert_eq!(sheets.iter().map(|s| s.id).collect::<Vec<_>>(), created);
+    let moved: Vec<api::Sheet> = app
+        .expect(
+            StatusCode::OK,
+            Method::POST,
+            "/api/v1/service-sheets/reassign",
+            Some(admin),
+            Some(json!({"from_officer_id": officer1.id, "to_officer_id": officer2.id, "reason": "工作调动"})),
+        )
         .await;
-    assert_eq!(status, StatusCode::OK, "{moved}");
-    assert_eq!(moved.as_array().unwrap().len(), count);
-    for sheet in moved.as_array().unwrap() {
-        assert_eq!(sheet["officer_id"], officer2);
-        let history = sheet["assignments"].as_array().unwrap();
-        assert_eq!(history.last().unwrap()["previous_officer_id"], officer1);
-        assert_eq!(history.last().unwrap()["reason"], "工作调动");
+    assert_eq!(moved.iter().map(|s| s.id).collect::<Vec<_>>(), created);
+    for sheet in &moved {
+        assert_eq!(sheet.officer_id, officer2.id);
+        let last = sheet.assignments.last().unwrap();
+        assert_eq!(last.previous_officer_id, Some(officer1.id));
+        assert_eq!(last.officer_id, officer2.id);
+        assert_eq!(last.reason.as_deref(), Some("工作调动"));
+        assert_eq!(last.assigned_by, Some(cast.admin.id));
     }
     let notices = entity::notification::Entity::find()
         .filter(entity::notification::Column::Template.eq("sheet_reassigned"))
@@ -644,19 +701,47 @@ async fn reassignment_keeps_history_and_tells_both(app: TestApp) {
         .unwrap();
     let to_officer = notices
         .iter()
-        .filter(|n| n.user_id == Some(officer2))
+        .filter(|n| n.user_id == Some(officer2.id))
         .count();
-    assert_eq!(to_officer, count, "the new officer hears of each sheet");
-    assert!(notices.len() > count, "and so do the owners");
+    assert_eq!(
+        to_officer,
+        created.len(),
+        "the new officer hears of each sheet"
+    );
+    for owner in [&cast.owner, &cast.other_owner] {
+        assert_eq!(
+            notices
+                .iter()
+                .filter(|n| n.user_id == Some(owner.id))
+                .count(),
+            1,
+            "and so does each owner, of their own sheet"
+        );
+    }
     let mut by_sheet: BTreeMap<i64, usize> = BTreeMap::new();
     for n in &notices {
         *by_sheet.entry(n.entity_id.unwrap()).or_default() += 1;
     }
-    assert_eq!(by_sheet.len(), count);
+    assert_eq!(by_sheet.keys().copied().collect::<Vec<_>>(), created);
+    let still: api::Sheet = app
+        .get_ok(&format!("/api/v1/service-sheets/{untouched}"), admin)
+        .await;
+    assert_eq!(still.officer_id, officer2.id);
+    assert!(
+        still
+            .assignments
+            .iter()
+            .all(|a| a.previous_officer_id.is_none())
+    );
 }
 
-on_both_backends!(
-    owners_get_their_own_notices_by_smtp,
+on_both_backends!(empty;
+    each_message_goes_to_one_recipient_and_each_row_is_delivered,
+    an_owner_is_told_every_missing_item_and_by_when,
+    an_owner_never_receives_another_owners_notice,
+    officers_hear_of_submissions,
+    the_same_notices_are_in_the_app_each_owner_only_theirs,
+    smtp_delivers_every_message_once_to_its_recipient,
     an_outage_delays_but_loses_and_doubles_nothing,
     failures_park_and_an_admin_resends,
     two_senders_deliver_each_row_once,

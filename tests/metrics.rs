@@ -278,7 +278,7 @@ async fn the_setting_turns_metrics_off(app: TestApp) {
     let off = scrape(&router).await;
     assert_eq!(off.status, StatusCode::NOT_FOUND);
     let body: serde_json::Value = serde_json::from_str(&off.text).expect("the API's error body");
-    assert_eq!(common::error_of(&body)["code"], "not_found");
+    assert_eq!(common::error(&body).code, "not_found");
     // The rest of the service is unaffected.
     let res = router
         .oneshot(
@@ -292,7 +292,7 @@ async fn the_setting_turns_metrics_off(app: TestApp) {
     assert_eq!(res.status(), StatusCode::OK);
 }
 
-on_both_backends!(
+on_both_backends!(demo;
     requests_are_counted_by_route_template_and_status,
     the_outbox_depth_is_read_from_the_database,
     the_setting_turns_metrics_off,

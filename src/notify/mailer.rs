@@ -1,5 +1,7 @@
-//! Mail transports: SMTP (STARTTLS, implicit TLS or plain, with credentials) for real use, and
-//! `.eml` files under the data directory for the embedded default.
+//! Mail transports: SMTP (STARTTLS, implicit TLS or plain, with credentials) for real use,
+//! `.eml` files under the data directory for the embedded default, and memory for tests that
+//! read what was sent.
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use lettre::message::{Mailbox, MultiPart, SinglePart, header::ContentType};
@@ -14,6 +16,55 @@ use crate::config::{MailSettings, MailTransport, SmtpSecurity};
 pub enum Mailer {
     Smtp(AsyncSmtpTransport<Tokio1Executor>),
     File(AsyncFileTransport<Tokio1Executor>),
+    /// Keeps every message instead of sending it; see [`MemoryTransport`].
+    Memory(MemoryTransport),
+}
+
+/// A message as the memory transport kept it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SentMail {
+    /// The sender as written in the `From` header.
+    pub from: String,
+    /// The envelope recipients.
+    pub to: Vec<String>,
+    pub subject: String,
+    /// The plain-text part.
+    pub text: String,
+    /// The HTML part.
+    pub html: String,
+    /// The `Message-ID` header, angle brackets included.
+    pub message_id: String,
+    /// The whole message as it would have gone on the wire.
+    pub raw: Vec<u8>,
+}
+
+/// The in-memory transport: a shared list of the messages "delivered" through it, in order.
+/// Clones share the list, so a test keeps one clone and hands the mailer another. Messages are
+/// built exactly as for the other transports (an unusable address still fails the send).
+#[derive(Debug, Clone, Default)]
+pub struct MemoryTransport {
+    sent: Arc<Mutex<Vec<SentMail>>>,
+}
+
+impl MemoryTransport {
+    pub fn new() -> MemoryTransport {
+        MemoryTransport::default()
+    }
+
+    /// Every message delivered so far, oldest first.
+    pub fn messages(&self) -> Vec<SentMail> {
+        self.lock().clone()
+    }
+
+    /// Every message delivered so far, oldest first, emptying the list.
+    pub fn take(&self) -> Vec<SentMail> {
+        std::mem::take(&mut *self.lock())
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Vec<SentMail>> {
+        // A test that panicked while holding the lock leaves a list that is still whole.
+        self.sent.lock().unwrap_or_else(|e| e.into_inner())
+    }
 }
 
 /// One message to send.
@@ -28,6 +79,11 @@ pub struct Outgoing<'a> {
 }
 
 impl Mailer {
+    /// A mailer that keeps messages in `transport` instead of sending them.
+    pub fn memory(transport: &MemoryTransport) -> Mailer {
+        Mailer::Memory(transport.clone())
+    }
+
     pub fn from_settings(
         settings: &MailSettings,
         data_dir: &std::path::Path,
@@ -73,7 +129,7 @@ impl Mailer {
             .from(from.clone())
             .to(to)
             .subject(mail.subject)
-            .message_id(Some(mail.message_id))
+            .message_id(Some(mail.message_id.clone()))
             .multipart(
                 MultiPart::alternative()
                     .singlepart(
@@ -94,7 +150,84 @@ impl Mailer {
             Mailer::File(t) => {
                 t.send(message).await?;
             }
+            Mailer::Memory(t) => {
+                let sent = SentMail {
+                    from: from.to_string(),
+                    to: message
+                        .envelope()
+                        .to()
+                        .iter()
+                        .map(|a| a.to_string())
+                        .collect(),
+                    subject: mail.subject.to_owned(),
+                    text: mail.text.to_owned(),
+                    html: mail.html.to_owned(),
+                    message_id: mail.message_id,
+                    raw: message.formatted(),
+                };
+                t.lock().push(sent);
+            }
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn outgoing<'a>(to: &'a str, n: u32) -> Outgoing<'a> {
+        Outgoing {
+            to,
+            subject: "补正通知",
+            text: "请补充材料",
+            html: "<p>请补充材料</p>",
+            message_id: format!("<notification-{n}@eiaflow>"),
+        }
+    }
+
+    #[tokio::test]
+    async fn the_memory_transport_keeps_what_it_is_given_in_order() {
+        let transport = MemoryTransport::new();
+        let mailer = Mailer::memory(&transport);
+        let from: Mailbox = "商洛市生态环境局 <noreply@eia.example.gov.cn>"
+            .parse()
+            .unwrap();
+        mailer
+            .send(&from, outgoing("a@example.cn", 1))
+            .await
+            .unwrap();
+        mailer
+            .send(&from, outgoing("b@example.cn", 2))
+            .await
+            .unwrap();
+        let sent = transport.messages();
+        assert_eq!(sent.len(), 2);
+        assert_eq!(sent[0].to, ["a@example.cn"]);
+        assert_eq!(sent[1].to, ["b@example.cn"]);
+        assert_eq!(sent[0].subject, "补正通知");
+        assert_eq!(sent[0].text, "请补充材料");
+        assert_eq!(sent[0].html, "<p>请补充材料</p>");
+        assert_eq!(sent[0].message_id, "<notification-1@eiaflow>");
+        assert!(sent[0].from.contains("noreply@eia.example.gov.cn"));
+        let raw = String::from_utf8_lossy(&sent[0].raw);
+        assert!(
+            raw.contains("Message-ID: <notification-1@eiaflow>"),
+            "{raw}"
+        );
+        assert!(raw.contains("multipart/alternative"), "{raw}");
+        assert_eq!(transport.take().len(), 2);
+        assert!(transport.messages().is_empty());
+    }
+
+    #[tokio::test]
+    async fn the_memory_transport_refuses_an_unusable_address_like_the_others() {
+        let transport = MemoryTransport::new();
+        let from: Mailbox = "noreply@eia.example.gov.cn".parse().unwrap();
+        let result = Mailer::memory(&transport)
+            .send(&from, outgoing("not an address", 1))
+            .await;
+        assert!(result.is_err());
+        assert!(transport.messages().is_empty());
     }
 }
