@@ -84,51 +84,57 @@ fn project_body(org: i64, code: &str) -> Value {
     })
 }
 
-async fn every_error_shape(app: TestApp) {
-    let cast = Cast::sign_in(&app).await;
-    let officer = cast.officer.token.as_str();
-    let org = cast.owner.org();
-    let snapshot = |name: &str, reply: Reply, status: StatusCode| {
-        assert_eq!(reply.status, status, "{name}: {:?}", reply.json_value());
-        assert_snapshot_json!(format!("error_{name}"), error_answer(&reply));
-    };
-    let snapshot_scrubbed = |name: &str, reply: Reply, status: StatusCode, scrub: Scrub| {
-        assert_eq!(reply.status, status, "{name}: {:?}", reply.json_value());
-        assert_snapshot_json!(format!("error_{name}"), scrub.apply(&error_answer(&reply)));
-    };
+/// Snapshots the error a request got, which must have the status given.
+fn snapshot_error(name: &str, reply: &Reply, status: StatusCode, scrub: Scrub) {
+    assert_eq!(reply.status, status, "{name}: {:?}", reply.json_value());
+    assert_snapshot_json!(format!("error_{name}"), scrub.apply(&error_answer(reply)));
+}
 
-    // 400: a body that is not JSON, not JSON at all, a query that cannot be read.
-    let reply = app
-        .send(
-            Method::POST,
-            "/api/v1/projects",
-            Some(officer),
-            Some((b"{\"name\": ", "application/json")),
-        )
-        .await;
-    snapshot("400_malformed_json", reply, StatusCode::BAD_REQUEST);
-    let reply = app
-        .send(
-            Method::POST,
-            "/api/v1/projects",
-            Some(officer),
-            Some((b"name=x", "application/x-www-form-urlencoded")),
-        )
-        .await;
-    snapshot("400_not_json", reply, StatusCode::BAD_REQUEST);
+async fn malformed_requests_are_400(app: TestApp) {
+    let officer = app.new_user("officer1", "officer", None).await.token;
+    for (name, body, content_type) in [
+        ("400_malformed_json", "{\"name\": ", "application/json"),
+        (
+            "400_not_json",
+            "name=x",
+            "application/x-www-form-urlencoded",
+        ),
+    ] {
+        let reply = app
+            .send(
+                Method::POST,
+                "/api/v1/projects",
+                Some(&officer),
+                Some((body.as_bytes(), content_type)),
+            )
+            .await;
+        snapshot_error(name, &reply, StatusCode::BAD_REQUEST, Scrub::new());
+    }
     let reply = app
         .send(
             Method::GET,
             "/api/v1/projects?page=abc",
-            Some(officer),
+            Some(&officer),
             None,
         )
         .await;
-    snapshot("400_bad_query", reply, StatusCode::BAD_REQUEST);
+    snapshot_error(
+        "400_bad_query",
+        &reply,
+        StatusCode::BAD_REQUEST,
+        Scrub::new(),
+    );
+}
 
-    // 401: no token, and wrong credentials.
+async fn unauthenticated_requests_are_401(app: TestApp) {
+    app.new_user("leader", "leader", None).await;
     let reply = app.send(Method::GET, "/api/v1/projects", None, None).await;
-    snapshot("401_no_token", reply, StatusCode::UNAUTHORIZED);
+    snapshot_error(
+        "401_no_token",
+        &reply,
+        StatusCode::UNAUTHORIZED,
+        Scrub::new(),
+    );
     let reply = json_body(
         &app,
         Method::POST,
@@ -137,63 +143,75 @@ async fn every_error_shape(app: TestApp) {
         json!({"username": "leader", "password": "wrong-password"}),
     )
     .await;
-    snapshot("401_wrong_credentials", reply, StatusCode::UNAUTHORIZED);
+    snapshot_error(
+        "401_wrong_credentials",
+        &reply,
+        StatusCode::UNAUTHORIZED,
+        Scrub::new(),
+    );
+}
 
-    // 403: an owner asks for the report.
+async fn an_owner_asking_for_the_report_is_403(app: TestApp) {
+    let owner = app.new_owner("owner1").await.token;
     let reply = app
-        .send(
-            Method::GET,
-            "/api/v1/reports/summary",
-            Some(&cast.owner.token),
-            None,
-        )
+        .send(Method::GET, "/api/v1/reports/summary", Some(&owner), None)
         .await;
-    snapshot("403", reply, StatusCode::FORBIDDEN);
+    snapshot_error("403", &reply, StatusCode::FORBIDDEN, Scrub::new());
+}
 
-    // 404: no such endpoint, no such project.
+async fn what_is_not_there_is_404(app: TestApp) {
+    let officer = app.new_user("officer1", "officer", None).await.token;
     let reply = app
         .send(Method::GET, "/api/v1/nothing-here", None, None)
         .await;
-    snapshot("404_no_endpoint", reply, StatusCode::NOT_FOUND);
+    snapshot_error(
+        "404_no_endpoint",
+        &reply,
+        StatusCode::NOT_FOUND,
+        Scrub::new(),
+    );
     let reply = app
-        .send(Method::GET, "/api/v1/projects/999999", Some(officer), None)
+        .send(Method::GET, "/api/v1/projects/999999", Some(&officer), None)
         .await;
-    snapshot("404_no_project", reply, StatusCode::NOT_FOUND);
+    snapshot_error(
+        "404_no_project",
+        &reply,
+        StatusCode::NOT_FOUND,
+        Scrub::new(),
+    );
+}
 
-    // 405: a method the endpoint does not take.
+/// A method the endpoint does not take: a 405 with no body (the one error without the API's
+/// error shape).
+async fn a_method_not_taken_is_405(app: TestApp) {
+    let officer = app.new_user("officer1", "officer", None).await.token;
     let reply = app
-        .send(Method::DELETE, "/api/v1/projects", Some(officer), None)
+        .send(Method::DELETE, "/api/v1/projects", Some(&officer), None)
         .await;
-    snapshot("405", reply, StatusCode::METHOD_NOT_ALLOWED);
+    snapshot_error("405", &reply, StatusCode::METHOD_NOT_ALLOWED, Scrub::new());
+}
 
-    // 409: a duplicate, a stale version, a state that does not allow the action, a second open
-    // filing, an unsettled penalty.
-    let created: api::Project = decode(
-        &json_body(
-            &app,
+async fn a_duplicate_and_a_stale_version_are_409(app: TestApp) {
+    let officer = app.new_user("officer1", "officer", None).await.token;
+    let org = app.new_organization().await.id;
+    let body = project_body(org, "2305-611002-04-01-900001");
+    let created: api::Project = app
+        .expect(
+            StatusCode::CREATED,
             Method::POST,
             "/api/v1/projects",
-            Some(officer),
-            project_body(org, "2305-611002-04-01-900001"),
+            Some(&officer),
+            Some(body.clone()),
         )
-        .await
-        .json_value(),
-    );
-    let reply = json_body(
-        &app,
-        Method::POST,
-        "/api/v1/projects",
-        Some(officer),
-        project_body(org, "2305-611002-04-01-900001"),
-    )
-    .await;
-    snapshot("409_duplicate", reply, StatusCode::CONFLICT);
+        .await;
+    let reply = json_body(&app, Method::POST, "/api/v1/projects", Some(&officer), body).await;
+    snapshot_error("409_duplicate", &reply, StatusCode::CONFLICT, Scrub::new());
     let path = format!("/api/v1/projects/{}", created.id);
     app.expect::<api::Project>(
         StatusCode::OK,
         Method::PATCH,
         &path,
-        Some(officer),
+        Some(&officer),
         Some(json!({"version": 1, "point_to_point": true})),
     )
     .await;
@@ -201,22 +219,35 @@ async fn every_error_shape(app: TestApp) {
         &app,
         Method::PATCH,
         &path,
-        Some(officer),
+        Some(&officer),
         json!({"version": 1, "name": "覆盖别人的修改"}),
     )
     .await;
-    snapshot("409_stale_version", reply, StatusCode::CONFLICT);
+    snapshot_error(
+        "409_stale_version",
+        &reply,
+        StatusCode::CONFLICT,
+        Scrub::new(),
+    );
+}
 
+async fn a_filing_in_the_wrong_state_or_twice_open_is_409(app: TestApp) {
+    let cast = Cast::sign_in(&app).await;
     let submitted = cast.filing_in(&app, Kind::ReportForm, "submitted").await;
     let reply = json_body(
         &app,
         Method::POST,
         &format!("/api/v1/filings/{}/actions", submitted.id),
-        Some(officer),
+        Some(&cast.officer.token),
         json!({"action": "approve", "version": submitted.version}),
     )
     .await;
-    snapshot("409_invalid_state", reply, StatusCode::CONFLICT);
+    snapshot_error(
+        "409_invalid_state",
+        &reply,
+        StatusCode::CONFLICT,
+        Scrub::new(),
+    );
     let reply = app
         .send(
             Method::POST,
@@ -227,11 +258,15 @@ async fn every_error_shape(app: TestApp) {
         .await;
     // The message names the open filing by its id.
     let scrub = Scrub::new().replace(format!("（编号{}）", submitted.id), "（编号[id]）");
-    snapshot_scrubbed("409_open_filing", reply, StatusCode::CONFLICT, scrub);
+    snapshot_error("409_open_filing", &reply, StatusCode::CONFLICT, scrub);
+}
+
+async fn accepting_with_an_unsettled_penalty_is_409(app: TestApp) {
+    let cast = Cast::sign_in(&app).await;
     let unsettled = app
         .new_project(
-            officer,
-            org,
+            &cast.officer.token,
+            cast.owner.org(),
             Kind::ReportForm,
             json!({"built_before_approval": true, "penalty_settled": false}),
         )
@@ -243,30 +278,40 @@ async fn every_error_shape(app: TestApp) {
         &app,
         Method::POST,
         &format!("/api/v1/filings/{}/actions", draft.id),
-        Some(officer),
+        Some(&cast.officer.token),
         json!({"action": "accept", "version": 2}),
     )
     .await;
-    snapshot("409_penalty_unsettled", reply, StatusCode::CONFLICT);
+    snapshot_error(
+        "409_penalty_unsettled",
+        &reply,
+        StatusCode::CONFLICT,
+        Scrub::new(),
+    );
+}
 
-    // 413: a body over the limit (1 MiB).
+async fn a_body_over_the_limit_is_413(app: TestApp) {
+    let officer = app.new_user("officer1", "officer", None).await.token;
+    // Over the 1 MiB default.
     let huge = format!("{{\"name\": \"{}\"}}", "长".repeat(400_000));
     let reply = app
         .send(
             Method::POST,
             "/api/v1/projects",
-            Some(officer),
+            Some(&officer),
             Some((huge.as_bytes(), "application/json")),
         )
         .await;
-    snapshot("413", reply, StatusCode::PAYLOAD_TOO_LARGE);
+    snapshot_error("413", &reply, StatusCode::PAYLOAD_TOO_LARGE, Scrub::new());
+}
 
-    // 422: well-formed but invalid, naming every field; and a field of the wrong type.
+async fn invalid_input_is_422_naming_every_field(app: TestApp) {
+    let officer = app.new_user("officer1", "officer", None).await.token;
     let reply = json_body(
         &app,
         Method::POST,
         "/api/v1/projects",
-        Some(officer),
+        Some(&officer),
         json!({
             "name": "  ",
             "project_code": "2313-611002-04-01-900002",
@@ -278,19 +323,32 @@ async fn every_error_shape(app: TestApp) {
         }),
     )
     .await;
-    snapshot("422_fields", reply, StatusCode::UNPROCESSABLE_ENTITY);
+    snapshot_error(
+        "422_fields",
+        &reply,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        Scrub::new(),
+    );
+    // A field the body may not have.
     let reply = json_body(
         &app,
         Method::POST,
         "/api/v1/projects",
-        Some(officer),
+        Some(&officer),
         json!({"name": "x", "budget": 1}),
     )
     .await;
-    snapshot("422_unknown_field", reply, StatusCode::UNPROCESSABLE_ENTITY);
+    snapshot_error(
+        "422_unknown_field",
+        &reply,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        Scrub::new(),
+    );
+}
 
-    // 429: too many failed logins for one username (one failed above already).
-    for _ in 0..9 {
+async fn too_many_failed_logins_are_429(app: TestApp) {
+    app.new_user("leader", "leader", None).await;
+    for _ in 0..10 {
         let reply = json_body(
             &app,
             Method::POST,
@@ -309,7 +367,7 @@ async fn every_error_shape(app: TestApp) {
         json!({"username": "leader", "password": common::DEMO_PASSWORD}),
     )
     .await;
-    snapshot("429", reply, StatusCode::TOO_MANY_REQUESTS);
+    snapshot_error("429", &reply, StatusCode::TOO_MANY_REQUESTS, Scrub::new());
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -535,7 +593,17 @@ async fn the_public_register(app: TestApp) {
 
 on_both_backends!(empty;
     the_openapi_document,
-    every_error_shape,
+    malformed_requests_are_400,
+    unauthenticated_requests_are_401,
+    an_owner_asking_for_the_report_is_403,
+    what_is_not_there_is_404,
+    a_method_not_taken_is_405,
+    a_duplicate_and_a_stale_version_are_409,
+    a_filing_in_the_wrong_state_or_twice_open_is_409,
+    accepting_with_an_unsettled_penalty_is_409,
+    a_body_over_the_limit_is_413,
+    invalid_input_is_422_naming_every_field,
+    too_many_failed_logins_are_429,
     a_project,
     a_decided_filing_with_its_clock_history_and_notices,
     a_submitted_filing_with_its_running_clock,

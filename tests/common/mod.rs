@@ -114,7 +114,13 @@ struct Templates {
     pg_base: Option<String>,
     /// Cases' PostgreSQL databases being dropped.
     dropping: Vec<std::thread::JoinHandle<()>>,
+    /// PostgreSQL copies being made ahead of the cases that will take them: a copy takes a
+    /// good part of a second, most of it waiting for the disk, which a running case need not.
+    making: Vec<(Data, std::thread::JoinHandle<String>)>,
 }
+
+/// PostgreSQL copies of each kind made ahead, for the cases that start next.
+const AHEAD: usize = 2;
 
 static TEMPLATES: Mutex<Templates> = Mutex::new(Templates {
     sqlite: BTreeMap::new(),
@@ -122,6 +128,7 @@ static TEMPLATES: Mutex<Templates> = Mutex::new(Templates {
     live: 0,
     pg_base: None,
     dropping: Vec::new(),
+    making: Vec::new(),
 });
 
 fn templates() -> MutexGuard<'static, Templates> {
@@ -251,28 +258,71 @@ fn postgres_copy(base: &str, data: Data) -> String {
             name
         })
         .clone();
+    // The oldest copy being made of this kind, or a new one; then as many more set going as
+    // the next cases will want.
+    let next = match t.making.iter().position(|(kind, _)| *kind == data) {
+        Some(i) => t.making.remove(i).1,
+        None => make_copy(base, &template),
+    };
+    while t.making.iter().filter(|(kind, _)| *kind == data).count() < AHEAD {
+        let copy = make_copy(base, &template);
+        t.making.push((data, copy));
+    }
+    let name = next.join().expect("a copy of the template");
+    t.live += 1;
+    name
+}
+
+/// Sets going a new database copied from `template`; the thread answers its name.
+fn make_copy(base: &str, template: &str) -> std::thread::JoinHandle<String> {
     let name = format!("eiaflow_test_{}", uuid::Uuid::new_v4().simple());
     let create = format!("CREATE DATABASE {name} TEMPLATE {template}");
     // Commits need not wait for the disk: nothing here tests what survives a crash.
     let fast = format!("ALTER DATABASE {name} SET synchronous_commit = off");
     let server = base.to_owned();
-    on_own_runtime(async move {
-        execute(&server, &create).await;
-        execute(&server, &fast).await;
-    });
-    t.live += 1;
-    name
+    std::thread::spawn(move || {
+        on_own_runtime(async move {
+            execute(&server, &create).await;
+            execute(&server, &fast).await;
+        });
+        name
+    })
 }
 
 async fn execute(server: &str, sql: &str) {
-    let admin = Database::connect(server)
-        .await
-        .expect("connect to the test server");
-    admin
-        .execute_unprepared(sql)
-        .await
-        .unwrap_or_else(|e| panic!("{sql}: {e}"));
+    if let Err(e) = try_execute(server, sql).await {
+        panic!("{sql}: {e}");
+    }
+}
+
+async fn try_execute(server: &str, sql: &str) -> Result<(), sea_orm::DbErr> {
+    let admin = Database::connect(server).await?;
+    let result = admin.execute_unprepared(sql).await.map(|_| ());
     admin.close().await.ok();
+    result
+}
+
+/// Drops a database, in the background: a case's database as the case ends, so that the next
+/// need not wait for it, or a template. Nothing here may panic, since it runs while a case
+/// unwinds; a database that cannot be dropped is only reported.
+fn drop_database(base: String, name: String) -> std::thread::JoinHandle<()> {
+    std::thread::spawn(move || {
+        let sql = format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)");
+        let result = std::thread::spawn(move || {
+            tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .map_err(|e| e.to_string())?
+                .block_on(try_execute(&base, &sql))
+                .map_err(|e| e.to_string())
+        })
+        .join();
+        match result {
+            Ok(Ok(())) => {}
+            Ok(Err(e)) => eprintln!("could not drop the test database {name}: {e}"),
+            Err(_) => eprintln!("could not drop the test database {name}"),
+        }
+    })
 }
 
 /// One case fewer; after the last, the cases' databases are gone and the templates removed.
@@ -282,21 +332,22 @@ fn case_ended() {
     if t.live > 0 {
         return;
     }
+    // Copies made ahead that no case took go with the rest.
+    let base = t.pg_base.clone();
+    for (_, making) in std::mem::take(&mut t.making) {
+        if let (Ok(name), Some(base)) = (making.join(), base.clone()) {
+            t.dropping.push(drop_database(base, name));
+        }
+    }
     for drop in std::mem::take(&mut t.dropping) {
-        drop.join().expect("drop a case's database");
+        let _ = drop.join();
     }
     t.sqlite.clear();
     let names: Vec<String> = std::mem::take(&mut t.postgres).into_values().collect();
-    if let (Some(base), false) = (t.pg_base.clone(), names.is_empty()) {
-        on_own_runtime(async move {
-            for name in names {
-                execute(
-                    &base,
-                    &format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"),
-                )
-                .await;
-            }
-        });
+    if let Some(base) = t.pg_base.clone() {
+        for name in names {
+            let _ = drop_database(base.clone(), name).join();
+        }
     }
 }
 
@@ -496,18 +547,9 @@ impl TestApp {
 impl Drop for TestApp {
     fn drop(&mut self) {
         if let Some((base, name)) = self.pg_cleanup.take() {
-            // Dropping needs a connection outside the runtime that is shutting down.
-            // In the background, so that the next case need not wait for it; the last case
-            // to end waits for every drop (see `case_ended`).
-            let drop = std::thread::spawn(move || {
-                on_own_runtime(async move {
-                    execute(
-                        &base,
-                        &format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"),
-                    )
-                    .await;
-                });
-            });
+            // Dropping needs a connection outside the runtime that is shutting down; the last
+            // case to end waits for every drop (see `case_ended`).
+            let drop = drop_database(base, name);
             templates().dropping.push(drop);
         }
         case_ended();
