@@ -1,8 +1,9 @@
 //! eiaflow — 环评审批服务: the environmental impact assessment approval workflow of a city
 //! ecology and environment bureau.
 //!
-//! `domain/` holds the pure rules, `services/` the only code that touches the database, `http/`
-//! the API that calls them.
+//! The pure rules are the `domain` crate (re-exported here as `domain`, so `crate::domain::…`
+//! reads as before); `services/` is the only code that touches the database, `http/` the API
+//! that calls them, `notify/` composes and sends every message.
 pub mod cli;
 pub mod config;
 pub mod db;

@@ -1,5 +1,7 @@
-//! Pure rules of the EIA domain: identifiers, money, roles, the ledger's vocabulary and the
-//! acceptance-rate arithmetic. Nothing here touches the database or HTTP.
+//! Pure rules of the EIA domain: classification, the filing state machine and its clocks, the
+//! working-day calendar, identifiers, money, roles, the ledger's vocabulary and the
+//! acceptance-rate arithmetic. A crate of its own, so nothing here can reach the database or
+//! HTTP; the optional `sea-orm` feature only lets entity columns hold these enums.
 pub mod calendar;
 pub mod classification;
 pub mod exemption;
