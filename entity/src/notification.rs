@@ -75,18 +75,12 @@ pub enum Status {
 }
 
 impl Status {
-    pub const ALL: [Status; 5] = [
-        Status::Pending,
-        Status::Sending,
-        Status::Sent,
-        Status::Failed,
-        Status::Skipped,
-    ];
-
+    /// The stored code, read back by the derived `ActiveEnum`.
     pub fn from_code(code: &str) -> Option<Status> {
-        Status::ALL.into_iter().find(|s| s.as_str() == code)
+        Status::try_from_value(&code.to_owned()).ok()
     }
 
+    /// The stored code, for messages and metrics labels.
     pub fn as_str(self) -> &'static str {
         match self {
             Status::Pending => "pending",
@@ -95,5 +89,20 @@ impl Status {
             Status::Failed => "failed",
             Status::Skipped => "skipped",
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use sea_orm::Iterable;
+
+    #[test]
+    fn the_label_is_the_stored_code() {
+        for status in Status::iter() {
+            assert_eq!(status.as_str(), status.to_value());
+            assert_eq!(Status::from_code(status.as_str()), Some(status));
+        }
+        assert_eq!(Status::from_code("lost"), None);
     }
 }

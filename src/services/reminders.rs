@@ -147,9 +147,8 @@ async fn service_items(
         if step == Escalation::None {
             continue;
         }
-        let Some((sheet, project)) =
-            sheet.and_then(|s| Some((s.clone(), sheet_projects.get(&s.id)?)))
-        else {
+        let Some(sheet) = sheet else { continue };
+        let Some(project) = sheet_projects.get(&sheet.id) else {
             continue;
         };
         let officer = app_user::Entity::find_by_id(sheet.officer_id)
