@@ -22,6 +22,12 @@ pub struct Model {
     pub detail: Json<EventDetail>,
     pub effective_on: Date,
     pub recorded_at: DateTimeUtc,
+    /// Set when an officer voided this step: the event stays in the history, marked void, and
+    /// the state before it returns.
+    pub voided_at: Option<DateTimeUtc>,
+    pub voided_by: Option<i64>,
+    #[sea_orm(column_type = "Text", nullable)]
+    pub void_reason: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

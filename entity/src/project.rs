@@ -28,6 +28,12 @@ pub struct Model {
     pub version: i32,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
+    /// Set when the project was entered by mistake and removed: it stays, out of lists and
+    /// reports, until an administrator restores it.
+    pub removed_at: Option<DateTimeUtc>,
+    pub removed_by: Option<i64>,
+    #[sea_orm(column_type = "Text", nullable)]
+    pub removed_reason: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -6,6 +6,7 @@ mod m20260102_000001_calendar;
 mod m20260103_000001_policy_exemption;
 mod m20260104_000001_filing_workflow;
 mod m20260105_000001_notifications;
+mod m20260106_000001_corrections;
 
 /// A foreign key named after its table and column.
 pub(crate) fn fk(table: &str, column: &str, target: &str) -> ForeignKeyCreateStatement {
@@ -40,6 +41,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20260103_000001_policy_exemption::Migration),
             Box::new(m20260104_000001_filing_workflow::Migration),
             Box::new(m20260105_000001_notifications::Migration),
+            Box::new(m20260106_000001_corrections::Migration),
         ]
     }
 }
