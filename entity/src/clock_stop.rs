@@ -16,6 +16,14 @@ pub struct Model {
     pub created_by: Option<i64>,
     pub version: i32,
     pub created_at: DateTimeUtc,
+    /// Who set `to_on` on a stop opened without an end, and when.
+    pub closed_by: Option<i64>,
+    pub closed_at: Option<DateTimeUtc>,
+    /// A stop entered by mistake: it stays, marked void, and stops nothing.
+    pub voided_at: Option<DateTimeUtc>,
+    pub voided_by: Option<i64>,
+    #[sea_orm(column_type = "Text", nullable)]
+    pub void_reason: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

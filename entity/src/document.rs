@@ -15,6 +15,10 @@ pub struct Model {
     pub stored_as: String,
     pub uploaded_by: Option<i64>,
     pub uploaded_at: DateTimeUtc,
+    /// Which required material it is (`domain::filing::Material` code), if any.
+    pub material: Option<domain::filing::Material>,
+    /// The copy for public disclosure (环评文件公开版): downloadable from the public register.
+    pub public_disclosure: bool,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -15,7 +15,9 @@ mod tests;
 
 pub use embedded::{EMBEDDED_SCHEDULES, embedded_schedules};
 pub use schedule::{HolidaySchedule, PLAUSIBLE_YEARS, ScheduleDay};
-pub use work_calendar::{DayInfo, DayKind, MAKE_UP_WORKDAY_SUFFIX, WorkCalendar};
+pub use work_calendar::{
+    DayInfo, DayKind, Estimated, MAKE_UP_WORKDAY_SUFFIX, WorkCalendar, estimate_note,
+};
 
 use chrono::NaiveDate;
 
@@ -30,10 +32,14 @@ pub enum CalendarError {
     #[error("holiday schedule year {year} is not plausible (expected {}–{})", PLAUSIBLE_YEARS.start(), PLAUSIBLE_YEARS.end())]
     ImplausibleYear { year: i32 },
 
-    /// A schedule may reach into the neighbouring years (a New Year holiday starting on 31
-    /// December), but no further.
-    #[error("holiday schedule for {year} lists {date}, which is not within {}–{}", .year - 1, .year + 1)]
+    /// A schedule may reach into the neighbouring years only at the edge of a holiday its own
+    /// year continues (a New Year holiday starting on 31 December).
+    #[error("holiday schedule for {year} lists {date}, which belongs to another year")]
     DateOutsideYear { year: i32, date: NaiveDate },
+
+    /// A schedule with no day of its own year: empty, or another year's dates.
+    #[error("holiday schedule for {year} lists no day of {year}")]
+    NoDaysInYear { year: i32 },
 
     /// The same date is listed both as a day off and as a workday.
     #[error("holiday schedule for {year} lists {date} both as a day off and as a workday")]

@@ -51,15 +51,34 @@ impl HolidaySchedule {
         if !PLAUSIBLE_YEARS.contains(&year) {
             return Err(CalendarError::ImplausibleYear { year });
         }
+        // A schedule is its year's: at least one of its days lies in it, and a day of a
+        // neighbouring year is only the edge of a holiday that the year's own days continue (2023's
+        // New Year holiday starting on 2022-12-31; 2019's make-up day 2018-12-29): within a week of
+        // the new year and named like one of the year's own days. 2026's dates uploaded as 2027
+        // are refused.
+        let own_names: std::collections::HashSet<&str> = self
+            .days
+            .iter()
+            .filter(|d| d.date.year() == year)
+            .map(|d| d.name.as_str())
+            .collect();
+        if own_names.is_empty() {
+            return Err(CalendarError::NoDaysInYear { year });
+        }
         let mut seen: HashMap<NaiveDate, bool> = HashMap::with_capacity(self.days.len());
         for day in &self.days {
-            // A holiday may start on 31 December of the year before (2023.json holds 2022-12-31),
-            // so the neighbours are allowed, but nothing further away.
-            if (day.date.year() - year).abs() > 1 {
-                return Err(CalendarError::DateOutsideYear {
-                    year,
-                    date: day.date,
-                });
+            if day.date.year() != year {
+                let near_new_year = match day.date.year() - year {
+                    -1 => day.date >= NaiveDate::from_ymd_opt(year - 1, 12, 25).unwrap_or(day.date),
+                    1 => day.date <= NaiveDate::from_ymd_opt(year + 1, 1, 7).unwrap_or(day.date),
+                    _ => false,
+                };
+                if !near_new_year || !own_names.contains(day.name.as_str()) {
+                    return Err(CalendarError::DateOutsideYear {
+                        year,
+                        date: day.date,
+                    });
+                }
             }
             if let Some(&earlier) = seen.get(&day.date)
                 && earlier != day.off_day
@@ -91,6 +110,7 @@ mod tests {
             "papers": ["http://www.gov.cn/x.htm"],
             "days": [
                 {"name": "元旦", "date": "2022-12-31", "isOffDay": true},
+                {"name": "元旦", "date": "2023-01-01", "isOffDay": true},
                 {"name": "春节", "date": "2023-01-28", "isOffDay": false}
             ]
         }"#;
@@ -98,7 +118,7 @@ mod tests {
         assert_eq!(schedule.year, 2023);
         assert_eq!(schedule.papers.len(), 1);
         assert_eq!(
-            schedule.days[1],
+            schedule.days[2],
             ScheduleDay {
                 name: "春节".into(),
                 date: date(2023, 1, 28),
@@ -157,15 +177,45 @@ mod tests {
     fn allows_the_neighbouring_years_but_nothing_further() {
         let ok = r#"{"year": 2023, "papers": [], "days": [
             {"name": "元旦", "date": "2022-12-31", "isOffDay": true},
+            {"name": "元旦", "date": "2023-01-02", "isOffDay": true},
             {"name": "元旦", "date": "2024-01-01", "isOffDay": true}]}"#;
         assert!(HolidaySchedule::parse(ok).is_ok());
         let far = r#"{"year": 2023, "papers": [], "days": [
+            {"name": "元旦", "date": "2023-01-02", "isOffDay": true},
             {"name": "元旦", "date": "2021-12-31", "isOffDay": true}]}"#;
         assert_eq!(
             HolidaySchedule::parse(far),
             Err(CalendarError::DateOutsideYear {
                 year: 2023,
                 date: date(2021, 12, 31)
+            })
+        );
+    }
+
+    #[test]
+    fn a_schedule_holds_its_own_year_and_is_never_empty() {
+        let empty = r#"{"year": 2027, "papers": [], "days": []}"#;
+        assert_eq!(
+            HolidaySchedule::parse(empty),
+            Err(CalendarError::NoDaysInYear { year: 2027 })
+        );
+        // 2026's official dates uploaded as 2027's.
+        let source = include_str!("../../../resources/holidays-cn/2026.json");
+        let relabelled = source.replacen("\"year\": 2026", "\"year\": 2027", 1);
+        assert!(relabelled.contains("\"year\": 2027"), "the file names its year");
+        assert_eq!(
+            HolidaySchedule::parse(&relabelled),
+            Err(CalendarError::NoDaysInYear { year: 2027 })
+        );
+        // A late-December day of another holiday than the new year's own is refused too.
+        let stray = r#"{"year": 2027, "papers": [], "days": [
+            {"name": "元旦", "date": "2027-01-01", "isOffDay": true},
+            {"name": "国庆节", "date": "2026-12-30", "isOffDay": true}]}"#;
+        assert_eq!(
+            HolidaySchedule::parse(stray),
+            Err(CalendarError::DateOutsideYear {
+                year: 2027,
+                date: date(2026, 12, 30)
             })
         );
     }

@@ -61,6 +61,48 @@ struct Listed {
 /// A year is *held* iff its schedule is loaded. An entry that a schedule lists for a neighbouring
 /// year (2023's New Year holiday starting on 2022-12-31) applies to that date whichever file it
 /// came from, but only answers questions if the date's own year is held too.
+/// A value the calendar computed, and the years it had to estimate for because their schedule
+/// is not loaded (empty when the value is exact).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Estimated<T> {
+    pub value: T,
+    pub unloaded_years: Vec<i32>,
+}
+
+impl<T> Estimated<T> {
+    pub fn known(value: T) -> Self {
+        Estimated {
+            value,
+            unloaded_years: Vec::new(),
+        }
+    }
+
+    pub fn is_estimate(&self) -> bool {
+        !self.unloaded_years.is_empty()
+    }
+
+    /// Adds the years this value estimated to `years`, keeping them sorted and unique.
+    pub fn note_into(&self, years: &mut Vec<i32>) {
+        for &year in &self.unloaded_years {
+            if let Err(at) = years.binary_search(&year) {
+                years.insert(at, year);
+            }
+        }
+    }
+}
+
+/// Why a date is an estimate, as every view and mail says it: "2027年节假日安排尚未导入，按双休日推算".
+pub fn estimate_note(unloaded_years: &[i32]) -> Option<String> {
+    if unloaded_years.is_empty() {
+        return None;
+    }
+    let years: Vec<String> = unloaded_years.iter().map(|y| format!("{y}年")).collect();
+    Some(format!(
+        "{}节假日安排尚未导入，按双休日推算，导入后以实际为准",
+        years.join("、")
+    ))
+}
+
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct WorkCalendar {
     schedules: BTreeMap<i32, HolidaySchedule>,
@@ -152,6 +194,40 @@ impl WorkCalendar {
             Some(listed) => !listed.off_day,
             None => !matches!(date.weekday(), Weekday::Sat | Weekday::Sun),
         })
+    }
+
+    /// Whether `date` is a working day, and whether that is an estimate: in a year whose schedule
+    /// is not loaded (next year's is published each November or December) Monday to Friday are
+    /// taken as working days and weekends as days off, the only rule known before the schedule.
+    pub fn working_day_or_estimate(&self, date: NaiveDate) -> Estimated<bool> {
+        match self.is_working_day(date) {
+            Ok(working) => Estimated::known(working),
+            Err(_) => Estimated {
+                value: !matches!(date.weekday(), Weekday::Sat | Weekday::Sun),
+                unloaded_years: vec![date.year()],
+            },
+        }
+    }
+
+    /// [`add_working_days`](Self::add_working_days) that walks on through years not loaded yet,
+    /// counting their weekends only, and says which years it estimated.
+    pub fn add_working_days_or_estimate(&self, from: NaiveDate, n: u32) -> Estimated<NaiveDate> {
+        let mut date = from;
+        let mut left = n;
+        let mut unloaded = Vec::new();
+        while left > 0 {
+            let Some(next) = date.succ_opt() else { break };
+            date = next;
+            let working = self.working_day_or_estimate(date);
+            working.note_into(&mut unloaded);
+            if working.value {
+                left -= 1;
+            }
+        }
+        Estimated {
+            value: date,
+            unloaded_years: unloaded,
+        }
     }
 
     /// The date `n` working days after `from`; `from` itself is not counted, so `n = 0` gives

@@ -28,6 +28,16 @@ pub struct EventDetail {
     /// 补正事项 of a correction request, listed at once (一次性告知).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub missing_items: Vec<String>,
+    /// Which correction round a request is (1 for the first).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub round: Option<u32>,
+    /// Why each item of a later round is asked again.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[schema(value_type = Vec<String>)]
+    pub basis: Vec<super::CorrectionBasis>,
+    /// Required materials an officer waived when entering a paper step, and why.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub materials_waived: Option<String>,
     /// A resubmission's answer to each item, in order.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub answers: Vec<Answer>,

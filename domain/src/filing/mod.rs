@@ -4,6 +4,8 @@
 mod clock;
 mod detail;
 mod grounds;
+mod hearing;
+mod materials;
 mod numbering;
 mod recording;
 mod rules;
@@ -21,10 +23,14 @@ pub use clock::{
 };
 pub use detail::{Answer, EventDetail, RecordedFor};
 pub use grounds::DisapprovalGround;
+pub use hearing::{HearingParty, HearingStatus};
+pub use materials::{Material, RequiredMaterials, missing_materials_error};
 pub use numbering::{NumberKind, format_number, parse_number};
 pub use recording::{
     Reader, acting_role, check_paper_number, effective_date, offered_actions, suggested_refusal,
 };
-pub use rules::{ActionContent, RuleBreach, UNSETTLED_PENALTY_REASON, check_content};
+pub use rules::{
+    ActionContent, CorrectionBasis, RuleBreach, UNSETTLED_PENALTY_REASON, check_content,
+};
 pub use state::{Action, FilingState, Role, Tier};
 pub use transition::{TransitionError, allowed_actions, transition};

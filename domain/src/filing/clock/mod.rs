@@ -2,12 +2,14 @@
 //! every receipt starts, and the decision clock that acceptance starts, with the stops that do not
 //! count against it (docs/domain.md §4). Pure: history, settings, calendar and `today` in; dates out.
 
+use std::cell::RefCell;
+
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use super::state::{Action, FilingState, Tier};
 use super::transition::{TransitionError, next_state};
-use crate::calendar::{CalendarError, WorkCalendar};
+use crate::calendar::{CalendarError, Estimated, WorkCalendar, estimate_note};
 use crate::names::{UnknownCode, named_enum};
 
 #[cfg(test)]
@@ -105,9 +107,12 @@ named_enum!(StopReason {
     CorrectionRequest => "correction_request", "补正";
 });
 
-/// A period the clock does not run: the days in `(from, to]`, or every day after `from` while
-/// `to` is `None`. The start day itself still counts, matching the way days are counted from a
-/// receipt or an acceptance (the day of the event is not a day of the period).
+/// A period the clock does not run. A stop an officer dates (an expert review, a hearing) covers
+/// its days from `from` to `to`, both ends inclusive: a one-day hearing (`from` = `to`) stops
+/// the clock for one day. A stop that an action opens (technical evaluation, a correction
+/// request) begins the day after that action, whose own day still counts, the way days are
+/// counted from a receipt or an acceptance, and ends with the day of the action that closes
+/// it. `to` is `None` while the stop runs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ClockStop {
     pub reason: StopReason,
@@ -115,16 +120,43 @@ pub struct ClockStop {
     pub to: Option<NaiveDate>,
 }
 
+impl StopReason {
+    /// Whether the stop is dated by the officer (both ends inclusive) rather than opened and
+    /// closed by the filing's own actions.
+    pub const fn dated_by_officer(self) -> bool {
+        match self {
+            StopReason::ExpertReview | StopReason::Hearing => true,
+            StopReason::TechnicalEvaluation | StopReason::CorrectionRequest => false,
+        }
+    }
+}
+
 impl ClockStop {
+    /// The first day the clock does not run.
+    fn first_day(&self) -> NaiveDate {
+        if self.reason.dated_by_officer() {
+            self.from
+        } else {
+            self.from.succ_opt().unwrap_or(self.from)
+        }
+    }
+
     /// Whether the clock does not run on `date`.
     fn covers(&self, date: NaiveDate) -> bool {
-        self.from < date && self.to.is_none_or(|to| date <= to)
+        self.first_day() <= date && self.to.is_none_or(|to| date <= to)
     }
 
     /// Whether the stop has begun and not yet ended on `today`: the clock is shown as stopped from
-    /// the day it was sent out until the day it comes back.
+    /// the day it was sent out until the day it comes back (an officer's stop through its last day).
     fn in_force(&self, today: NaiveDate) -> bool {
-        self.from <= today && self.to.is_none_or(|to| today < to)
+        self.from <= today
+            && self.to.is_none_or(|to| {
+                if self.reason.dated_by_officer() {
+                    today <= to
+                } else {
+                    today < to
+                }
+            })
     }
 }
 
@@ -192,24 +224,11 @@ pub struct FilingClock {
     /// The clock passed its due date before it closed (or before today, while open). A working-day
     /// clock due on a Friday is overdue on the Saturday although `days_left` is still 0 then.
     pub overdue: bool,
-    /// A due date falls in a year whose holiday schedule is not loaded yet (the State Council
-    /// publishes next year's in November or December): it is `None` until the schedule is.
-    pub due_beyond_calendar: bool,
-}
-
-/// A due date, or `None` when it lies beyond the years the calendar holds; other calendar
-/// errors stand.
-fn within_calendar(
-    due: Result<Option<NaiveDate>, CalendarError>,
-    beyond: &mut bool,
-) -> Result<Option<NaiveDate>, CalendarError> {
-    match due {
-        Err(CalendarError::OutOfRange { .. }) => {
-            *beyond = true;
-            Ok(None)
-        }
-        other => other,
-    }
+    /// A date or count reaches a year whose holiday schedule is not loaded yet (the State Council
+    /// publishes next year's in November or December): it is counted on weekends only and is an
+    /// estimate (预计) until the schedule is loaded; `estimate_note` says why.
+    pub estimated: bool,
+    pub estimate_note: Option<String>,
 }
 
 /// A filing's history as recorded, to compute its clocks from.
@@ -293,28 +312,22 @@ pub fn filing_clock(
     };
 
     let acceptance_limit = settings.acceptance_working_days;
-    let mut due_beyond_calendar = false;
+    let mut unloaded = Vec::new();
     let acceptance_due = if replay.correction_pending_on_receipt {
         None
     } else {
-        within_calendar(
-            calendar
-                .add_working_days(receipt, acceptance_limit)
-                .map(Some),
-            &mut due_beyond_calendar,
-        )?
+        let due = calendar.add_working_days_or_estimate(receipt, acceptance_limit);
+        due.note_into(&mut unloaded);
+        Some(due.value)
     };
 
     let Some(accepted) = replay.accepted else {
         // The acceptance clock: no stops of its own; a correction request ends it and a
         // resubmission starts a fresh one.
-        let counter = Counter {
-            calendar,
-            unit: DayUnit::WorkingDays,
-            stops: &[],
-        };
+        let counter = Counter::new(calendar, DayUnit::WorkingDays, &[]);
         let end = replay.acceptance_end.unwrap_or(today);
         let days_used = counter.count(receipt, end)?;
+        counter.note_into(&mut unloaded);
         let status = if replay.ended.is_some() {
             ClockStatus::Finished
         } else if replay.correction_pending_on_receipt {
@@ -332,7 +345,8 @@ pub fn filing_clock(
             days_used,
             days_left: i64::from(acceptance_limit) - i64::from(days_used),
             overdue: is_overdue(acceptance_due, end, days_used, acceptance_limit),
-            due_beyond_calendar,
+            estimated: !unloaded.is_empty(),
+            estimate_note: estimate_note(&unloaded),
         });
     };
 
@@ -349,16 +363,10 @@ pub fn filing_clock(
             .collect(),
         None => stopped.clone(),
     };
-    let counter = Counter {
-        calendar,
-        unit: settings.decision_unit(),
-        stops: &counting_stops,
-    };
+    let counter = Counter::new(calendar, settings.decision_unit(), &counting_stops);
     let days_used = counter.count(accepted, end)?;
-    let decision_due = within_calendar(
-        counter.due(accepted, decision_days),
-        &mut due_beyond_calendar,
-    )?;
+    let decision_due = counter.due(accepted, decision_days)?;
+    counter.note_into(&mut unloaded);
     let status = if replay.ended.is_some() {
         ClockStatus::Finished
     } else if counting_stops.iter().any(|stop| stop.in_force(today)) {
@@ -376,7 +384,8 @@ pub fn filing_clock(
         days_used,
         days_left: i64::from(decision_days) - i64::from(days_used),
         overdue: is_overdue(decision_due, end, days_used, decision_days),
-        due_beyond_calendar,
+        estimated: !unloaded.is_empty(),
+        estimate_note: estimate_note(&unloaded),
     })
 }
 
@@ -392,7 +401,8 @@ impl FilingClock {
             days_used: 0,
             days_left: 0,
             overdue: false,
-            due_beyond_calendar: false,
+            estimated: false,
+            estimate_note: None,
         }
     }
 }
@@ -516,21 +526,44 @@ impl Replay {
     }
 }
 
-/// Counts the days of one clock: days of its unit that no stop covers.
+/// Counts the days of one clock: days of its unit that no stop covers. Working days in a year
+/// whose schedule is not loaded are estimated (weekends only); the years it estimated are kept.
 struct Counter<'a> {
     calendar: &'a WorkCalendar,
     unit: DayUnit,
     stops: &'a [ClockStop],
+    unloaded: RefCell<Vec<i32>>,
 }
 
-impl Counter<'_> {
-    fn counts(&self, date: NaiveDate) -> Result<bool, CalendarError> {
+impl<'a> Counter<'a> {
+    fn new(calendar: &'a WorkCalendar, unit: DayUnit, stops: &'a [ClockStop]) -> Self {
+        Counter {
+            calendar,
+            unit,
+            stops,
+            unloaded: RefCell::new(Vec::new()),
+        }
+    }
+
+    fn note_into(&self, years: &mut Vec<i32>) {
+        Estimated {
+            value: (),
+            unloaded_years: self.unloaded.borrow().clone(),
+        }
+        .note_into(years);
+    }
+
+    fn counts(&self, date: NaiveDate) -> bool {
         if self.stops.iter().any(|stop| stop.covers(date)) {
-            return Ok(false);
+            return false;
         }
         match self.unit {
-            DayUnit::WorkingDays => self.calendar.is_working_day(date),
-            DayUnit::CalendarDays => Ok(true),
+            DayUnit::WorkingDays => {
+                let working = self.calendar.working_day_or_estimate(date);
+                working.note_into(&mut self.unloaded.borrow_mut());
+                working.value
+            }
+            DayUnit::CalendarDays => true,
         }
     }
 
@@ -540,7 +573,7 @@ impl Counter<'_> {
         let mut date = from;
         while date < to {
             date = self.next(date)?;
-            if self.counts(date)? {
+            if self.counts(date) {
                 used += 1;
             }
         }
@@ -554,7 +587,7 @@ impl Counter<'_> {
         let mut date = from;
         while left > 0 {
             date = self.next(date)?;
-            if self.counts(date)? {
+            if self.counts(date) {
                 left -= 1;
             } else if self
                 .stops

@@ -452,8 +452,9 @@ fn implausible_settings_and_unheld_years_are_errors_not_guesses() {
         })
     );
 
-    // Accepted at the end of 2026: the due date lies in 2027, which is not loaded. The clock
-    // still counts the days used; the due date waits for next year's schedule.
+    // Accepted at the end of 2026: the due date lies in 2027, which is not loaded. It is
+    // estimated on weekends only, and says so: Dec 7–31 give 19 working days, then 2027 from
+    // Jan 1 (a Friday, taken as a working day) … the 60th is Friday 2027-02-26.
     let history = [
         (A::Submit, date(2026, 12, 1)),
         (A::Accept, date(2026, 12, 4)),
@@ -466,25 +467,74 @@ fn implausible_settings_and_unheld_years_are_errors_not_guesses() {
         date(2026, 12, 10),
         &ClockSettings::default(),
     )
-    .expect("a clock without its due date");
-    assert_eq!(clock.decision_due, None);
-    assert!(clock.due_beyond_calendar);
+    .expect("an estimated clock");
+    assert_eq!(clock.decision_due, Some(date(2027, 2, 26)));
+    assert!(clock.estimated);
+    assert!(
+        clock
+            .estimate_note
+            .as_deref()
+            .is_some_and(|n| n.contains("2027年节假日安排尚未导入"))
+    );
     // Dec 7–10: four working days used.
     assert_eq!(clock.days_used, 4);
     assert_eq!(clock.acceptance_due, Some(date(2026, 12, 8)));
     assert!(!clock.overdue);
 
-    // But today itself outside the calendar cannot be counted at all: an error, not a guess.
-    let result = clock_with(
+    // Today itself in 2027 is counted the same way: Dec 7–31 (19) and Jan 1, 4–8 (6).
+    let later = clock_with(
         Tier::Report,
         S::Accepted,
         &history,
         &[],
         date(2027, 1, 10),
         &ClockSettings::default(),
+    )
+    .expect("an estimated clock");
+    assert_eq!(later.days_used, 25);
+    assert!(later.estimated);
+}
+
+#[test]
+fn officer_dated_stops_cover_both_ends_and_overlaps_count_once() {
+    // A report form accepted Mon 2023-03-06: 30 working days → 2023-04-17 (Qingming 04-05 off).
+    let history = [
+        (A::Submit, date(2023, 3, 1)),
+        (A::Accept, date(2023, 3, 6)),
+    ];
+    let due = |stops: &[ClockStop]| {
+        clock_with(
+            Tier::ReportForm,
+            S::Accepted,
+            &history,
+            stops,
+            date(2023, 3, 31),
+            &ClockSettings::default(),
+        )
+        .expect("valid")
+        .decision_due
+        .expect("a due date")
+    };
+    let base = due(&[]);
+    assert_eq!(base, date(2023, 4, 18));
+    let hearing = |from, to| ClockStop {
+        reason: StopReason::Hearing,
+        from,
+        to: Some(to),
+    };
+    // A one-day hearing on Wed 03-15 moves it by one working day.
+    assert_eq!(due(&[hearing(date(2023, 3, 15), date(2023, 3, 15))]), date(2023, 4, 19));
+    // An expert review over 8 working days (Mon 03-13 … Wed 03-22) moves it by 8: 04-19, 20,
+    // 21, 23 (a Sunday worked for Labour Day), 24, 25, 26, 27.
+    let review = ClockStop {
+        reason: StopReason::ExpertReview,
+        from: date(2023, 3, 13),
+        to: Some(date(2023, 3, 22)),
+    };
+    assert_eq!(due(&[review]), date(2023, 4, 27));
+    // The hearing inside the review counts once.
+    assert_eq!(
+        due(&[review, hearing(date(2023, 3, 15), date(2023, 3, 15))]),
+        date(2023, 4, 27)
     );
-    assert!(matches!(
-        result,
-        Err(ClockError::Calendar(CalendarError::OutOfRange { .. }))
-    ));
 }
