@@ -113,6 +113,10 @@ pub struct FilingSettings {
     pub decision_number_format: String,
     pub registration_number_format: String,
     pub max_upload_bytes: usize,
+    /// The materials a submission must carry, per tier (`report`, `report_form`,
+    /// `registration_form`), as `domain::filing::Material` codes.
+    #[serde(default)]
+    pub required_materials: crate::domain::filing::RequiredMaterials,
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -37,6 +37,10 @@ pub enum ErrorCode {
     AlreadySigned,
     /// 409: the re-evaluation preview no longer matches the ledger.
     StalePreview,
+    /// 409: the pre-decision notice still runs, or a hearing asked for is not yet held.
+    NoticePeriod,
+    /// 409: the project's filing stands under its tier; the classification cannot change silently.
+    FilingTierConflict,
     /// 413: the body or upload is too large.
     TooLarge,
     /// 422: readable but invalid; `fields` names each problem.

@@ -157,7 +157,11 @@ impl Window {
     /// "（2023-01-20至2023-02-07）", with 预计 before an estimated end.
     fn span(&self, posted: NaiveDate) -> String {
         let first = posted.succ_opt().unwrap_or(posted);
-        let estimated = if self.estimated.is_some() { "预计" } else { "" };
+        let estimated = if self.estimated.is_some() {
+            "预计"
+        } else {
+            ""
+        };
         format!("{first}至{estimated}{}", self.ends_on)
     }
 
@@ -210,7 +214,10 @@ pub fn notices(facts: &NoticeFacts, calendar: &WorkCalendar) -> Vec<Notice> {
             period = w.period,
             span = w.span(posted),
         );
-        let title = format!("关于{}环境影响评价文件拟作出审批意见的公示", facts.project_name);
+        let title = format!(
+            "关于{}环境影响评价文件拟作出审批意见的公示",
+            facts.project_name
+        );
         out.push(w.notice(NoticeKind::PreDecision, title, body, posted));
     }
     if let Some(decision) = &facts.decision {
@@ -241,7 +248,12 @@ pub fn notices(facts: &NoticeFacts, calendar: &WorkCalendar) -> Vec<Notice> {
         out.push(w.notice(NoticeKind::Decision, title, body, decision.on));
     }
     for voided in &facts.voided {
-        let w = window(NoticeKind::Correction, facts.tier, voided.voided_on, calendar);
+        let w = window(
+            NoticeKind::Correction,
+            facts.tier,
+            voided.voided_on,
+            calendar,
+        );
         let body = format!(
             "{bureau}于{posted}发布的《{project}{document}》{kind}所依据的办理步骤有误，已于{on}撤销，原{kind}作废。\
              撤销理由：{reason}。特此更正，公告期为{period}（{span}）。",
@@ -254,7 +266,11 @@ pub fn notices(facts: &NoticeFacts, calendar: &WorkCalendar) -> Vec<Notice> {
             period = w.period,
             span = w.span(voided.voided_on),
         );
-        let title = format!("关于{}{}的更正公告", facts.project_name, voided.kind.label());
+        let title = format!(
+            "关于{}{}的更正公告",
+            facts.project_name,
+            voided.kind.label()
+        );
         out.push(w.notice(NoticeKind::Correction, title, body, voided.voided_on));
     }
     out
@@ -264,13 +280,8 @@ pub fn notices(facts: &NoticeFacts, calendar: &WorkCalendar) -> Vec<Notice> {
 /// asked for during it has not been held (行政许可法 Art. 47–48).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum DecisionBlock {
-    NoticeRuns {
-        ends_on: NaiveDate,
-        estimated: bool,
-    },
-    HearingOpen {
-        requested_on: NaiveDate,
-    },
+    NoticeRuns { ends_on: NaiveDate, estimated: bool },
+    HearingOpen { requested_on: NaiveDate },
 }
 
 impl DecisionBlock {
@@ -282,9 +293,9 @@ impl DecisionBlock {
                 if *estimated { "预计" } else { "" },
                 ends_on.succ_opt().unwrap_or(*ends_on)
             ),
-            DecisionBlock::HearingOpen { requested_on } => format!(
-                "{requested_on}提出的听证申请尚未办结，听证结束前不能作出审批决定"
-            ),
+            DecisionBlock::HearingOpen { requested_on } => {
+                format!("{requested_on}提出的听证申请尚未办结，听证结束前不能作出审批决定")
+            }
         }
     }
 }
@@ -400,20 +411,44 @@ mod tests {
         // 12-27, 28, 29, then 2024 by weekends only: 01-01 and 01-02 (New Year's Day unknown).
         assert_eq!(n[1].ends_on, d("2024-01-02"));
         assert!(n[1].estimated);
-        assert!(n[1].estimate_note.as_deref().unwrap().contains("2024年节假日安排尚未导入"));
+        assert!(
+            n[1].estimate_note
+                .as_deref()
+                .unwrap()
+                .contains("2024年节假日安排尚未导入")
+        );
         assert!(n[1].body.contains("至预计2024-01-02"));
         // Loaded, it is exact: 2024-01-01 is a holiday.
         let full = notices(&f, &WorkCalendar::embedded());
         assert_eq!(full[1].ends_on, d("2024-01-03"));
         assert!(!full[1].estimated);
         // The gate reads the same period: a decision on the last day is blocked, the next day not.
-        let gate = |on| decision_block(f.pre_decision_on, f.tier, &[], d(on), &WorkCalendar::embedded());
-        assert!(matches!(gate("2024-01-03"), Some(DecisionBlock::NoticeRuns { .. })));
+        let gate = |on| {
+            decision_block(
+                f.pre_decision_on,
+                f.tier,
+                &[],
+                d(on),
+                &WorkCalendar::embedded(),
+            )
+        };
+        assert!(matches!(
+            gate("2024-01-03"),
+            Some(DecisionBlock::NoticeRuns { .. })
+        ));
         assert_eq!(gate("2024-01-04"), None);
         let hearing = [d("2023-12-28")];
         assert_eq!(
-            decision_block(f.pre_decision_on, f.tier, &hearing, d("2024-01-04"), &WorkCalendar::embedded()),
-            Some(DecisionBlock::HearingOpen { requested_on: d("2023-12-28") })
+            decision_block(
+                f.pre_decision_on,
+                f.tier,
+                &hearing,
+                d("2024-01-04"),
+                &WorkCalendar::embedded()
+            ),
+            Some(DecisionBlock::HearingOpen {
+                requested_on: d("2023-12-28")
+            })
         );
     }
 

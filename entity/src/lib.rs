@@ -10,6 +10,7 @@ pub mod county;
 pub mod document;
 pub mod filing;
 pub mod filing_event;
+pub mod hearing_request;
 pub mod holiday_schedule;
 pub mod json;
 pub mod notification;

@@ -24,8 +24,18 @@ async fn add(manager: &SchemaManager<'_>, table: &str, column: ColumnDef) -> Res
 impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
         add(manager, "clock_stop", big_integer_null("closed_by")).await?;
-        add(manager, "clock_stop", timestamp_with_time_zone_null("closed_at")).await?;
-        add(manager, "clock_stop", timestamp_with_time_zone_null("voided_at")).await?;
+        add(
+            manager,
+            "clock_stop",
+            timestamp_with_time_zone_null("closed_at"),
+        )
+        .await?;
+        add(
+            manager,
+            "clock_stop",
+            timestamp_with_time_zone_null("voided_at"),
+        )
+        .await?;
         add(manager, "clock_stop", big_integer_null("voided_by")).await?;
         add(manager, "clock_stop", text_null("void_reason")).await?;
 
@@ -33,7 +43,7 @@ impl MigrationTrait for Migration {
         add(
             manager,
             "document",
-            boolean("public_disclosure").default(false),
+            boolean("public_disclosure").default(false).to_owned(),
         )
         .await?;
 

@@ -10,7 +10,7 @@ use secrecy::{ExposeSecret, SecretString};
 
 use super::data::{By, Ledger, Project};
 use crate::config::Settings;
-use crate::domain::filing::Tier as FilingTier;
+use crate::domain::filing::{Action, Tier as FilingTier};
 use crate::domain::point_to_point::ItemStatus;
 use crate::domain::role::Role;
 use crate::error::{Error, Result};
@@ -21,6 +21,9 @@ use crate::services::projects::{self, NewProject};
 use crate::services::service_sheets::{self, ItemPatch, NewItem, NewSheet, SignOff};
 use crate::services::users::{self, NewUser};
 use crate::services::{self, Actor};
+
+/// Why the demo's paper submissions carry no uploads: the file is on paper in the archive.
+const PAPER_MATERIALS: &str = "纸质申报材料已存档（历史台账补录）";
 
 /// Loads the demo ledger and accounts if the database holds no accounts and no projects;
 /// returns whether it did.
@@ -246,6 +249,9 @@ pub async fn load(
             evaluator: None,
             on_behalf_of_owner: step.by == By::Owner,
             number: step.number.clone(),
+            basis: Vec::new(),
+            materials_waived: matches!(step.action, Action::Submit | Action::Resubmit)
+                .then(|| PAPER_MATERIALS.to_owned()),
         };
         let event = filings::apply(
             &txn,

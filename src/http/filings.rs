@@ -15,7 +15,8 @@ use crate::domain::publication::Notice;
 use crate::error::{Error, ErrorBody, Result};
 use crate::services::documents::{self, DocumentView, Upload};
 use crate::services::filings::{
-    self, ActionRequest, FilingEventView, FilingQuery, FilingView, NewClockStop, PublicNotice,
+    self, ActionRequest, CloseHearing, CloseStop, FilingEventView, FilingQuery, FilingView,
+    NewClockStop, NewHearingRequest, PublicNotice, VoidRequest, VoidStep,
 };
 
 pub fn routes(max_upload_bytes: usize) -> OpenApiRouter<AppState> {
@@ -28,6 +29,12 @@ pub fn routes(max_upload_bytes: usize) -> OpenApiRouter<AppState> {
         .routes(routes!(act))
         .routes(routes!(events))
         .routes(routes!(add_stop))
+        .routes(routes!(close_stop))
+        .routes(routes!(void_stop))
+        .routes(routes!(request_hearing))
+        .routes(routes!(close_hearing))
+        .routes(routes!(void_step))
+        .routes(routes!(public_document))
         .routes(routes!(notices))
         .routes(routes!(public_notices))
         .routes(routes!(list_documents))
@@ -126,6 +133,106 @@ async fn add_stop(
     ))
 }
 
+/// Two numeric ids in the path (a filing and one of its records); anything else is a 404.
+fn two_ids(raw: (String, String)) -> Result<(i64, i64)> {
+    let parse = |s: &str| s.parse::<i64>().ok().filter(|id| *id > 0);
+    match (parse(&raw.0), parse(&raw.1)) {
+        (Some(a), Some(b)) => Ok((a, b)),
+        _ => Err(Error::NotFound("资源不存在".into())),
+    }
+}
+
+/// End a clock stop recorded without an end: `to` is its last day (inclusive).
+#[utoipa::path(post, path = "/api/v1/filings/{id}/clock-stops/{stop_id}/close", tag = "filings", security(("bearer" = [])),
+    params(("id" = i64, Path), ("stop_id" = i64, Path)), request_body = CloseStop,
+    responses((status = 200, body = FilingView), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn close_stop(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    axum::extract::Path(raw): axum::extract::Path<(String, String)>,
+    ApiJson(req): ApiJson<CloseStop>,
+) -> Result<Json<FilingView>> {
+    let (id, stop_id) = two_ids(raw)?;
+    Ok(Json(
+        filings::close_stop(&state.db, &state.settings, &user.actor, id, stop_id, req).await?,
+    ))
+}
+
+/// Void a clock stop entered by mistake: it stays, marked void, and stops nothing.
+#[utoipa::path(post, path = "/api/v1/filings/{id}/clock-stops/{stop_id}/void", tag = "filings", security(("bearer" = [])),
+    params(("id" = i64, Path), ("stop_id" = i64, Path)), request_body = VoidRequest,
+    responses((status = 200, body = FilingView), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn void_stop(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    axum::extract::Path(raw): axum::extract::Path<(String, String)>,
+    ApiJson(req): ApiJson<VoidRequest>,
+) -> Result<Json<FilingView>> {
+    let (id, stop_id) = two_ids(raw)?;
+    Ok(Json(
+        filings::void_stop(&state.db, &state.settings, &user.actor, id, stop_id, req).await?,
+    ))
+}
+
+/// Ask for a hearing during the pre-decision notice (the owner), or record one asked for by
+/// the public (an officer). While it is open no decision is taken, and the clock stops.
+#[utoipa::path(post, path = "/api/v1/filings/{id}/hearing-requests", tag = "filings", security(("bearer" = [])),
+    params(("id" = i64, Path)), request_body = NewHearingRequest,
+    responses((status = 200, body = FilingView), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn request_hearing(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ApiId(id): ApiId,
+    ApiJson(req): ApiJson<NewHearingRequest>,
+) -> Result<Json<FilingView>> {
+    Ok(Json(
+        filings::request_hearing(&state.db, &state.settings, &user.actor, id, req).await?,
+    ))
+}
+
+/// Record that a requested hearing was held, or the request withdrawn.
+#[utoipa::path(post, path = "/api/v1/filings/{id}/hearing-requests/{hearing_id}/close", tag = "filings", security(("bearer" = [])),
+    params(("id" = i64, Path), ("hearing_id" = i64, Path)), request_body = CloseHearing,
+    responses((status = 200, body = FilingView), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn close_hearing(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    axum::extract::Path(raw): axum::extract::Path<(String, String)>,
+    ApiJson(req): ApiJson<CloseHearing>,
+) -> Result<Json<FilingView>> {
+    let (id, hearing_id) = two_ids(raw)?;
+    Ok(Json(
+        filings::close_hearing(&state.db, &state.settings, &user.actor, id, hearing_id, req)
+            .await?,
+    ))
+}
+
+/// Void the latest step, entered by mistake: the event stays, marked void; the state before it
+/// returns; a number it drew stays issued; a notice it posted gets a correction notice.
+#[utoipa::path(post, path = "/api/v1/filings/{id}/void-step", tag = "filings", security(("bearer" = [])),
+    params(("id" = i64, Path)), request_body = VoidStep,
+    responses((status = 200, body = FilingView), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn void_step(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ApiId(id): ApiId,
+    ApiJson(req): ApiJson<VoidStep>,
+) -> Result<Json<FilingView>> {
+    Ok(Json(
+        filings::void_step(&state.db, &state.settings, &user.actor, id, req).await?,
+    ))
+}
+
+/// A copy of an EIA document marked for public disclosure (环评文件公开版), of a filing on the
+/// public register. No sign-in.
+#[utoipa::path(get, path = "/api/v1/public/documents/{id}", tag = "public",
+    params(("id" = i64, Path)),
+    responses((status = 200, description = "the file", content_type = "application/octet-stream"), (status = 404, body = ErrorBody)))]
+async fn public_document(State(state): State<AppState>, ApiId(id): ApiId) -> Result<Response> {
+    let (doc, bytes) = documents::public_content(&state.db, &state.settings.data.dir, id).await?;
+    file_response(doc, bytes)
+}
+
 /// The acceptance, pre-decision and decision notices of a filing, with their windows.
 #[utoipa::path(get, path = "/api/v1/filings/{id}/notices", tag = "filings", security(("bearer" = [])),
     params(("id" = i64, Path)),
@@ -175,9 +282,45 @@ async fn upload(
             Error::malformed(format!("无法读取上传内容：{e}"))
         }
     };
+    let mut meta = documents::DocumentMeta::default();
     while let Some(mut field) = multipart.next_field().await.map_err(too_large)? {
-        if field.name() != Some("file") {
-            continue;
+        match field.name() {
+            Some("material") => {
+                let code = field.text().await.map_err(too_large)?;
+                let code = code.trim();
+                if !code.is_empty() {
+                    meta.material = Some(code.parse().map_err(|_| {
+                        Error::invalid(
+                            "material",
+                            format!(
+                                "“{code}”不是材料类别，应为以下之一：{}",
+                                crate::domain::filing::Material::ALL
+                                    .iter()
+                                    .map(|m| format!("{}（{}）", m.as_str(), m.label()))
+                                    .collect::<Vec<_>>()
+                                    .join("、")
+                            ),
+                        )
+                    })?);
+                }
+                continue;
+            }
+            Some("public_disclosure") => {
+                let flag = field.text().await.map_err(too_large)?;
+                meta.public_disclosure = match flag.trim() {
+                    "true" | "1" | "on" => true,
+                    "false" | "0" | "" => false,
+                    other => {
+                        return Err(Error::invalid(
+                            "public_disclosure",
+                            format!("“{other}”无效，应为 true 或 false"),
+                        ));
+                    }
+                };
+                continue;
+            }
+            Some("file") => {}
+            _ => continue,
         }
         let name = field.file_name().unwrap_or_default().to_owned();
         let mut upload = Upload::start(
@@ -201,6 +344,7 @@ async fn upload(
             &user.actor,
             id,
             &name,
+            meta,
             upload,
         )
         .await?;
@@ -231,6 +375,10 @@ async fn download(
 ) -> Result<Response> {
     let (doc, bytes) =
         documents::content(&state.db, &state.settings.data.dir, &user.actor, id).await?;
+    file_response(doc, bytes)
+}
+
+fn file_response(doc: DocumentView, bytes: Vec<u8>) -> Result<Response> {
     let encoded: String = doc
         .file_name
         .bytes()

@@ -12,7 +12,7 @@ use sha2::{Digest, Sha256};
 use tokio::io::AsyncWriteExt;
 
 use super::{Actor, audit, projects};
-use crate::domain::filing::FilingState;
+use crate::domain::filing::{FilingState, Material};
 use crate::domain::role::Role;
 use crate::error::{Error, ErrorCode, Result};
 use entity::{document, filing};
@@ -48,6 +48,20 @@ pub struct DocumentView {
     pub sha256: String,
     pub uploaded_by: Option<i64>,
     pub uploaded_at: chrono::DateTime<chrono::Utc>,
+    /// Which required material it is (`application_letter`, `full_text`, `public_copy`,
+    /// `public_participation`, `other`), if marked.
+    #[schema(value_type = Option<String>)]
+    pub material: Option<Material>,
+    pub material_label: Option<&'static str>,
+    /// The copy for public disclosure, downloadable from the public register once accepted.
+    pub public_disclosure: bool,
+}
+
+/// What an upload says about itself besides its bytes (multipart fields before `file`).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct DocumentMeta {
+    pub material: Option<Material>,
+    pub public_disclosure: bool,
 }
 
 impl From<document::Model> for DocumentView {
@@ -61,6 +75,9 @@ impl From<document::Model> for DocumentView {
             sha256: d.sha256,
             uploaded_by: d.uploaded_by,
             uploaded_at: d.uploaded_at,
+            material: d.material,
+            material_label: d.material.map(Material::label),
+            public_disclosure: d.public_disclosure,
         }
     }
 }
@@ -177,6 +194,7 @@ pub async fn store(
     actor: &Actor,
     filing_id: i64,
     file_name: &str,
+    meta: DocumentMeta,
     mut upload: Upload,
 ) -> Result<DocumentView> {
     let checked = async {
@@ -241,6 +259,10 @@ pub async fn store(
         sha256: Set(sha),
         stored_as: Set(relative),
         uploaded_by: Set(actor.id),
+        material: Set(meta.material),
+        public_disclosure: Set(
+            meta.public_disclosure || meta.material == Some(Material::PublicCopy)
+        ),
         ..Default::default()
     }
     .insert(&txn)
@@ -303,6 +325,72 @@ pub async fn content<C: ConnectionTrait>(
         .await
         .map_err(|e| anyhow::anyhow!("reading {}: {e}", path.display()))?;
     Ok((doc.into(), bytes))
+}
+
+/// The materials a filing's documents are marked as, each once.
+pub(crate) async fn materials_of<C: ConnectionTrait>(
+    db: &C,
+    filing_id: i64,
+) -> Result<Vec<Material>> {
+    let mut out: Vec<Material> = document::Entity::find()
+        .filter(document::Column::FilingId.eq(filing_id))
+        .filter(document::Column::Material.is_not_null())
+        .all(db)
+        .await?
+        .into_iter()
+        .filter_map(|d| d.material)
+        .collect();
+    out.sort();
+    out.dedup();
+    Ok(out)
+}
+
+/// A copy marked for public disclosure (环评文件公开版), as the public register offers it: only
+/// of filings the register shows (accepted or later), to anyone, without signing in.
+#[tracing::instrument(name = "documents::public_content", skip_all, fields(document_id = id))]
+pub async fn public_content<C: ConnectionTrait>(
+    db: &C,
+    data_dir: &Path,
+    id: i64,
+) -> Result<(DocumentView, Vec<u8>)> {
+    let doc = document::Entity::find_by_id(id)
+        .filter(document::Column::PublicDisclosure.eq(true))
+        .one(db)
+        .await?
+        .ok_or_else(|| Error::not_found("公开文件"))?;
+    let published = filing::Entity::find_by_id(doc.filing_id)
+        .one(db)
+        .await?
+        .is_some_and(|f| FilingState::PUBLISHED.contains(&f.state));
+    if !published {
+        return Err(Error::not_found("公开文件"));
+    }
+    let path = data_dir.join(&doc.stored_as);
+    let bytes = tokio::fs::read(&path)
+        .await
+        .map_err(|e| anyhow::anyhow!("reading {}: {e}", path.display()))?;
+    Ok((doc.into(), bytes))
+}
+
+/// The public copies of a set of filings, for the register.
+pub(crate) async fn public_copies<C: ConnectionTrait>(
+    db: &C,
+    filing_ids: &[i64],
+) -> Result<Vec<DocumentView>> {
+    let mut out = Vec::new();
+    for chunk in filing_ids.chunks(500) {
+        out.extend(
+            document::Entity::find()
+                .filter(document::Column::FilingId.is_in(chunk.iter().copied()))
+                .filter(document::Column::PublicDisclosure.eq(true))
+                .order_by_asc(document::Column::Id)
+                .all(db)
+                .await?
+                .into_iter()
+                .map(DocumentView::from),
+        );
+    }
+    Ok(out)
 }
 
 #[cfg(test)]

@@ -202,7 +202,10 @@ mod tests {
         // 2026's official dates uploaded as 2027's.
         let source = include_str!("../../../resources/holidays-cn/2026.json");
         let relabelled = source.replacen("\"year\": 2026", "\"year\": 2027", 1);
-        assert!(relabelled.contains("\"year\": 2027"), "the file names its year");
+        assert!(
+            relabelled.contains("\"year\": 2027"),
+            "the file names its year"
+        );
         assert_eq!(
             HolidaySchedule::parse(&relabelled),
             Err(CalendarError::NoDaysInYear { year: 2027 })

@@ -5,23 +5,28 @@
 use chrono::{Datelike, NaiveDate};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
-    QueryOrder, QuerySelect, Set, TransactionTrait, sea_query::Expr,
+    QuerySelect, Set, TransactionTrait, sea_query::Expr,
 };
 use serde::Deserialize;
 
 use super::views::FilingView;
-use super::{announce, get, last_missing_items, numbering, visible};
+use super::{
+    announce, correction_rounds, get, last_missing_items, live_events, numbering, procedure,
+    visible,
+};
 use crate::config::Settings;
 use crate::domain::FieldError;
 use crate::domain::filing::{
-    Action, ActionContent, DisapprovalGround, EventDetail, FilingState, NumberKind, RecordedFor,
-    RuleBreach, StopReason, Tier, TransitionError, UNSETTLED_PENALTY_REASON, acting_role,
-    check_content, check_paper_number, effective_date, transition,
+    Action, ActionContent, CorrectionBasis, DisapprovalGround, EventDetail, FilingState,
+    NumberKind, RecordedFor, RuleBreach, Tier, TransitionError, UNSETTLED_PENALTY_REASON,
+    acting_role, check_content, check_paper_number, effective_date, missing_materials_error,
+    transition,
 };
+use crate::domain::publication::decision_block;
 use crate::domain::role::Role;
 use crate::error::{Error, ErrorCode, Result};
 use crate::services::{Actor, audit, projects, today, update_versioned};
-use entity::{Json, clock_stop, filing, filing_event, project};
+use entity::{Json, filing, filing_event, project};
 
 /// `POST /filings/{id}/actions`.
 #[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
@@ -63,6 +68,16 @@ pub struct ActionRequest {
     /// the year is issued.
     #[serde(default)]
     pub number: Option<String>,
+    /// A correction request after a resubmission: for each item, `unresolved` (an item of the
+    /// previous request the answer did not resolve) or `introduced` (a problem the resubmitted
+    /// material brought). The first request lists everything at once and carries none.
+    #[serde(default)]
+    #[schema(value_type = Vec<String>)]
+    pub basis: Vec<CorrectionBasis>,
+    /// An officer entering a submission that reached the bureau on paper may waive the
+    /// uploaded materials, saying why (e.g. 纸质材料已存档).
+    #[serde(default)]
+    pub materials_waived: Option<String>,
 }
 
 /// `POST /projects/{id}/filings`: a new draft for a project whose classification requires an
@@ -152,11 +167,7 @@ pub async fn act(
     req: ActionRequest,
 ) -> Result<FilingView> {
     let (f, project) = visible(db, actor, id).await?;
-    let events = filing_event::Entity::find()
-        .filter(filing_event::Column::FilingId.eq(id))
-        .order_by_asc(filing_event::Column::Id)
-        .all(db)
-        .await?;
+    let events = live_events(db, id).await?;
     let txn = db.begin().await?;
     let event = apply(&txn, settings, actor, &f, &project, &events, &req).await?;
     txn.commit().await?;
@@ -215,6 +226,17 @@ pub(crate) async fn apply<C: ConnectionTrait>(
     let mut detail = check_action(req, project, events)?;
     if req.on_behalf_of_owner {
         detail.recorded_for = Some(RecordedFor::Owner);
+    }
+    if matches!(req.action, Action::Approve | Action::Disapprove) {
+        check_decision_gate(txn, f, events, effective_on).await?;
+    }
+    if matches!(req.action, Action::Submit | Action::Resubmit) {
+        detail.materials_waived = check_materials(txn, settings, actor, f, req).await?;
+    } else if req.materials_waived.is_some() {
+        return Err(Error::invalid(
+            "materials_waived",
+            "“materials_waived”只用于提交或补正后重新提交",
+        ));
     }
 
     let mut update = update_versioned::<filing::Entity>(f.id, f.version)
@@ -295,10 +317,12 @@ fn check_action(
         grounds: &req.grounds,
         decision_text: req.decision_text.as_deref(),
         evaluator: req.evaluator.as_deref(),
+        basis: &req.basis,
     };
     let unsettled = project.built_before_approval && !project.penalty_settled;
     let open_items = last_missing_items(events).unwrap_or_default();
-    check_content(&content, unsettled, &open_items).map_err(|breach| match breach {
+    let rounds = correction_rounds(events);
+    check_content(&content, unsettled, &open_items, rounds).map_err(|breach| match breach {
         RuleBreach::PenaltyUnsettled => Error::Conflict {
             code: ErrorCode::PenaltyUnsettled,
             message: format!(
@@ -310,82 +334,86 @@ fn check_action(
     })
 }
 
-/// `POST /filings/{id}/clock-stops`: an expert review or a hearing stops the decision clock.
-#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct NewClockStop {
-    /// `expert_review` or `hearing` (technical evaluation and corrections stop the clock through
-    /// their actions).
-    #[schema(value_type = String)]
-    pub reason: StopReason,
-    pub from: NaiveDate,
-    #[serde(default)]
-    pub to: Option<NaiveDate>,
-    #[serde(default)]
-    pub note: Option<String>,
+/// A decision waits for the pre-decision notice to run out and for every hearing asked for to
+/// be held or withdrawn — also when entered afterwards with an effective date.
+async fn check_decision_gate<C: ConnectionTrait>(
+    txn: &C,
+    f: &filing::Model,
+    events: &[filing_event::Model],
+    on: NaiveDate,
+) -> Result<()> {
+    let posted = events
+        .iter()
+        .rev()
+        .find(|e| e.action == Action::FinishEvaluation)
+        .map(|e| e.effective_on);
+    let open: Vec<NaiveDate> = procedure::hearings_of(txn, &[f.id])
+        .await?
+        .into_iter()
+        .filter(|h| h.status == crate::domain::filing::HearingStatus::Requested)
+        .map(|h| h.requested_on)
+        .collect();
+    let calendar = crate::services::calendar::load(txn).await?;
+    match decision_block(posted, f.tier, &open, on, &calendar) {
+        None => Ok(()),
+        Some(block) => Err(Error::Conflict {
+            code: ErrorCode::NoticePeriod,
+            message: block.message(),
+            fields: vec![FieldError::new(
+                if req_is_paper(on) {
+                    "effective_on"
+                } else {
+                    "action"
+                },
+                block.message(),
+            )],
+        }),
+    }
 }
 
-#[tracing::instrument(name = "filings::add_stop", skip_all, fields(actor_id = actor.id, actor_org = actor.organization_id, filing_id = id, reason = %stop.reason))]
-pub async fn add_stop(
-    db: &DatabaseConnection,
+fn req_is_paper(on: NaiveDate) -> bool {
+    on != today()
+}
+
+/// The materials a submission must carry (`filings.required_materials`): uploaded documents
+/// marked with their material. An officer entering a paper submission may waive them with a
+/// reason, which the event records.
+async fn check_materials<C: ConnectionTrait>(
+    txn: &C,
     settings: &Settings,
     actor: &Actor,
-    id: i64,
-    stop: NewClockStop,
-) -> Result<FilingView> {
-    actor.require_keeper()?;
-    let (f, _) = visible(db, actor, id).await?;
-    let state = f.state;
-    let mut errors = Vec::new();
-    if !matches!(stop.reason, StopReason::ExpertReview | StopReason::Hearing) {
-        errors.push(FieldError::new("reason", "应为 expert_review 或 hearing"));
+    f: &filing::Model,
+    req: &ActionRequest,
+) -> Result<Option<String>> {
+    let waived = req
+        .materials_waived
+        .as_deref()
+        .map(str::trim)
+        .filter(|w| !w.is_empty());
+    if let Some(waived) = waived {
+        if !actor.role.keeps_ledger() {
+            return Err(Error::invalid(
+                "materials_waived",
+                "只有审批人员录入纸质申报时可以说明免于上传材料",
+            ));
+        }
+        return Ok(Some(waived.to_owned()));
     }
-    if stop.from > today() {
-        errors.push(FieldError::new("from", "日期不能晚于今天"));
+    let present = crate::services::documents::materials_of(txn, f.id).await?;
+    let missing = settings
+        .filings
+        .required_materials
+        .missing(f.tier, &present);
+    if missing.is_empty() {
+        Ok(None)
+    } else {
+        let mut errors = missing_materials_error(&missing);
+        if actor.role.keeps_ledger() {
+            errors.push(FieldError::new(
+                "materials_waived",
+                "纸质申报可填写免于上传的理由（如：纸质材料已存档）",
+            ));
+        }
+        Err(Error::Invalid(errors))
     }
-    if stop.to.is_some_and(|to| to < stop.from) {
-        errors.push(FieldError::new("to", "结束日期不能早于开始日期"));
-    }
-    if !errors.is_empty() {
-        return Err(Error::Invalid(errors));
-    }
-    if !matches!(
-        state,
-        FilingState::Accepted | FilingState::TechnicalEvaluation | FilingState::PreDecisionNotice
-    ) {
-        return Err(Error::Conflict {
-            code: ErrorCode::InvalidState,
-            message: format!(
-                "申报当前状态为“{}”，审批时限尚未开始或已结束",
-                state.label()
-            ),
-            fields: vec![FieldError::new(
-                "reason",
-                format!("当前状态：{}", state.as_str()),
-            )],
-        });
-    }
-    let txn = db.begin().await?;
-    let row = clock_stop::ActiveModel {
-        filing_id: Set(id),
-        reason: Set(stop.reason),
-        from_on: Set(stop.from),
-        to_on: Set(stop.to),
-        note: Set(stop.note),
-        created_by: Set(actor.id),
-        ..Default::default()
-    }
-    .insert(&txn)
-    .await?;
-    audit::record(
-        &txn,
-        actor,
-        "filing",
-        id,
-        "clock_stop",
-        serde_json::json!({"stop_id": row.id, "reason": row.reason, "from": row.from_on, "to": row.to_on}),
-    )
-    .await?;
-    txn.commit().await?;
-    get(db, settings, actor, id).await
 }

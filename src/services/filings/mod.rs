@@ -6,15 +6,20 @@ mod actions;
 mod announce;
 mod feeds;
 mod numbering;
+mod procedure;
 mod queue;
 mod register;
 mod views;
 
 use sea_orm::{ConnectionTrait, EntityTrait};
 
-pub use actions::{ActionRequest, NewClockStop, act, add_stop, create};
+pub use actions::{ActionRequest, act, create};
 pub(crate) use actions::{apply, insert_draft};
 pub use feeds::{OpenFiling, actions_between, open_clocks};
+pub use procedure::{
+    CloseHearing, CloseStop, NewClockStop, NewHearingRequest, VoidRequest, VoidStep, add_stop,
+    close_hearing, close_stop, request_hearing, void_step, void_stop,
+};
 pub use queue::{FilingQuery, list};
 pub use register::{PublicNotice, notices_of, public_register};
 pub use views::{FilingEventView, FilingProject, FilingView, events, get};
@@ -23,6 +28,29 @@ use crate::domain::filing::Action;
 use crate::error::{Error, Result};
 use crate::services::{Actor, projects};
 use entity::{filing, filing_event, project};
+
+/// A filing's steps still in force (voided ones left out), oldest first: what its state,
+/// clocks, notices and reports are made of.
+pub(crate) async fn live_events<C: ConnectionTrait>(
+    db: &C,
+    filing_id: i64,
+) -> Result<Vec<filing_event::Model>> {
+    use sea_orm::{ColumnTrait, QueryFilter, QueryOrder};
+    Ok(filing_event::Entity::find()
+        .filter(filing_event::Column::FilingId.eq(filing_id))
+        .filter(filing_event::Column::VoidedAt.is_null())
+        .order_by_asc(filing_event::Column::Id)
+        .all(db)
+        .await?)
+}
+
+/// How many correction requests the steps hold.
+pub(crate) fn correction_rounds(events: &[filing_event::Model]) -> u32 {
+    events
+        .iter()
+        .filter(|e| e.action == Action::RequestCorrection)
+        .count() as u32
+}
 
 /// The items of the latest correction request.
 pub(crate) fn last_missing_items(events: &[filing_event::Model]) -> Option<Vec<String>> {

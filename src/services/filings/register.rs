@@ -7,9 +7,9 @@ use super::views::Context;
 use super::visible;
 use crate::config::Settings;
 use crate::domain::filing::{Action, FilingState};
-use crate::domain::publication::{self, Notice, NoticeFacts};
-use crate::error::{Error, Result};
-use crate::services::{Actor, today};
+use crate::domain::publication::{self, Notice, NoticeFacts, NoticeKind, VoidedNotice};
+use crate::error::Result;
+use crate::services::{Actor, shanghai, today};
 use entity::filing;
 
 /// The notices a filing has given rise to.
@@ -53,6 +53,23 @@ impl Context {
                 approved: e.action == Action::Approve,
                 grounds: e.detail.grounds.clone(),
             });
+        let voided = self
+            .voided
+            .get(&f.id)
+            .map(Vec::as_slice)
+            .unwrap_or_default()
+            .iter()
+            .filter_map(|e| {
+                let kind = notice_of(e.action)?;
+                let at = e.voided_at?;
+                Some(VoidedNotice {
+                    kind,
+                    posted_on: e.effective_on,
+                    voided_on: at.with_timezone(&shanghai()).date_naive(),
+                    reason: e.void_reason.clone().unwrap_or_default(),
+                })
+            })
+            .collect();
         let facts = NoticeFacts {
             bureau: settings.bureau.name.clone(),
             project_name: p.name.clone(),
@@ -63,10 +80,53 @@ impl Context {
             accepted_on: on(Action::Accept),
             pre_decision_on: on(Action::FinishEvaluation),
             decision,
+            voided,
         };
-        publication::notices(&facts, &self.calendar)
-            .map_err(|e| Error::Internal(anyhow::anyhow!(e)))
+        let mut notices = publication::notices(&facts, &self.calendar);
+        for notice in &mut notices {
+            notice.followed_by = followed_by(notice, events, f);
+        }
+        Ok(notices)
     }
+}
+
+/// The notice a step posts, if it posts one.
+fn notice_of(action: Action) -> Option<NoticeKind> {
+    match action {
+        Action::Accept => Some(NoticeKind::Acceptance),
+        Action::FinishEvaluation => Some(NoticeKind::PreDecision),
+        Action::Approve | Action::Disapprove => Some(NoticeKind::Decision),
+        _ => None,
+    }
+}
+
+/// What happened after a notice was posted: the latest step since, as the register shows it
+/// ("2023-05-20 已批复（商环批复〔2023〕12号）", "2023-03-02 申请已撤回").
+fn followed_by(
+    notice: &Notice,
+    events: &[entity::filing_event::Model],
+    f: &filing::Model,
+) -> Option<String> {
+    if matches!(notice.kind, NoticeKind::Decision | NoticeKind::Correction) {
+        return None;
+    }
+    let posting = events.iter().position(|e| {
+        notice_of(e.action) == Some(notice.kind) && e.effective_on == notice.posted_on
+    })?;
+    let later = events[posting + 1..].last()?;
+    let number = match later.action {
+        Action::Approve | Action::Disapprove => f
+            .decision_no
+            .as_deref()
+            .map(|n| format!("（{n}）"))
+            .unwrap_or_default(),
+        _ => String::new(),
+    };
+    let what = match later.action {
+        Action::Withdraw => "申请已撤回".to_owned(),
+        _ => format!("已{}", later.to_state.label().trim_start_matches('已')),
+    };
+    Some(format!("{} {what}{number}", later.effective_on))
 }
 
 /// A notice on the public register.
@@ -77,6 +137,17 @@ pub struct PublicNotice {
     pub county_name: String,
     #[serde(flatten)]
     pub notice: Notice,
+    /// The copy of the EIA document for public disclosure (环评文件公开版), downloadable
+    /// without sign-in at `/api/v1/public/documents/{id}`.
+    pub public_documents: Vec<PublicDocument>,
+}
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct PublicDocument {
+    pub id: i64,
+    pub file_name: String,
+    pub size: i64,
+    pub sha256: String,
 }
 
 /// Every notice up today, for the public register (no sign-in).
@@ -85,26 +156,45 @@ pub async fn public_register<C: ConnectionTrait>(
     db: &C,
     settings: &Settings,
 ) -> Result<Vec<PublicNotice>> {
+    // A filing withdrawn after acceptance keeps its notices for their period; each says so.
+    let shown = FilingState::PUBLISHED
+        .into_iter()
+        .chain([FilingState::Withdrawn]);
     let filings = filing::Entity::find()
-        .filter(filing::Column::State.is_in(FilingState::PUBLISHED))
+        .filter(filing::Column::State.is_in(shown))
         .order_by_asc(filing::Column::Id)
         .all(db)
         .await?;
     let ctx = Context::load(db, &filings).await?;
+    let ids: Vec<i64> = filings.iter().map(|f| f.id).collect();
+    let mut copies: std::collections::HashMap<i64, Vec<PublicDocument>> = Default::default();
+    for d in crate::services::documents::public_copies(db, &ids).await? {
+        copies.entry(d.filing_id).or_default().push(PublicDocument {
+            id: d.id,
+            file_name: d.file_name,
+            size: d.size,
+            sha256: d.sha256,
+        });
+    }
     let day = today();
     let mut out = Vec::new();
     for f in &filings {
         let Some(p) = ctx.projects.get(&f.project_id) else {
             continue;
         };
-        // Notices whose window the calendar cannot reach yet are left out by the notices themselves.
         let notices = ctx.notices(settings, f)?;
         for notice in notices.into_iter().filter(|n| n.current(day)) {
+            let published = FilingState::PUBLISHED.contains(&f.state);
             out.push(PublicNotice {
                 filing_id: f.id,
                 project_name: p.name.clone(),
                 county_name: ctx.names.county_name(p.county_id),
                 notice,
+                public_documents: if published {
+                    copies.get(&f.id).cloned().unwrap_or_default()
+                } else {
+                    Vec::new()
+                },
             });
         }
     }

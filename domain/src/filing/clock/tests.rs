@@ -498,10 +498,7 @@ fn implausible_settings_and_unheld_years_are_errors_not_guesses() {
 #[test]
 fn officer_dated_stops_cover_both_ends_and_overlaps_count_once() {
     // A report form accepted Mon 2023-03-06: 30 working days → 2023-04-17 (Qingming 04-05 off).
-    let history = [
-        (A::Submit, date(2023, 3, 1)),
-        (A::Accept, date(2023, 3, 6)),
-    ];
+    let history = [(A::Submit, date(2023, 3, 1)), (A::Accept, date(2023, 3, 6))];
     let due = |stops: &[ClockStop]| {
         clock_with(
             Tier::ReportForm,
@@ -523,7 +520,10 @@ fn officer_dated_stops_cover_both_ends_and_overlaps_count_once() {
         to: Some(to),
     };
     // A one-day hearing on Wed 03-15 moves it by one working day.
-    assert_eq!(due(&[hearing(date(2023, 3, 15), date(2023, 3, 15))]), date(2023, 4, 19));
+    assert_eq!(
+        due(&[hearing(date(2023, 3, 15), date(2023, 3, 15))]),
+        date(2023, 4, 19)
+    );
     // An expert review over 8 working days (Mon 03-13 … Wed 03-22) moves it by 8: 04-19, 20,
     // 21, 23 (a Sunday worked for Labour Day), 24, 25, 26, 27.
     let review = ClockStop {
