@@ -41,7 +41,7 @@ pub struct AddResponse {
 
 fn out_of_range(field: &str, err: CalendarError) -> Error {
     match err {
-        CalendarError::OutOfRange { .. } => Error::invalid(field, err.to_string()),
+        CalendarError::OutOfRange { .. } => Error::invalid(field, calendar::zh(&err)),
         other => Error::Internal(anyhow::anyhow!(other)),
     }
 }
@@ -103,20 +103,44 @@ async fn years(
 
 /// Load or replace one year's schedule (administrators). The body is the schedule in the
 /// holiday-cn shape: `{"year": 2027, "papers": [...], "days": [{"name", "date", "isOffDay"}]}`.
-/// Open deadlines are computed from the calendar, so they follow at once.
+/// Open deadlines are computed from the calendar, so they follow at once. With
+/// `?dry_run=true` nothing is stored: the answer is a `SchedulePreview` listing the open
+/// deadlines the schedule would move.
 #[utoipa::path(put, path = "/api/v1/calendar/years/{year}", tag = "calendar", security(("bearer" = [])),
-    params(("year" = i32, Path)), request_body = Object,
+    params(("year" = i32, Path), LoadQuery), request_body = Object,
     responses((status = 200, body = ScheduleView), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
 async fn load_year(
     State(state): State<AppState>,
     user: CurrentUser,
     Path(year): Path<String>,
+    ApiQuery(q): ApiQuery<LoadQuery>,
     ApiJson(body): ApiJson<serde_json::Value>,
-) -> Result<Json<ScheduleView>> {
+) -> Result<axum::response::Response> {
+    use axum::response::IntoResponse;
     let year: i32 = year
         .parse()
         .map_err(|_| Error::NotFound("资源不存在".into()))?;
-    Ok(Json(
-        calendar::store(&state.db, &user.actor, year, &body.to_string()).await?,
-    ))
+    if q.dry_run {
+        let preview = calendar::preview(
+            &state.db,
+            &state.settings,
+            &user.actor,
+            year,
+            &body.to_string(),
+        )
+        .await?;
+        return Ok(Json(preview).into_response());
+    }
+    Ok(
+        Json(calendar::store(&state.db, &user.actor, year, &body.to_string()).await?)
+            .into_response(),
+    )
+}
+
+#[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+struct LoadQuery {
+    /// Check the schedule and list the open deadlines it would move, without storing it.
+    #[serde(default)]
+    dry_run: bool,
 }

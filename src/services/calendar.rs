@@ -9,7 +9,9 @@ use sea_orm::{
 use serde::Serialize;
 
 use super::{Actor, audit, now};
-use crate::domain::calendar::{EMBEDDED_SCHEDULES, HolidaySchedule, WorkCalendar};
+use crate::domain::calendar::{
+    CalendarError, EMBEDDED_SCHEDULES, HolidaySchedule, PLAUSIBLE_YEARS, WorkCalendar,
+};
 use crate::domain::role::Role;
 use crate::error::{Error, Result};
 use entity::holiday_schedule;
@@ -98,20 +100,7 @@ pub async fn store(
     year: i32,
     source: &str,
 ) -> Result<ScheduleView> {
-    if actor.role != Role::Admin {
-        return Err(Error::Forbidden("只有管理员可以维护节假日安排".into()));
-    }
-    let schedule =
-        HolidaySchedule::parse(source).map_err(|e| Error::invalid("schedule", e.to_string()))?;
-    if schedule.year != year {
-        return Err(Error::invalid(
-            "year",
-            format!(
-                "请求的年份为{year}，而节假日安排文件中的年份为{}",
-                schedule.year
-            ),
-        ));
-    }
+    let schedule = checked(actor, year, source)?;
     let txn = db.begin().await?;
     let existing = holiday_schedule::Entity::find()
         .filter(holiday_schedule::Column::Year.eq(year))
@@ -154,4 +143,141 @@ pub async fn store(
         .into_iter()
         .find(|s| s.year == year)
         .ok_or_else(|| anyhow::anyhow!("schedule {year} vanished after storing").into())
+}
+
+/// What an administrator sent, checked: an administrator, a schedule of the year named, holding
+/// that year's days (never empty, never another year's).
+fn checked(actor: &Actor, year: i32, source: &str) -> Result<HolidaySchedule> {
+    if actor.role != Role::Admin {
+        return Err(Error::Forbidden("只有管理员可以维护节假日安排".into()));
+    }
+    let schedule =
+        HolidaySchedule::parse(source).map_err(|e| Error::invalid("schedule", zh(&e)))?;
+    if schedule.year != year {
+        return Err(Error::invalid(
+            "year",
+            format!(
+                "请求的年份为{year}，而节假日安排文件中的年份为{}",
+                schedule.year
+            ),
+        ));
+    }
+    Ok(schedule)
+}
+
+/// A calendar error as users read it.
+pub fn zh(e: &CalendarError) -> String {
+    match e {
+        CalendarError::Malformed(_) => "节假日安排格式有误，应为 {\"year\": 年份, \"papers\": [文件], \"days\": [{\"name\": 名称, \"date\": \"YYYY-MM-DD\", \"isOffDay\": true|false}]}".to_owned(),
+        CalendarError::ImplausibleYear { year } => format!(
+            "年份{year}不合理，应在{}–{}之间",
+            PLAUSIBLE_YEARS.start(),
+            PLAUSIBLE_YEARS.end()
+        ),
+        CalendarError::DateOutsideYear { year, date } => format!(
+            "{year}年的节假日安排中列有{date}，不属于{year}年（只允许与{year}年元旦相连的相邻年份日期）"
+        ),
+        CalendarError::NoDaysInYear { year } => {
+            format!("节假日安排中没有{year}年的日期：不能为空，也不能是其他年份的安排")
+        }
+        CalendarError::ConflictingDay { year, date } => {
+            format!("{year}年的节假日安排中{date}同时被列为休息日和工作日")
+        }
+        CalendarError::OutOfRange { date, held_years } => format!(
+            "{date}不在工作日历范围内；日历现有{}年的节假日安排",
+            describe_years_zh(held_years)
+        ),
+    }
+}
+
+fn describe_years_zh(years: &[i32]) -> String {
+    let mut runs: Vec<(i32, i32)> = Vec::new();
+    for &year in years {
+        match runs.last_mut() {
+            Some((_, end)) if *end + 1 == year => *end = year,
+            Some(_) | None => runs.push((year, year)),
+        }
+    }
+    if runs.is_empty() {
+        return "（无）".to_owned();
+    }
+    runs.iter()
+        .map(|&(a, b)| {
+            if a == b {
+                a.to_string()
+            } else {
+                format!("{a}–{b}")
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("、")
+}
+
+/// An open deadline that loading a schedule would move.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct MovedDeadline {
+    pub filing_id: i64,
+    pub project_name: String,
+    /// `acceptance` or `decision`.
+    pub clock: &'static str,
+    pub due_before: Option<chrono::NaiveDate>,
+    pub estimated_before: bool,
+    pub due_after: Option<chrono::NaiveDate>,
+    pub estimated_after: bool,
+}
+
+/// What loading a schedule would do, shown before it is applied.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct SchedulePreview {
+    pub year: i32,
+    pub days: usize,
+    /// Whether the year is held already (the upload replaces it).
+    pub replaces: bool,
+    /// Open deadlines whose date changes, or stops being an estimate.
+    pub moved: Vec<MovedDeadline>,
+}
+
+/// `PUT /calendar/years/{year}?dry_run=true`: the checks of a load, and the open deadlines it
+/// would move, without storing anything.
+#[tracing::instrument(name = "calendar::preview", skip_all, fields(actor_id = actor.id, year))]
+pub async fn preview(
+    db: &DatabaseConnection,
+    settings: &crate::config::Settings,
+    actor: &Actor,
+    year: i32,
+    source: &str,
+) -> Result<SchedulePreview> {
+    let schedule = checked(actor, year, source)?;
+    let current = load(db).await?;
+    let replaces = current.holds(year);
+    let days = schedule.days.len();
+    let proposed = current.clone().with_schedule(schedule);
+    let today = super::today();
+    let before = super::filings::open_clocks_under(db, settings, today, Some(current)).await?;
+    let after = super::filings::open_clocks_under(db, settings, today, Some(proposed)).await?;
+    let mut moved = Vec::new();
+    for (b, a) in before.iter().zip(after.iter()) {
+        let pick = |o: &super::filings::OpenFiling| match o.clock.clock {
+            Some(crate::domain::filing::ClockKind::Decision) => o.clock.decision_due,
+            _ => o.clock.acceptance_due,
+        };
+        let (due_before, due_after) = (pick(b), pick(a));
+        if due_before != due_after || b.clock.estimated != a.clock.estimated {
+            moved.push(MovedDeadline {
+                filing_id: b.filing.id,
+                project_name: b.project.name.clone(),
+                clock: b.clock.clock.map(|c| c.as_str()).unwrap_or("acceptance"),
+                due_before,
+                estimated_before: b.clock.estimated,
+                due_after,
+                estimated_after: a.clock.estimated,
+            });
+        }
+    }
+    Ok(SchedulePreview {
+        year,
+        days,
+        replaces,
+        moved,
+    })
 }

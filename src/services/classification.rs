@@ -17,7 +17,7 @@ use crate::domain::classification::{
 use crate::domain::exemption::exempting_item;
 use crate::domain::ledger::Tier;
 use crate::error::{Error, ErrorCode, Result};
-use entity::{Json, app_user, classification, project};
+use entity::{Json, app_user, classification, filing, project};
 
 /// What an officer submits to classify a project (dry run or stored decision).
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
@@ -186,6 +186,9 @@ pub(crate) async fn record<C: ConnectionTrait>(
     result: &ClassificationResult,
     decided_on: NaiveDate,
 ) -> Result<classification::Model> {
+    if project.current_tier.is_some_and(|t| t != result.tier) {
+        guard_filings(db, project, result.tier).await?;
+    }
     let rows: Vec<u16> = result.rows.iter().map(|r| r.row).collect();
     let row = classification::ActiveModel {
         project_id: Set(project.id),
@@ -231,6 +234,69 @@ pub(crate) async fn record<C: ConnectionTrait>(
     )
     .await?;
     Ok(row)
+}
+
+/// A change of tier never passes a filing silently. A draft follows the new tier (nothing has
+/// reached the bureau yet); a filing received or decided stands under the tier it was made in,
+/// so the change is refused, naming it: the filing must end first (withdrawn by the owner or
+/// refused at acceptance), and after a decision a changed project is a new filing (重新报批).
+async fn guard_filings<C: ConnectionTrait>(
+    db: &C,
+    project: &project::Model,
+    tier: crate::domain::ledger::Tier,
+) -> Result<()> {
+    use crate::domain::filing::{FilingState, Tier as FilingTier};
+    let filings = filing::Entity::find()
+        .filter(filing::Column::ProjectId.eq(project.id))
+        .all(db)
+        .await?;
+    for f in &filings {
+        match f.state {
+            FilingState::Refused | FilingState::Withdrawn => {}
+            FilingState::Draft => match FilingTier::try_from(tier) {
+                Ok(new_tier) => {
+                    filing::Entity::update_many()
+                        .col_expr(filing::Column::Tier, Expr::value(new_tier))
+                        .filter(filing::Column::Id.eq(f.id))
+                        .exec(db)
+                        .await?;
+                }
+                Err(_) => return Err(tier_conflict(f, tier, "草稿请先由建设单位撤回")),
+            },
+            state if state.is_terminal() => {
+                return Err(tier_conflict(
+                    f,
+                    tier,
+                    "已办结的申报按原类别有效；项目发生重大变动须重新报批的，请先登记变更后的项目",
+                ));
+            }
+            _ => {
+                return Err(tier_conflict(
+                    f,
+                    tier,
+                    "请先终止该申报（建设单位撤回，或不予受理）后再变更分类",
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+fn tier_conflict(f: &filing::Model, tier: crate::domain::ledger::Tier, what_now: &str) -> Error {
+    Error::Conflict {
+        code: ErrorCode::FilingTierConflict,
+        message: format!(
+            "该项目的环评申报（编号{}）按{}办理，当前状态为“{}”，不能改为{}：{what_now}",
+            f.id,
+            f.tier.label(),
+            f.state.label(),
+            tier.label()
+        ),
+        fields: vec![crate::domain::FieldError::new(
+            "tier",
+            format!("申报{}按{}办理中", f.id, f.tier.label()),
+        )],
+    }
 }
 
 /// `PUT /projects/{id}/classification`: classify and store.

@@ -28,13 +28,26 @@ pub async fn open_clocks(
     settings: &Settings,
     day: NaiveDate,
 ) -> Result<Vec<OpenFiling>> {
+    open_clocks_under(db, settings, day, None).await
+}
+
+/// [`open_clocks`] under a given calendar (a schedule about to be loaded), or the stored one.
+pub async fn open_clocks_under(
+    db: &DatabaseConnection,
+    settings: &Settings,
+    day: NaiveDate,
+    calendar: Option<WorkCalendar>,
+) -> Result<Vec<OpenFiling>> {
     let open_states = FilingState::ALL.into_iter().filter(|s| s.clock_runs());
     let filings = filing::Entity::find()
         .filter(filing::Column::State.is_in(open_states))
         .order_by_asc(filing::Column::Id)
         .all(db)
         .await?;
-    let ctx = Context::load(db, &filings).await?;
+    let mut ctx = Context::load(db, &filings).await?;
+    if let Some(calendar) = calendar {
+        ctx.calendar = calendar;
+    }
     let calendar = std::sync::Arc::new(ctx.calendar.clone());
     let mut out = Vec::new();
     for f in filings {
@@ -69,6 +82,7 @@ pub async fn actions_between(
     let count = |actions: Vec<&'static str>| {
         filing_event::Entity::find()
             .filter(filing_event::Column::Action.is_in(actions))
+            .filter(filing_event::Column::VoidedAt.is_null())
             .filter(filing_event::Column::EffectiveOn.between(from, to))
             .count(db)
     };
