@@ -560,6 +560,10 @@ async fn the_summary_report(app: TestApp) {
 async fn the_public_register(app: TestApp) {
     let cast = Cast::sign_in(&app).await;
     common::hold_years_through_next(&app).await;
+    // One filing on notice today (its acceptance and pre-decision notices up), and one decided
+    // today after notices posted three weeks ago (only its decision notice still up).
+    cast.filing_in(&app, Kind::ReportForm, "pre_decision_notice")
+        .await;
     let approved = cast.filing_in(&app, Kind::ReportForm, "approved").await;
     let (status, register) = app
         .request(Method::GET, "/api/v1/public/notices", None, None)
@@ -571,18 +575,20 @@ async fn the_public_register(app: TestApp) {
     let number = approved.decision_no.clone().expect("a decision number");
     let year = format!("〔{}〕", today().year());
     assert!(number.contains(&year), "{number}");
-    // Each notice with its own end date: 5 working days from today, or 7 days counting today.
+    // Each notice with its own end date: 5 working days after today, or 7 days after today; each
+    // period begins the day after posting.
     let labelled: Vec<Value> = notices
         .iter()
         .map(|n| {
             let (end, label) = match n["kind"].as_str().unwrap() {
                 "acceptance" | "pre_decision" => (five, "[5 working days after today]"),
-                "decision" => (today() + Duration::days(6), "[6 days after today]"),
+                "decision" => (today() + Duration::days(7), "[7 days after today]"),
                 other => panic!("unknown kind {other}"),
             };
             assert_eq!(n["ends_on"], json!(end), "{n}");
             Scrub::new()
                 .replace(end, label)
+                .replace(today() + Duration::days(1), "[tomorrow]")
                 .replace(today(), "[today]")
                 .replace(&year, "〔[this year]〕")
                 .apply(n)

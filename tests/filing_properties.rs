@@ -182,12 +182,22 @@ fn expected(
     if !good_payload {
         return (StatusCode::UNPROCESSABLE_ENTITY, Some("invalid"));
     }
+    if action == "approve" || action == "disapprove" {
+        // Every step is taken today, so the pre-decision notice posted today still runs.
+        return (StatusCode::CONFLICT, Some("notice_period"));
+    }
     (StatusCode::OK, None)
 }
 
 /// The request body for a step, right or wrong as the step says.
 fn payload(action: &str, good: bool, items: usize, asked: usize) -> Value {
     match (action, good) {
+        // A later round says why each item is asked again (here: problems the resubmission
+        // brought).
+        ("request_correction", true) if asked > 0 => json!({
+            "missing_items": (1..=items).map(|i| format!("材料{i}")).collect::<Vec<_>>(),
+            "basis": vec!["introduced"; items],
+        }),
         ("request_correction", true) => {
             json!({"missing_items": (1..=items).map(|i| format!("材料{i}")).collect::<Vec<_>>()})
         }
@@ -271,6 +281,9 @@ async fn fresh_filing(app: &TestApp, tokens: &Tokens) -> i64 {
         .new_project(&tokens.officer, tokens.org, Kind::ReportForm, json!({}))
         .await;
     let draft = app.new_filing(&tokens.owner, project).await;
+    // The materials a report form's submission carries.
+    app.attach_materials(&tokens.owner, draft.id, "report_form")
+        .await;
     assert_eq!(draft.state, "draft");
     draft.id
 }

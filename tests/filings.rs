@@ -162,10 +162,11 @@ async fn submitted(app: &TestApp, cast: &Cast) -> (i64, api::Filing) {
 const MISSING: [&str; 2] = ["建设项目环境影响报告表（盖章版）", "公众参与说明"];
 const ANSWERS: [&str; 2] = ["已补充盖章版", "已补充公众参与说明"];
 
-/// A report form taken today through a correction request and technical evaluation to approval.
-async fn approved_after_a_correction(app: &TestApp, cast: &Cast) -> (i64, api::Filing) {
+/// A report form taken today, in the service, through a correction request and technical
+/// evaluation to the pre-decision notice.
+async fn evaluated_after_a_correction(app: &TestApp, cast: &Cast) -> api::Filing {
     let (owner, officer) = (&cast.owner.token, &cast.officer.token);
-    let (project, filing) = submitted(app, cast).await;
+    let (_, filing) = submitted(app, cast).await;
     let id = filing.id;
     app.step(
         officer,
@@ -184,7 +185,39 @@ async fn approved_after_a_correction(app: &TestApp, cast: &Cast) -> (i64, api::F
         json!({"evaluator": "陕西省环境工程评估中心"}),
     )
     .await;
-    app.step(officer, id, "finish_evaluation", json!({})).await;
+    app.step(officer, id, "finish_evaluation", json!({})).await
+}
+
+/// A report-form filing corrected, accepted and evaluated on paper six working days ago (so its
+/// 5-working-day pre-decision notice has run out and its 5-day acceptance notice too), then
+/// approved today.
+async fn approved_after_a_correction(app: &TestApp, cast: &Cast) -> (i64, api::Filing) {
+    let officer = &cast.officer.token;
+    let project = cast.project(app, Kind::ReportForm).await;
+    let id = app.new_filing(&cast.owner.token, project).await.id;
+    let on = common::working_days_ago(app, officer, 6).await.to_string();
+    app.historic(officer, id, "submit", &on, json!({})).await;
+    app.historic(
+        officer,
+        id,
+        "request_correction",
+        &on,
+        json!({"missing_items": MISSING}),
+    )
+    .await;
+    app.historic(officer, id, "resubmit", &on, json!({"answers": ANSWERS}))
+        .await;
+    app.historic(officer, id, "accept", &on, json!({})).await;
+    app.historic(
+        officer,
+        id,
+        "start_evaluation",
+        &on,
+        json!({"evaluator": "陕西省环境工程评估中心"}),
+    )
+    .await;
+    app.historic(officer, id, "finish_evaluation", &on, json!({}))
+        .await;
     let approved = app
         .step(
             officer,
@@ -235,7 +268,8 @@ async fn submitting_starts_the_acceptance_clock(app: TestApp) {
             days_used: 0,
             days_left: 5,
             overdue: false,
-            due_beyond_calendar: false,
+            estimated: false,
+            estimate_note: None,
         }
     );
     // What the officer may do with it; no refusal is suggested for an ordinary project.
@@ -446,11 +480,31 @@ async fn from_acceptance_through_evaluation_to_approval(app: TestApp) {
     // The owner may still withdraw, and nothing else.
     assert_eq!(app.filing(owner, id).await.allowed_actions, ["withdraw"]);
 
-    // Approved with the first decision number of the effective date's year.
+    // Not approved while the pre-decision notice runs: the 409 names the notice and its end.
+    let ends = add_working_days(&app, officer, today(), 5).await;
+    let (status, body) = app
+        .act(
+            officer,
+            id,
+            json!({"action": "approve", "version": on_notice.version}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT, "{body}");
+    let refused = error(&body);
+    assert_eq!(refused.code, "notice_period");
+    assert!(
+        refused.message.contains("拟审批公示期") && refused.message.contains(&ends.to_string()),
+        "{refused:?}"
+    );
+    assert_eq!(app.filing(officer, id).await.version, on_notice.version);
+
+    // Once it has run out (here: a filing whose steps were on paper three weeks ago), approved
+    // with the first decision number of the effective date's year.
+    let ready = cast.ready_to_decide(&app).await;
     let approved = app
         .step(
             officer,
-            id,
+            ready,
             "approve",
             json!({"decision_text": "同意该项目按报告表所列性质、规模、地点建设。"}),
         )
@@ -471,9 +525,9 @@ async fn the_history_says_who_did_what_and_when(app: TestApp) {
     let cast = Cast::sign_in(&app).await;
     common::hold_years_through_next(&app).await;
     let started = Utc::now() - Duration::minutes(10);
-    let (_, approved) = approved_after_a_correction(&app, &cast).await;
+    let on_notice = evaluated_after_a_correction(&app, &cast).await;
     let (owner, officer) = (cast.owner.id, cast.officer.id);
-    let history = app.events(&cast.owner.token, approved.id).await;
+    let history = app.events(&cast.owner.token, on_notice.id).await;
     let expected = [
         ("submit", "draft", "submitted", owner, "owner"),
         (
@@ -505,13 +559,6 @@ async fn the_history_says_who_did_what_and_when(app: TestApp) {
             officer,
             "officer",
         ),
-        (
-            "approve",
-            "pre_decision_notice",
-            "approved",
-            officer,
-            "officer",
-        ),
     ];
     assert_eq!(history.len(), expected.len(), "{history:?}");
     for (event, (action, from, to, actor, role)) in history.iter().zip(expected) {
@@ -533,7 +580,7 @@ async fn the_history_says_who_did_what_and_when(app: TestApp) {
         details,
         [
             &json!({}),
-            &json!({"missing_items": MISSING}),
+            &json!({"missing_items": MISSING, "round": 1}),
             &json!({"answers": [
                 {"item": MISSING[0], "answer": ANSWERS[0]},
                 {"item": MISSING[1], "answer": ANSWERS[1]},
@@ -541,8 +588,6 @@ async fn the_history_says_who_did_what_and_when(app: TestApp) {
             &json!({}),
             &json!({"evaluator": "陕西省环境工程评估中心"}),
             &json!({}),
-            &json!({"decision_no": approved.decision_no,
-                    "decision_text": "同意该项目按报告表所列性质、规模、地点建设。"}),
         ]
     );
     assert!(history.iter().all(|e| e.reason.is_none()));
@@ -556,25 +601,28 @@ async fn an_approved_report_form_gives_three_notices(app: TestApp) {
     let notices = app.notices(owner, approved.id).await;
     let kinds: Vec<&str> = notices.iter().map(|n| n.kind.as_str()).collect();
     assert_eq!(kinds, ["acceptance", "pre_decision", "decision"]);
-    // 报告表: 5 working days of comment from acceptance; the pre-decision notice 5 more.
-    let five = add_working_days(&app, owner, today(), 5).await;
+    // Every notice counts its days from the day after posting. 报告表: 5 working days of comment
+    // from acceptance; the pre-decision notice 5 working days (both on paper, six working days
+    // ago); the decision notice 7 days from today's decision.
+    let posted = notices[0].posted_on;
+    let five = add_working_days(&app, owner, posted, 5).await;
     let (on, bureau) = (today(), &app.settings.bureau.name);
+    let (after_posting, after_on) = (posted + Duration::days(1), on + Duration::days(1));
     let p = &approved.project;
     let (project, org, code) = (&p.name, &p.organization_name, &p.project_code);
     let number = approved.decision_no.as_deref().unwrap();
     assert_eq!(
         notices,
         [
-            // 报告表: 5 working days of comment from acceptance.
             api::Notice {
                 kind: "acceptance".into(),
                 title: format!("关于受理《{project}环境影响报告表》的公示"),
                 body: format!(
-                    "{bureau}于{on}受理了{org}报送的《{project}环境影响报告表》（项目代码：{code}，建设地点：山阳县）。\
-                     根据《环境影响评价公众参与办法》等规定，现予公示，公示期为5个工作日（{on}至{five}）。\
+                    "{bureau}于{posted}受理了{org}报送的《{project}环境影响报告表》（项目代码：{code}，建设地点：山阳县）。\
+                     根据《环境影响评价公众参与办法》等规定，现予公示，公示期为5个工作日（{after_posting}至{five}）。\
                      公众可在公示期内通过信函、传真、电子邮件等方式向{bureau}反映与该建设项目环境影响有关的意见和建议。"
                 ),
-                posted_on: on,
+                posted_on: posted,
                 ends_on: five,
             },
             // The proposed decision, 5 working days, with the right to ask for a hearing.
@@ -582,11 +630,11 @@ async fn an_approved_report_form_gives_three_notices(app: TestApp) {
                 kind: "pre_decision".into(),
                 title: format!("关于{project}环境影响评价文件拟作出审批意见的公示"),
                 body: format!(
-                    "{bureau}拟对{org}《{project}环境影响报告表》作出审批意见，现予公示，公示期为5个工作日（{on}至{five}）。\
+                    "{bureau}拟对{org}《{project}环境影响报告表》作出审批意见，现予公示，公示期为5个工作日（{after_posting}至{five}）。\
                      公示期间，建设单位、利害关系人可以提出意见；依据《中华人民共和国行政许可法》第四十七条，\
-                     申请人、利害关系人有权要求听证，应在公示期内以书面形式提出听证申请。"
+                     申请人、利害关系人有权要求听证，应在公示期内以书面形式提出听证申请。公示期满且听证（如有）结束前不作出审批决定。"
                 ),
-                posted_on: on,
+                posted_on: posted,
                 ends_on: five,
             },
             // The decision: 7 days, with the number and the remedies.
@@ -594,13 +642,13 @@ async fn an_approved_report_form_gives_three_notices(app: TestApp) {
                 kind: "decision".into(),
                 title: format!("关于{project}环境影响评价文件审批决定的公告"),
                 body: format!(
-                    "{bureau}于{on}对{org}《{project}环境影响报告表》作出批复（{number}），现予公告，公告期为7日（{on}至{end}）。\
+                    "{bureau}于{on}对{org}《{project}环境影响报告表》作出批复（{number}），现予公告，公告期为7日（{after_on}至{end}）。\
                      公民、法人或者其他组织认为该审批决定侵犯其合法权益的，可以自知道该决定之日起六十日内依法申请行政复议，\
                      或者自知道该决定之日起六个月内依法向人民法院提起行政诉讼。",
-                    end = on + Duration::days(6)
+                    end = on + Duration::days(7)
                 ),
                 posted_on: on,
-                ends_on: on + Duration::days(6),
+                ends_on: on + Duration::days(7),
             },
         ]
     );
@@ -619,17 +667,39 @@ async fn the_public_register_shows_todays_notices_without_sign_in(app: TestApp) 
     let cast = Cast::sign_in(&app).await;
     common::hold_years_through_next(&app).await;
     let (_, approved) = approved_after_a_correction(&app, &cast).await;
+    let on_notice = evaluated_after_a_correction(&app, &cast).await;
     let register = app.public_register().await;
-    let ours: Vec<&api::PublicNotice> = register
-        .iter()
-        .filter(|n| n.filing_id == approved.id)
-        .collect();
-    let mut kinds: Vec<&str> = ours.iter().map(|n| n.notice.kind.as_str()).collect();
-    kinds.sort();
-    assert_eq!(kinds, ["acceptance", "decision", "pre_decision"]);
+    let kinds_of = |id: i64| {
+        let mut kinds: Vec<&str> = register
+            .iter()
+            .filter(|n| n.filing_id == id)
+            .map(|n| n.notice.kind.as_str())
+            .collect();
+        kinds.sort();
+        kinds
+    };
+    // Accepted and evaluated today: both notices are up.
+    assert_eq!(kinds_of(on_notice.id), ["acceptance", "pre_decision"]);
+    // Decided today after notices posted six working days ago: those have run their period and
+    // left the register; the decision notice is up.
+    assert_eq!(kinds_of(approved.id), ["decision"]);
     assert!(
-        ours.iter()
-            .all(|n| n.project_name == approved.project.name && n.county_name == "山阳县")
+        register
+            .iter()
+            .filter(|n| n.filing_id == approved.id || n.filing_id == on_notice.id)
+            .all(|n| n.county_name == "山阳县")
+    );
+    // Each notice says what followed it.
+    let raw: Value = app
+        .get_ok(
+            &format!("/api/v1/filings/{}/notices", on_notice.id),
+            &cast.officer.token,
+        )
+        .await;
+    assert_eq!(
+        raw[0]["followed_by"],
+        json!(format!("{} 进入拟审批公示", today())),
+        "{raw}"
     );
     // Everything on the register is up today.
     for n in &register {
@@ -745,10 +815,11 @@ async fn a_disapproval_cites_its_grounds(app: TestApp) {
         decision.body,
         format!(
             "{bureau}于{on}对{org}《{project}环境影响报告表》依据《建设项目环境保护管理条例》第十一条第（三）项、\
-             《建设项目环境保护管理条例》第十一条第（五）项，作出不予批准的决定（{number}），现予公告，公告期为7日（{on}至{end}）。\
+             《建设项目环境保护管理条例》第十一条第（五）项，作出不予批准的决定（{number}），现予公告，公告期为7日（{next}至{end}）。\
              公民、法人或者其他组织认为该审批决定侵犯其合法权益的，可以自知道该决定之日起六十日内依法申请行政复议，\
              或者自知道该决定之日起六个月内依法向人民法院提起行政诉讼。",
-            end = on + Duration::days(6)
+            next = on + Duration::days(1),
+            end = on + Duration::days(7)
         )
     );
 }
@@ -1365,15 +1436,16 @@ async fn the_decision_clock_across_national_day_with_stops(app: TestApp) {
     let c = views[1].clock();
     assert_eq!(c.acceptance_due, Some(d("2023-10-08")));
     assert_eq!(c.decision_due, Some(d("2023-12-27")));
-    // The expert review: Oct 10-13 do not count (4 working days), so Dec 27 + 4: Thu 28 (1),
-    // Fri 29 (2), Dec 30, 31 weekend, 2024-01-01 元旦, Tue Jan 2 (3), Wed Jan 3 (4) → 2024-01-03.
-    assert_eq!(views[2].clock().decision_due, Some(d("2024-01-03")));
-    // Technical evaluation: Oct 17-20 do not count (4 more), so Jan 3 + 4: Thu 4 (1), Fri 5 (2),
-    // Mon 8 (3), Tue 9 (4) → 2024-01-09.
-    assert_eq!(views[3].clock().decision_due, Some(d("2024-01-09")));
-    // Approved Thu 11-30, in time. Days used: Oct 7, 8, 9 (3), [10-13 stopped], 16 (4),
-    // [17-20 stopped], 23-27 (9), 30, 31 (11), Nov 1-3 (14), 6-10 (19), 13-17 (24), 20-24 (29),
-    // 27-30 (33).
+    // The expert review, dated by the officer, covers both its ends: Oct 9-13 do not count (5
+    // working days), so Dec 27 + 5: Thu 28 (1), Fri 29 (2), Dec 30, 31 weekend, 2024-01-01 元旦,
+    // Tue Jan 2 (3), Wed Jan 3 (4), Thu Jan 4 (5) → 2024-01-04.
+    assert_eq!(views[2].clock().decision_due, Some(d("2024-01-04")));
+    // Technical evaluation, opened by its action: the day after Mon 10-16 to Fri 10-20, Oct 17-20
+    // (4 more), so Jan 4 + 4: Fri 5 (1), Mon 8 (2), Tue 9 (3), Wed 10 (4) → 2024-01-10.
+    assert_eq!(views[3].clock().decision_due, Some(d("2024-01-10")));
+    // Approved Thu 11-30, in time. Days used: Oct 7, 8 (2), [9-13 stopped], 16 (3),
+    // [17-20 stopped], 23-27 (8), 30, 31 (10), Nov 1-3 (13), 6-10 (18), 13-17 (23), 20-24 (28),
+    // 27-30 (32).
     let approved = &views[4];
     assert_eq!(approved.state, "approved");
     assert_eq!(
@@ -1383,15 +1455,16 @@ async fn the_decision_clock_across_national_day_with_stops(app: TestApp) {
             clock: Some("decision".into()),
             unit: Some("working_days".into()),
             acceptance_due: Some(d("2023-10-08")),
-            decision_due: Some(d("2024-01-09")),
+            decision_due: Some(d("2024-01-10")),
             stopped: vec![
                 Stop::new("expert_review", "2023-10-09", "2023-10-13"),
                 Stop::new("technical_evaluation", "2023-10-16", "2023-10-20"),
             ],
-            days_used: 33,
-            days_left: 27,
+            days_used: 32,
+            days_left: 28,
             overdue: false,
-            due_beyond_calendar: false,
+            estimated: false,
+            estimate_note: None,
         }
     );
     // The decision number is of the year on the decision, not of the year it was entered.
@@ -1413,8 +1486,8 @@ async fn the_notices_across_national_day(app: TestApp) {
             ("acceptance", d("2023-09-28"), d("2023-10-18")),
             // Pre-decision notice from Fri 10-20, 5 working days: Oct 23-27.
             ("pre_decision", d("2023-10-20"), d("2023-10-27")),
-            // Decision notice: 7 days, Nov 30 .. Dec 6.
-            ("decision", d("2023-11-30"), d("2023-12-06")),
+            // Decision notice posted Nov 30: 7 days from the day after, Dec 1 .. Dec 7.
+            ("decision", d("2023-11-30"), d("2023-12-07")),
         ]
     );
 }
@@ -1477,7 +1550,7 @@ async fn acceptance_deadlines_across_the_spring_and_summer_holidays(app: TestApp
         id,
         "request_correction",
         "2023-04-20",
-        correction.clone(),
+        json!({"missing_items": ["监测报告"], "basis": ["unresolved"]}),
     )
     .await;
     // Wed 04-26: Thu 27 (1), Fri 28 (2), 04-29..05-03 off, Thu 05-04 (3), Fri 05 (4),
@@ -1491,7 +1564,7 @@ async fn acceptance_deadlines_across_the_spring_and_summer_holidays(app: TestApp
         id,
         "request_correction",
         "2023-04-27",
-        correction.clone(),
+        json!({"missing_items": ["监测报告"], "basis": ["unresolved"]}),
     )
     .await;
     // Tue 06-20: Wed 21 (1), 06-22..24 off, Sun 25 make-up (2), Mon 26 (3), Tue 27 (4),
@@ -2055,7 +2128,8 @@ async fn materials_are_fixed_once_submitted_until_a_correction_is_asked(app: Tes
     .await;
     let (status, body) = upload(&app, owner, id, "补充监测报告.pdf", &pdf).await;
     assert_eq!(status, StatusCode::CREATED, "{body}");
-    assert_eq!(app.count(entity::document::Entity).await, 1);
+    // The four required materials the submission carried, and the one correction.
+    assert_eq!(app.count(entity::document::Entity).await, 5);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -2067,7 +2141,7 @@ async fn next_years_calendar_recomputes_open_deadlines(app: TestApp) {
     let officer = &cast.officer.token;
     // Accepted on paper on Friday 2026-11-20: its 60 working days reach into 2027. Whatever year
     // this runs in, every year after 2027 up to next year is loaded first, so 2027 alone is
-    // missing and the due date waits for it.
+    // missing and the due date is estimated, counting its weekends only.
     for year in 2028..=today().year() + 1 {
         common::load_plain_year(&app, year).await;
     }
@@ -2079,10 +2153,18 @@ async fn next_years_calendar_recomputes_open_deadlines(app: TestApp) {
         .historic(officer, id, "accept", "2026-11-20", json!({}))
         .await;
 
-    // The clock runs and counts its days; only the due date waits for 2027's schedule.
+    // The clock runs and gives a date, marked as estimated with the reason: 29 working days in
+    // 2026, then 2027's weekdays as working days (New Year's Day, a Friday, unknown yet): 21 in
+    // January make 50, February 1–5 and 8–12 make 60.
     let c = accepted.clock();
-    assert_eq!(c.decision_due, None, "{accepted:?}");
-    assert!(c.due_beyond_calendar);
+    assert_eq!(c.decision_due, Some(d("2027-02-12")), "{accepted:?}");
+    assert!(c.estimated);
+    assert!(
+        c.estimate_note
+            .as_deref()
+            .is_some_and(|n| n.contains("2027年节假日安排尚未导入")),
+        "{c:?}"
+    );
     assert_eq!(accepted.clock_error, None);
     // The notices that the calendar can reach are still given.
     let (status, notices) = app
@@ -2090,7 +2172,53 @@ async fn next_years_calendar_recomputes_open_deadlines(app: TestApp) {
         .await;
     assert_eq!(status, StatusCode::OK, "{notices}");
 
+    // An upload holding another year's dates, or none, is refused, in Chinese.
+    let admin = &cast.admin.token;
+    let mut last_years: Value =
+        serde_json::from_str(include_str!("../resources/holidays-cn/2026.json")).unwrap();
+    last_years["year"] = json!(2027);
+    for (bad, says) in [
+        (last_years, "没有2027年的日期"),
+        (json!({"year": 2027, "papers": [], "days": []}), "不能为空"),
+    ] {
+        let e = app
+            .expect_error(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                Method::PUT,
+                "/api/v1/calendar/years/2027",
+                Some(admin),
+                Some(bad),
+            )
+            .await;
+        assert!(e.fields[0].message.contains(says), "{e:?}");
+    }
+
     let schedule = json!({"year": 2027, "papers": [], "days": [{"name": "元旦", "date": "2027-01-01", "isOffDay": true}]});
+    // Before it is applied, the upload shows which open deadlines it moves.
+    let (status, preview) = app
+        .request(
+            Method::PUT,
+            "/api/v1/calendar/years/2027?dry_run=true",
+            Some(admin),
+            Some(schedule.clone()),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{preview}");
+    let moved: Vec<&Value> = preview["moved"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|m| m["filing_id"] == json!(id))
+        .collect();
+    assert_eq!(moved.len(), 1, "{preview}");
+    assert_eq!(moved[0]["due_before"], json!("2027-02-12"));
+    assert_eq!(moved[0]["due_after"], json!("2027-02-15"));
+    assert_eq!(moved[0]["estimated_before"], json!(true));
+    assert_eq!(moved[0]["estimated_after"], json!(false));
+    assert!(
+        app.filing(officer, id).await.clock().estimated,
+        "a dry run stores nothing"
+    );
     let e = app
         .expect_error(
             StatusCode::FORBIDDEN,
@@ -2117,7 +2245,7 @@ async fn next_years_calendar_recomputes_open_deadlines(app: TestApp) {
     assert_eq!(view.clock_error, None, "{view:?}");
     let c = view.clock();
     assert_eq!(c.decision_due, Some(d("2027-02-15")));
-    assert!(!c.due_beyond_calendar);
+    assert!(!c.estimated);
     assert_eq!(
         add_working_days(&app, officer, d("2026-11-20"), 60).await,
         d("2027-02-15")
@@ -2144,15 +2272,21 @@ async fn notices_wait_for_a_missing_years_calendar(app: TestApp) {
     let source: Value = serde_json::from_str(&schedule.source).unwrap();
     schedule.delete(&app.db).await.unwrap();
 
+    // Every notice is still given; the periods counted in working days are estimates now.
     let notices = app.notices(&cast.owner.token, id).await;
     let kinds: Vec<&str> = notices.iter().map(|n| n.kind.as_str()).collect();
+    assert_eq!(kinds, ["acceptance", "pre_decision", "decision"]);
+    let raw: Value = app
+        .get_ok(&format!("/api/v1/filings/{id}/notices"), &cast.owner.token)
+        .await;
+    assert_eq!(raw[0]["estimated"], json!(true), "{raw}");
     assert_eq!(
-        kinds,
-        ["decision"],
-        "the 7-day decision notice needs no working days"
+        raw[2]["estimated"],
+        json!(false),
+        "seven days need no calendar"
     );
     assert!(
-        notices[0]
+        notices[2]
             .body
             .contains(approved.decision_no.as_deref().unwrap())
     );
@@ -2160,12 +2294,12 @@ async fn notices_wait_for_a_missing_years_calendar(app: TestApp) {
     let ours: Vec<&api::PublicNotice> = register.iter().filter(|n| n.filing_id == id).collect();
     assert_eq!(ours.len(), 1, "{ours:?}");
     assert_eq!(ours[0].notice.kind, "decision");
-    // The finished clock still shows; the due date it had waits for the schedule.
+    // The finished clock still shows, its due date an estimate.
     let view = app.filing(&cast.owner.token, id).await;
     let c = view.clock();
     assert_eq!(c.status, "finished", "{view:?}");
-    assert_eq!(c.decision_due, None);
-    assert!(c.due_beyond_calendar);
+    assert!(c.decision_due.is_some());
+    assert!(c.estimated);
 
     app.expect::<api::Schedule>(
         StatusCode::OK,

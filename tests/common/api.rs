@@ -389,7 +389,8 @@ pub struct Clock {
     pub days_used: u32,
     pub days_left: i64,
     pub overdue: bool,
-    pub due_beyond_calendar: bool,
+    pub estimated: bool,
+    pub estimate_note: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
@@ -411,10 +412,14 @@ impl Stop {
 
 #[derive(Debug, Clone, Deserialize)]
 pub struct Event {
+    pub kind: String,
     pub id: i64,
+    /// Empty for the entries beside the steps (stops, hearings).
+    #[serde(deserialize_with = "null_as_empty")]
     pub action: String,
     pub action_label: String,
     pub from_state: Option<String>,
+    #[serde(deserialize_with = "null_as_empty")]
     pub to_state: String,
     pub actor_id: Option<i64>,
     pub actor_role: String,
@@ -422,6 +427,8 @@ pub struct Event {
     pub detail: Value,
     pub effective_on: NaiveDate,
     pub recorded_at: DateTime<Utc>,
+    pub voided_at: Option<DateTime<Utc>>,
+    pub void_reason: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
@@ -509,4 +516,9 @@ pub struct Assignment {
     pub previous_officer_id: Option<i64>,
     pub reason: Option<String>,
     pub assigned_by: Option<i64>,
+}
+
+/// A string that the server sends as null where it does not apply.
+fn null_as_empty<'de, D: serde::Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    Ok(Option::<String>::deserialize(d)?.unwrap_or_default())
 }

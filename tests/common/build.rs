@@ -235,6 +235,49 @@ impl TestApp {
         decode(&body)
     }
 
+    /// Uploads one small PDF to a filing, marked as `material` (multipart fields before the file).
+    pub async fn upload_material(&self, token: &str, id: i64, material: &str) -> Value {
+        let boundary = "----eiaflow-build-boundary";
+        let mut body = Vec::new();
+        body.extend_from_slice(
+            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"material\"\r\n\r\n{material}\r\n")
+                .as_bytes(),
+        );
+        body.extend_from_slice(
+            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{material}.pdf\"\r\nContent-Type: application/pdf\r\n\r\n")
+                .as_bytes(),
+        );
+        body.extend_from_slice(format!("%PDF-1.7\n{material}\n%%EOF\n").as_bytes());
+        body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+        let reply = self
+            .send(
+                Method::POST,
+                &format!("/api/v1/filings/{id}/documents"),
+                Some(token),
+                Some((&body, &format!("multipart/form-data; boundary={boundary}"))),
+            )
+            .await;
+        assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.json_value());
+        reply.json_value()
+    }
+
+    /// Uploads every material the default settings require of a tier's submission.
+    pub async fn attach_materials(&self, token: &str, id: i64, tier: &str) {
+        let materials: &[&str] = match tier {
+            "report" => &[
+                "application_letter",
+                "full_text",
+                "public_copy",
+                "public_participation",
+            ],
+            "report_form" => &["application_letter", "full_text", "public_copy"],
+            _ => &[],
+        };
+        for material in materials {
+            self.upload_material(token, id, material).await;
+        }
+    }
+
     /// Sends an action as given.
     pub async fn act(&self, token: &str, id: i64, body: Value) -> (StatusCode, Value) {
         self.request(
@@ -250,6 +293,10 @@ impl TestApp {
     /// and the version one up.
     pub async fn step(&self, token: &str, id: i64, action: &str, extra: Value) -> api::Filing {
         let current = self.filing(token, id).await;
+        // A submission carries the materials its tier requires; a paper one (dated) is waived.
+        if action == "submit" && extra.get("effective_on").is_none() {
+            self.attach_materials(token, id, &current.tier).await;
+        }
         let body = merged(json!({"action": action, "version": current.version}), extra);
         let (status, view) = self.act(token, id, body.clone()).await;
         assert_eq!(status, StatusCode::OK, "{body}: {view}");
@@ -272,6 +319,9 @@ impl TestApp {
         let mut extra = merged(json!({"effective_on": on}), extra);
         if owners {
             extra["on_behalf_of_owner"] = json!(true);
+        }
+        if ["submit", "resubmit"].contains(&action) && extra.get("materials_waived").is_none() {
+            extra["materials_waived"] = json!("纸质材料已存档");
         }
         self.step(officer, id, action, extra).await
     }
@@ -351,6 +401,25 @@ impl Cast {
             ],
             other => panic!("no way to a {other} filing"),
         };
+        if let ("approved" | "disapproved", Some(_)) = (state, kind.tier()) {
+            // A decision waits for the pre-decision notice to run out: the steps before it took
+            // place on paper three weeks ago.
+            let id = self.decided_path(app, draft.id).await;
+            let view = match state {
+                "approved" => app.step(officer, id, "approve", json!({})).await,
+                _ => {
+                    app.step(
+                        officer,
+                        id,
+                        "disapprove",
+                        json!({"grounds": ["defective_document"], "reason": "基础资料明显不实"}),
+                    )
+                    .await
+                }
+            };
+            assert_eq!(view.state, state);
+            return view;
+        }
         let mut view = draft;
         for (who, action) in path {
             let token = if *who == "owner" { owner } else { officer };
@@ -381,20 +450,33 @@ impl Cast {
         view
     }
 
-    /// A report-form filing taken (today) to the pre-decision notice, ready to decide.
+    /// A report-form filing in the pre-decision notice, whose notice has run out, ready to
+    /// decide today: its steps took place on paper three weeks ago.
     pub async fn ready_to_decide(&self, app: &TestApp) -> i64 {
-        self.filing_in(app, Kind::ReportForm, "pre_decision_notice")
-            .await
-            .id
+        let project = self.project(app, Kind::ReportForm).await;
+        let id = app.new_filing(&self.officer.token, project).await.id;
+        self.decided_path(app, id).await
     }
 
-    /// A report-form filing taken to the pre-decision notice with every step dated `on`.
+    /// Takes a draft on paper, three weeks ago, through to the pre-decision notice.
+    async fn decided_path(&self, app: &TestApp, id: i64) -> i64 {
+        let on = (super::today() - chrono::Duration::days(21)).to_string();
+        for action in ["submit", "accept", "start_evaluation", "finish_evaluation"] {
+            app.historic(&self.officer.token, id, action, &on, json!({}))
+                .await;
+        }
+        id
+    }
+
+    /// A report-form filing in the pre-decision notice that may be decided on `on`: its steps
+    /// were entered on paper, dated three weeks before, so the notice has run out by then.
     pub async fn ready_to_decide_on(&self, app: &TestApp, on: &str) -> i64 {
         let officer = &self.officer.token;
         let project = self.project(app, Kind::ReportForm).await;
         let id = app.new_filing(officer, project).await.id;
+        let before = (super::d(on) - chrono::Duration::days(21)).to_string();
         for action in ["submit", "accept", "start_evaluation", "finish_evaluation"] {
-            app.historic(officer, id, action, on, json!({})).await;
+            app.historic(officer, id, action, &before, json!({})).await;
         }
         id
     }

@@ -711,7 +711,13 @@ pub async fn load_plain_year(app: &TestApp, year: i32) {
     if held {
         return;
     }
-    let schedule = serde_json::json!({"year": year, "papers": ["test: weekdays only"], "days": []});
+    // A schedule is never empty: it lists one ordinary weekday as a workday, which changes nothing.
+    let weekday = (1..=7)
+        .map(|day| NaiveDate::from_ymd_opt(year, 1, day).expect("a January date"))
+        .find(|d| d.weekday().number_from_monday() <= 5)
+        .expect("a weekday in the first week");
+    let schedule = serde_json::json!({"year": year, "papers": ["test: weekdays only"],
+        "days": [{"name": "测试", "date": weekday, "isOffDay": false}]});
     eiaflow::services::calendar::store(
         &app.db,
         &eiaflow::services::Actor::system(),
@@ -728,6 +734,19 @@ pub async fn hold_years_through_next(app: &TestApp) {
     for year in 2027..=next {
         load_plain_year(app, year).await;
     }
+}
+
+/// The working day `n` working days before today, by the service's calendar.
+pub async fn working_days_ago(app: &TestApp, token: &str, n: u32) -> NaiveDate {
+    let mut date = today();
+    let mut left = n;
+    while left > 0 {
+        date = date.pred_opt().expect("a date");
+        if working_day(app, token, date).await {
+            left -= 1;
+        }
+    }
+    date
 }
 
 /// The date `days` working days after `from`, by the service's calendar.

@@ -122,9 +122,13 @@ fn followed_by(
             .unwrap_or_default(),
         _ => String::new(),
     };
-    let what = match later.action {
-        Action::Withdraw => "申请已撤回".to_owned(),
-        _ => format!("已{}", later.to_state.label().trim_start_matches('已')),
+    let what = match later.to_state {
+        FilingState::Withdrawn => "申请已撤回",
+        FilingState::TechnicalEvaluation => "进入技术评估",
+        FilingState::PreDecisionNotice => "进入拟审批公示",
+        FilingState::Approved => "已批复",
+        FilingState::Disapproved => "不予批准",
+        _ => later.to_state.label(),
     };
     Some(format!("{} {what}{number}", later.effective_on))
 }
