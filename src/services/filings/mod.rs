@@ -14,7 +14,7 @@ use sea_orm::{ConnectionTrait, EntityTrait};
 
 pub use actions::{ActionRequest, NewClockStop, act, add_stop, create};
 pub(crate) use actions::{apply, insert_draft};
-pub use feeds::{OpenFiling, actions_between, open_clocks};
+pub use feeds::{OpenFiling, actions_between, clocks_on, open_clocks};
 pub use queue::{FilingQuery, list};
 pub use register::{PublicNotice, notices_of, public_register};
 pub use views::{FilingEventView, FilingProject, FilingView, events, get};
