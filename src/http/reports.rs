@@ -41,7 +41,7 @@ fn group_by_of(raw: Option<&str>, errors: &mut Vec<FieldError>) -> Option<GroupB
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[serde(deny_unknown_fields)]
 pub struct SummaryQuery {
-    /// Report date (YYYY-MM-DD, Asia/Shanghai); today when omitted.
+    /// Report date (YYYY-MM-DD, Asia/Shanghai, not after today); today when omitted.
     pub as_of: Option<NaiveDate>,
     /// `county`, `level`, `tier` or `industry`.
     pub group_by: Option<String>,
@@ -57,7 +57,8 @@ pub struct Figures {
     pub point_to_point: u64,
     /// Required projects whose EIA procedure was accepted (受理) or completed by the report date.
     pub accepted_or_decided: u64,
-    /// accepted_or_decided / required, four decimals; null when nothing is required.
+    /// accepted_or_decided / required, rounded half up (四舍五入) to four decimals; null when
+    /// nothing is required.
     pub acceptance_rate: Option<f64>,
     /// Investment of accepted-or-decided projects / investment of required projects.
     pub acceptance_rate_by_investment: Option<f64>,
@@ -107,7 +108,7 @@ pub struct SummaryResponse {
     pub groups: Vec<GroupFigures>,
 }
 
-const DEFINITION: &str = "受理审批率 = 截至统计日已受理或已办结（受理、技术评估、拟审批公示、批复、不予批准、登记表备案）的应办环评项目数 ÷ 应依法办理环评手续的项目数；按投资额计算时以对应项目总投资相除。豁免项目不计入分母。";
+const DEFINITION: &str = "受理审批率 = 截至统计日已受理或已办结（受理、技术评估、拟审批公示、批复、不予批准、登记表备案）的应办环评项目数 ÷ 应依法办理环评手续的项目数；按投资额计算时以对应项目总投资相除。豁免项目不计入分母。比率四舍五入保留四位小数。";
 
 /// The ledger summary: counts, the acceptance-and-approval rate by count and by investment,
 /// optionally grouped. Leaders, officers and administrators; owners get 403.
