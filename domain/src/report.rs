@@ -1,50 +1,19 @@
 //! The leadership summary: how many ledger projects need an EIA and how many of those have been
-//! accepted (受理) or decided, by count and by investment, in total and per group.
-use chrono::NaiveDate;
+//! accepted (受理) or decided, by count and by investment, in total and per group; and the
+//! measures a drill-down lists the projects of.
+//!
+//! What a project counts as on a report date is decided in the database
+//! (`src/services/reports.rs` holds the one SQL definition of each measure); here are the names
+//! of the measures and groups, and the arithmetic of the rates.
 use rust_decimal::Decimal;
-use std::collections::BTreeMap;
 
-use super::filing::FilingState;
 use super::ledger::{KeyLevel, Tier, industry_label};
 use super::money::Wan;
+use crate::names::{UnknownCode, named_enum};
 
-/// The state a filing was in at the end of `as_of`, replaying its dated history, which must be in
-/// the order the steps happened.
-pub fn state_as_of<'a, I>(history: I, as_of: NaiveDate) -> Option<&'a str>
-where
-    I: IntoIterator<Item = (NaiveDate, &'a str)>,
-{
-    history
-        .into_iter()
-        .take_while(|(on, _)| *on <= as_of)
-        .last()
-        .map(|(_, state)| state)
-}
-
-/// Whether a stored state code counts as accepted or decided (受理或已办结); an unknown code
-/// does not.
-pub fn counts_as_accepted_or_decided(state: &str) -> bool {
-    state
-        .parse::<FilingState>()
-        .is_ok_and(FilingState::counts_as_accepted_or_decided)
-}
-
-/// One project as the report sees it on the report date.
-#[derive(Debug, Clone)]
-pub struct ReportProject {
-    pub county_code: String,
-    pub county_name: String,
-    pub level: KeyLevel,
-    pub industry: String,
-    pub investment: Wan,
-    pub point_to_point: bool,
-    /// The classification in force on the report date; `None` when not yet classified.
-    pub tier: Option<Tier>,
-    /// Whether any of its filings was accepted or decided on the report date.
-    pub accepted_or_decided: bool,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// What the report groups projects by. Every project falls in exactly one group (a project on
+/// both key-project lists counts as provincial), so the groups add up to the totals.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum GroupBy {
     County,
     Level,
@@ -52,29 +21,100 @@ pub enum GroupBy {
     Industry,
 }
 
+named_enum!(GroupBy {
+    County => "county", "县区";
+    Level => "level", "重点项目级别";
+    Tier => "tier", "环评类别";
+    Industry => "industry", "行业";
+});
+
 impl GroupBy {
     pub fn parse(s: &str) -> Option<GroupBy> {
-        match s {
-            "county" => Some(GroupBy::County),
-            "level" => Some(GroupBy::Level),
-            "tier" => Some(GroupBy::Tier),
-            "industry" => Some(GroupBy::Industry),
-            _ => None,
+        s.parse().ok()
+    }
+
+    /// The group key of projects that are not classified on the report date (`GroupBy::Tier`).
+    pub const UNCLASSIFIED: &'static str = "unclassified";
+
+    /// The label of a group's key for the groupings whose keys are codes of this crate: key
+    /// levels, tiers (and [`GroupBy::UNCLASSIFIED`]) and industries. `None` for a key that is not
+    /// one of them, and for counties, whose names are data.
+    pub fn label_of(self, key: &str) -> Option<&'static str> {
+        match self {
+            GroupBy::County => None,
+            GroupBy::Level => key.parse::<KeyLevel>().ok().map(KeyLevel::label),
+            GroupBy::Tier if key == Self::UNCLASSIFIED => Some("未分类"),
+            GroupBy::Tier => Tier::parse(key).map(Tier::label),
+            GroupBy::Industry => industry_label(key),
         }
     }
 
-    fn key_and_label(self, p: &ReportProject) -> (String, String) {
+    /// The keys a group of this grouping may have, when they are fixed (all but counties).
+    pub fn fixed_keys(self) -> Option<Vec<&'static str>> {
         match self {
-            GroupBy::County => (p.county_code.clone(), p.county_name.clone()),
-            GroupBy::Level => (p.level.as_str().into(), p.level.label().into()),
-            GroupBy::Tier => match p.tier {
-                Some(t) => (t.as_str().into(), t.label().into()),
-                None => ("unclassified".into(), "未分类".into()),
-            },
-            GroupBy::Industry => (
-                p.industry.clone(),
-                industry_label(&p.industry).unwrap_or("其他").into(),
+            GroupBy::County => None,
+            GroupBy::Level => Some(KeyLevel::ALL.iter().map(|l| l.as_str()).collect()),
+            GroupBy::Tier => Some(
+                Tier::ALL
+                    .iter()
+                    .map(|t| t.as_str())
+                    .chain([Self::UNCLASSIFIED])
+                    .collect(),
             ),
+            GroupBy::Industry => Some(
+                super::ledger::INDUSTRIES
+                    .iter()
+                    .map(|(key, _)| *key)
+                    .collect(),
+            ),
+        }
+    }
+}
+
+/// One figure of the summary whose projects a drill-down lists.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Measure {
+    /// Every project in the ledger on the report date.
+    Projects,
+    /// Classified as exempt (不纳入环评管理) on the report date.
+    Exempt,
+    /// Classified as needing a report, report form or registration form on the report date.
+    Required,
+    /// Not classified by the report date.
+    Unclassified,
+    /// Served point to point.
+    PointToPoint,
+    /// Required, and a filing of it accepted or decided by the report date.
+    AcceptedOrDecided,
+    /// Required, and no filing of it accepted or decided by the report date.
+    NotAccepted,
+}
+
+named_enum!(Measure {
+    Projects => "projects", "台账项目";
+    Exempt => "exempt", "豁免项目";
+    Required => "required", "应办环评项目";
+    Unclassified => "unclassified", "未分类项目";
+    PointToPoint => "point_to_point", "点对点服务项目";
+    AcceptedOrDecided => "accepted_or_decided", "已受理或已办结项目";
+    NotAccepted => "not_accepted", "应办未受理项目";
+});
+
+impl Measure {
+    pub fn parse(s: &str) -> Option<Measure> {
+        s.parse().ok()
+    }
+
+    /// The summary's figure for this measure (`not_accepted` is `required − accepted_or_decided`).
+    pub fn figure(self, t: &Totals) -> u64 {
+        match self {
+            Measure::Projects => t.projects,
+            Measure::Exempt => t.exempt,
+            Measure::Required => t.required,
+            Measure::Unclassified => t.unclassified,
+            Measure::PointToPoint => t.point_to_point,
+            Measure::AcceptedOrDecided => t.accepted_or_decided,
+            Measure::NotAccepted => t.required - t.accepted_or_decided,
         }
     }
 }
@@ -94,47 +134,39 @@ pub struct Totals {
 }
 
 impl Totals {
-    fn add(&mut self, p: &ReportProject) {
-        self.projects += 1;
-        self.total_investment =
-            Wan::from_hundredths(self.total_investment.hundredths() + p.investment.hundredths());
-        if p.point_to_point {
-            self.point_to_point += 1;
-        }
-        match p.tier {
-            None => self.unclassified += 1,
-            Some(Tier::Exempt) => self.exempt += 1,
-            Some(_) => {
-                self.required += 1;
-                self.required_investment = Wan::from_hundredths(
-                    self.required_investment.hundredths() + p.investment.hundredths(),
-                );
-                if p.accepted_or_decided {
-                    self.accepted_or_decided += 1;
-                    self.accepted_investment = Wan::from_hundredths(
-                        self.accepted_investment.hundredths() + p.investment.hundredths(),
-                    );
-                }
-            }
-        }
-    }
-
-    /// accepted_or_decided / required, rounded to four decimals; `None` when nothing is required.
+    /// accepted_or_decided / required, rounded half up to four decimals; `None` when nothing is
+    /// required.
     pub fn acceptance_rate(&self) -> Option<Decimal> {
-        ratio(self.accepted_or_decided as i64, self.required as i64)
+        rate(
+            i128::from(self.accepted_or_decided),
+            i128::from(self.required),
+        )
     }
 
-    /// Investment of accepted-or-decided projects / investment of required projects.
+    /// Investment of accepted-or-decided projects / investment of required projects, rounded
+    /// the same way.
     pub fn acceptance_rate_by_investment(&self) -> Option<Decimal> {
-        ratio(
-            self.accepted_investment.hundredths(),
-            self.required_investment.hundredths(),
+        rate(
+            i128::from(self.accepted_investment.hundredths()),
+            i128::from(self.required_investment.hundredths()),
         )
     }
 }
 
-fn ratio(numerator: i64, denominator: i64) -> Option<Decimal> {
-    (denominator > 0).then(|| (Decimal::from(numerator) / Decimal::from(denominator)).round_dp(4))
+/// Decimal places of a published rate.
+pub const RATE_DECIMALS: u32 = 4;
+
+/// `numerator / denominator` rounded half up (四舍五入, as Chinese statistics are published) to
+/// [`RATE_DECIMALS`] places, in exact integer arithmetic: 29/32 = 0.90625 → 0.9063. `None` when
+/// the denominator is not positive or the numerator is negative (no rate of nothing).
+pub fn rate(numerator: i128, denominator: i128) -> Option<Decimal> {
+    if denominator <= 0 || numerator < 0 {
+        return None;
+    }
+    let scale = 10_i128.pow(RATE_DECIMALS);
+    // floor(n·scale/d + 1/2) = floor((2·n·scale + d) / 2d)
+    let units = (2 * numerator * scale + denominator) / (2 * denominator);
+    Decimal::try_from_i128_with_scale(units, RATE_DECIMALS).ok()
 }
 
 #[derive(Debug, Clone)]
@@ -150,98 +182,93 @@ pub struct Summary {
     pub groups: Vec<Group>,
 }
 
-/// Sums the projects, and groups them when asked; groups are sorted by key and add up to the
-/// totals because every project falls in exactly one group.
-pub fn summarize(projects: &[ReportProject], group_by: Option<GroupBy>) -> Summary {
-    let mut totals = Totals::default();
-    let mut groups: BTreeMap<String, Group> = BTreeMap::new();
-    for p in projects {
-        totals.add(p);
-        if let Some(g) = group_by {
-            let (key, label) = g.key_and_label(p);
-            groups
-                .entry(key.clone())
-                .or_insert_with(|| Group {
-                    key,
-                    label,
-                    totals: Totals::default(),
-                })
-                .totals
-                .add(p);
-        }
-    }
-    Summary {
-        totals,
-        groups: groups.into_values().collect(),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn d(s: &str) -> NaiveDate {
-        s.parse().unwrap()
-    }
-
-    fn project(county: &str, tier: Option<Tier>, accepted: bool, wan: i64) -> ReportProject {
-        ReportProject {
-            county_code: county.into(),
-            county_name: county.into(),
-            level: KeyLevel::Municipal,
-            industry: "transport".into(),
-            investment: Wan::from_hundredths(wan * 100),
-            point_to_point: false,
-            tier,
-            accepted_or_decided: accepted,
-        }
-    }
-
-    #[test]
-    fn replays_history_to_the_report_date() {
-        let history = [
-            (d("2023-01-05"), "submitted"),
-            (d("2023-01-09"), "accepted"),
-            (d("2023-07-02"), "approved"),
-        ];
-        assert_eq!(state_as_of(history, d("2023-01-04")), None);
-        assert_eq!(state_as_of(history, d("2023-01-09")), Some("accepted"));
-        assert_eq!(state_as_of(history, d("2023-06-30")), Some("accepted"));
-        assert_eq!(state_as_of(history, d("2023-07-02")), Some("approved"));
-    }
-
-    #[test]
-    fn rate_counts_required_projects_only() {
-        let projects = vec![
-            project("a", Some(Tier::Exempt), false, 10),
-            project("a", Some(Tier::Report), true, 30),
-            project("b", Some(Tier::ReportForm), false, 10),
-            project("b", None, false, 5),
-        ];
-        let s = summarize(&projects, Some(GroupBy::County));
-        assert_eq!(s.totals.projects, 4);
-        assert_eq!(s.totals.exempt, 1);
-        assert_eq!(s.totals.required, 2);
-        assert_eq!(s.totals.unclassified, 1);
-        assert_eq!(s.totals.acceptance_rate(), Some(Decimal::new(5, 1)));
-        assert_eq!(
-            s.totals.acceptance_rate_by_investment(),
-            Some(Decimal::new(75, 2))
-        );
-        assert_eq!(s.totals.total_investment.to_string(), "55.00");
-        assert_eq!(s.groups.len(), 2);
-        let sum: u64 = s.groups.iter().map(|g| g.totals.projects).sum();
-        assert_eq!(sum, 4);
-    }
-
-    #[test]
-    fn rate_of_nothing_required_is_none() {
-        let s = summarize(&[project("a", Some(Tier::Exempt), false, 1)], None);
-        assert_eq!(s.totals.acceptance_rate(), None);
+    fn r(units: i64) -> Option<Decimal> {
+        Some(Decimal::new(units, RATE_DECIMALS))
     }
 
     #[test]
     fn published_rate_rounds_as_the_bureau_reports() {
-        assert_eq!(ratio(153, 158), Some(Decimal::new(9684, 4)));
+        assert_eq!(rate(153, 158), r(9684));
+    }
+
+    #[test]
+    fn a_rate_exactly_half_way_rounds_up() {
+        // 29/32 = 0.90625: half up gives 0.9063 where banker's rounding would give 0.9062.
+        assert_eq!(rate(29, 32), r(9063));
+        // 0.00005 → 0.0001; 0.00015 → 0.0002; 0.99995 → 1.0000.
+        assert_eq!(rate(1, 20_000), r(1));
+        assert_eq!(rate(3, 20_000), r(2));
+        assert_eq!(rate(19_999, 20_000), r(10_000));
+        // Below half, down; above half, up.
+        assert_eq!(rate(1, 3), r(3333));
+        assert_eq!(rate(2, 3), r(6667));
+        assert_eq!(rate(0, 7), r(0));
+        assert_eq!(rate(7, 7), r(10_000));
+        assert_eq!(
+            rate(29, 32).map(|d| d.to_string()),
+            Some("0.9063".to_string())
+        );
+    }
+
+    #[test]
+    fn a_rate_of_investment_is_exact_for_large_sums() {
+        // Hundredths of 万元 for a whole province's ledger: still exact.
+        let required = 1_005_404_678_i128 * 1_000;
+        let accepted = required / 2 + 5; // just above one half
+        assert_eq!(rate(accepted, required), r(5000));
+        assert_eq!(rate(required * 90_625, required * 100_000), r(9063));
+    }
+
+    #[test]
+    fn no_rate_of_nothing() {
+        assert_eq!(rate(0, 0), None);
+        assert_eq!(rate(1, -1), None);
+        assert_eq!(Totals::default().acceptance_rate(), None);
+        assert_eq!(Totals::default().acceptance_rate_by_investment(), None);
+    }
+
+    #[test]
+    fn rates_of_totals() {
+        let t = Totals {
+            required: 32,
+            accepted_or_decided: 29,
+            required_investment: Wan::from_hundredths(400),
+            accepted_investment: Wan::from_hundredths(300),
+            ..Totals::default()
+        };
+        assert_eq!(t.acceptance_rate(), r(9063));
+        assert_eq!(t.acceptance_rate_by_investment(), r(7500));
+        assert_eq!(Measure::NotAccepted.figure(&t), 3);
+        assert_eq!(Measure::Required.figure(&t), 32);
+    }
+
+    #[test]
+    fn measures_and_groups_by_code() {
+        for m in Measure::ALL {
+            assert_eq!(Measure::parse(m.as_str()), Some(m));
+        }
+        assert_eq!(Measure::parse("colour"), None);
+        assert_eq!(GroupBy::parse("county"), Some(GroupBy::County));
+        assert_eq!(GroupBy::parse("colour"), None);
+        assert_eq!(GroupBy::Level.label_of("provincial"), Some("省级重点项目"));
+        assert_eq!(GroupBy::Tier.label_of("unclassified"), Some("未分类"));
+        assert_eq!(GroupBy::Tier.label_of("report"), Some("报告书"));
+        assert_eq!(GroupBy::Industry.label_of("transport"), Some("交通运输"));
+        assert_eq!(GroupBy::Tier.label_of("colour"), None);
+        assert_eq!(GroupBy::County.fixed_keys(), None);
+        assert_eq!(
+            GroupBy::Level.fixed_keys(),
+            Some(vec!["provincial", "municipal", "other"])
+        );
+        assert!(
+            GroupBy::Tier
+                .fixed_keys()
+                .unwrap()
+                .contains(&"unclassified")
+        );
     }
 }

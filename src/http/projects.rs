@@ -27,7 +27,9 @@ async fn list(
     user: CurrentUser,
     ApiQuery(query): ApiQuery<ProjectQuery>,
 ) -> Result<Json<ProjectPage>> {
-    Ok(Json(projects::list(&state.db, &user.actor, query).await?))
+    Ok(Json(
+        projects::list(&state.db, &state.settings, &user.actor, query).await?,
+    ))
 }
 
 /// One project, with the classification in force. 404 also for another owner's project.
@@ -39,7 +41,9 @@ async fn get(
     user: CurrentUser,
     ApiId(id): ApiId,
 ) -> Result<Json<ProjectView>> {
-    Ok(Json(projects::get(&state.db, &user.actor, id).await?))
+    Ok(Json(
+        projects::get_with_filing(&state.db, &state.settings, &user.actor, id).await?,
+    ))
 }
 
 /// Add a project to the ledger (officers and administrators).
@@ -65,7 +69,8 @@ async fn update(
     ApiId(id): ApiId,
     ApiJson(patch): ApiJson<ProjectPatch>,
 ) -> Result<Json<ProjectView>> {
-    Ok(Json(
-        projects::update(&state.db, &user.actor, id, patch).await?,
-    ))
+    let mut view = projects::update(&state.db, &user.actor, id, patch).await?;
+    projects::with_current_filings(&state.db, &state.settings, std::slice::from_mut(&mut view))
+        .await?;
+    Ok(Json(view))
 }

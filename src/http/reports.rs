@@ -9,19 +9,39 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 use super::AppState;
 use super::auth::CurrentUser;
 use super::extract::ApiQuery;
+use crate::domain::FieldError;
 use crate::domain::money::Wan;
-use crate::domain::report::{GroupBy, Totals};
+use crate::domain::report::{GroupBy, Measure, Totals};
 use crate::error::{Error, ErrorBody, Result};
+use crate::services::reports::{DrilldownProject, DrilldownQuery, GroupKey};
 use crate::services::{self, reports};
 
 pub fn routes() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(summary))
+    OpenApiRouter::new()
+        .routes(routes!(summary))
+        .routes(routes!(projects))
+}
+
+const GROUP_BY_HINT: &str = "应为 county、level、tier 或 industry";
+
+/// `group_by` as sent: none when blank, a 422 naming it when unknown.
+fn group_by_of(raw: Option<&str>, errors: &mut Vec<FieldError>) -> Option<GroupBy> {
+    match raw.map(str::trim) {
+        None | Some("") => None,
+        Some(g) => {
+            let parsed = GroupBy::parse(g);
+            if parsed.is_none() {
+                errors.push(FieldError::new("group_by", GROUP_BY_HINT));
+            }
+            parsed
+        }
+    }
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[serde(deny_unknown_fields)]
 pub struct SummaryQuery {
-    /// Report date (YYYY-MM-DD, Asia/Shanghai); today when omitted.
+    /// Report date (YYYY-MM-DD, Asia/Shanghai, not after today); today when omitted.
     pub as_of: Option<NaiveDate>,
     /// `county`, `level`, `tier` or `industry`.
     pub group_by: Option<String>,
@@ -37,7 +57,8 @@ pub struct Figures {
     pub point_to_point: u64,
     /// Required projects whose EIA procedure was accepted (受理) or completed by the report date.
     pub accepted_or_decided: u64,
-    /// accepted_or_decided / required, four decimals; null when nothing is required.
+    /// accepted_or_decided / required, rounded half up (四舍五入) to four decimals; null when
+    /// nothing is required.
     pub acceptance_rate: Option<f64>,
     /// Investment of accepted-or-decided projects / investment of required projects.
     pub acceptance_rate_by_investment: Option<f64>,
@@ -87,7 +108,7 @@ pub struct SummaryResponse {
     pub groups: Vec<GroupFigures>,
 }
 
-const DEFINITION: &str = "受理审批率 = 截至统计日已受理或已办结（受理、技术评估、拟审批公示、批复、不予批准、登记表备案）的应办环评项目数 ÷ 应依法办理环评手续的项目数；按投资额计算时以对应项目总投资相除。豁免项目不计入分母。";
+const DEFINITION: &str = "受理审批率 = 截至统计日已受理或已办结（受理、技术评估、拟审批公示、批复、不予批准、登记表备案）的应办环评项目数 ÷ 应依法办理环评手续的项目数；按投资额计算时以对应项目总投资相除。豁免项目不计入分母。比率四舍五入保留四位小数。";
 
 /// The ledger summary: counts, the acceptance-and-approval rate by count and by investment,
 /// optionally grouped. Leaders, officers and administrators; owners get 403.
@@ -99,21 +120,22 @@ async fn summary(
     user: CurrentUser,
     ApiQuery(query): ApiQuery<SummaryQuery>,
 ) -> Result<Json<SummaryResponse>> {
-    let group_by =
-        match query.group_by.as_deref() {
-            None | Some("") => None,
-            Some(g) => Some(GroupBy::parse(g).ok_or_else(|| {
-                Error::invalid("group_by", "应为 county、level、tier 或 industry")
-            })?),
-        };
+    let mut errors = Vec::new();
+    let group_by = group_by_of(query.group_by.as_deref(), &mut errors);
     let as_of = query.as_of.unwrap_or_else(services::today);
+    if let Err(Error::Invalid(e)) = reports::check_as_of("as_of", as_of) {
+        errors.extend(e);
+    }
+    if !errors.is_empty() {
+        return Err(Error::Invalid(errors));
+    }
     let summary = reports::summary(&state.db, &user.actor, as_of, group_by).await?;
     Ok(Json(SummaryResponse {
         as_of,
         figures: Figures::from(&summary.totals),
         total_investment_yi: summary.totals.total_investment.yi_display(),
         definition: DEFINITION,
-        group_by: query.group_by.filter(|g| !g.is_empty()),
+        group_by: group_by.map(|g| g.as_str().to_owned()),
         groups: summary
             .groups
             .iter()
@@ -123,5 +145,131 @@ async fn summary(
                 figures: Figures::from(&g.totals),
             })
             .collect(),
+    }))
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct DrilldownParams {
+    /// `projects`, `exempt`, `required`, `unclassified`, `point_to_point`,
+    /// `accepted_or_decided` or `not_accepted` (required, not accepted or decided by `as_of`).
+    pub measure: Option<String>,
+    /// Report date (YYYY-MM-DD, Asia/Shanghai, not after today); today when omitted.
+    pub as_of: Option<NaiveDate>,
+    /// With `group`: one group of the summary, `county`, `level`, `tier` or `industry`.
+    pub group_by: Option<String>,
+    /// The group's `key` in the summary (a county code, `provincial`, `report_form`,
+    /// `unclassified`, `transport`, …).
+    pub group: Option<String>,
+    /// Page number, from 1.
+    pub page: Option<u64>,
+    /// Items per page, 1–200 (default 20).
+    pub per_page: Option<u64>,
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct DrilldownResponse {
+    pub as_of: NaiveDate,
+    pub measure: String,
+    /// The measure's name in Chinese.
+    pub measure_label: &'static str,
+    pub group_by: Option<String>,
+    pub group: Option<String>,
+    /// The projects behind the figure, by id, one page of them.
+    pub items: Vec<DrilldownProject>,
+    /// Exactly the summary's figure for the same date and group.
+    pub total: u64,
+    pub page: u64,
+    pub per_page: u64,
+}
+
+/// The projects behind one figure of the summary, for one date and optionally one group;
+/// `total` is exactly that figure (for `not_accepted`, `required − accepted_or_decided`).
+/// Leaders, officers and administrators; owners get 403.
+#[utoipa::path(get, path = "/api/v1/reports/projects", tag = "reports", security(("bearer" = [])),
+    params(DrilldownParams),
+    responses((status = 200, body = DrilldownResponse), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn projects(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ApiQuery(query): ApiQuery<DrilldownParams>,
+) -> Result<Json<DrilldownResponse>> {
+    let mut errors = Vec::new();
+    let measures: Vec<&str> = Measure::ALL.iter().map(|m| m.as_str()).collect();
+    let measure = match query.measure.as_deref().map(str::trim) {
+        None | Some("") => {
+            errors.push(FieldError::new(
+                "measure",
+                format!("必须指定统计口径，应为：{}", measures.join("、")),
+            ));
+            None
+        }
+        Some(m) => {
+            let parsed = Measure::parse(m);
+            if parsed.is_none() {
+                errors.push(FieldError::new(
+                    "measure",
+                    format!("未知的统计口径，应为：{}", measures.join("、")),
+                ));
+            }
+            parsed
+        }
+    };
+    let group_by = group_by_of(query.group_by.as_deref(), &mut errors);
+    let group_key = query
+        .group
+        .as_deref()
+        .map(str::trim)
+        .filter(|g| !g.is_empty());
+    let group = match (query.group_by.as_deref().map(str::trim), group_key) {
+        (None | Some(""), None) => None,
+        (None | Some(""), Some(_)) => {
+            errors.push(FieldError::new(
+                "group_by",
+                format!("指定 group 时须同时指定 group_by，{GROUP_BY_HINT}"),
+            ));
+            None
+        }
+        (Some(_), None) => {
+            errors.push(FieldError::new(
+                "group",
+                "指定 group_by 时须同时指定 group（汇总表中该组的 key）",
+            ));
+            None
+        }
+        (Some(_), Some(key)) => group_by.map(|group_by| GroupKey {
+            group_by,
+            key: key.to_owned(),
+        }),
+    };
+    let (Some(measure), true) = (measure, errors.is_empty()) else {
+        return Err(Error::Invalid(errors));
+    };
+    let as_of = query.as_of.unwrap_or_else(services::today);
+    let page = query.page.unwrap_or(1);
+    let per_page = query.per_page.unwrap_or(20);
+    let found = reports::projects(
+        &state.db,
+        &state.settings,
+        &user.actor,
+        DrilldownQuery {
+            measure,
+            as_of,
+            group: group.clone(),
+            page,
+            per_page,
+        },
+    )
+    .await?;
+    Ok(Json(DrilldownResponse {
+        as_of,
+        measure: measure.as_str().to_owned(),
+        measure_label: measure.label(),
+        group_by: group.as_ref().map(|g| g.group_by.as_str().to_owned()),
+        group: group.map(|g| g.key),
+        items: found.items,
+        total: found.total,
+        page,
+        per_page,
     }))
 }

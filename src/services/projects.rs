@@ -6,17 +6,20 @@ use chrono::NaiveDate;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait,
     PaginatorTrait, QueryFilter, QueryOrder, Set, TransactionTrait,
-    sea_query::{Expr, ExprTrait, LikeExpr},
+    sea_query::{Expr, ExprTrait, LikeExpr, Query},
 };
 use serde::{Deserialize, Serialize};
 
-use super::{Actor, audit, today};
+use super::{Actor, Code, audit, filings, reports, today};
+use crate::config::Settings;
 use crate::domain::FieldError;
+use crate::domain::filing::{ClockKind, ClockStatus, FilingClock, FilingState, Tier as FilingTier};
 use crate::domain::identifiers::ProjectCode;
 use crate::domain::ledger::{INDUSTRIES, Tier, industry_label};
 use crate::domain::money::Wan;
+use crate::domain::report::Measure;
 use crate::error::{Error, Result};
-use entity::{classification, county, organization, project};
+use entity::{classification, county, filing, organization, project};
 
 /// `%q%` with LIKE's wildcards in `q` taken literally.
 pub fn like_pattern(q: &str) -> LikeExpr {
@@ -90,6 +93,28 @@ pub struct ProjectView {
     pub version: i32,
     pub created_at: chrono::DateTime<chrono::Utc>,
     pub updated_at: chrono::DateTime<chrono::Utc>,
+    /// The project's current filing (its latest), with the due date of its open clock; null
+    /// when it has none.
+    pub current_filing: Option<CurrentFiling>,
+}
+
+/// A project's current filing as the ledger shows it.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct CurrentFiling {
+    pub id: i64,
+    #[schema(value_type = String)]
+    pub tier: FilingTier,
+    #[schema(value_type = String)]
+    pub state: FilingState,
+    pub state_label: &'static str,
+    /// The last day of its open clock: acceptance while submitted, the decision after
+    /// acceptance; null when no clock runs (a draft, a decided filing, a stop of unknown length)
+    /// or the date lies beyond the calendar.
+    pub due_on: Option<NaiveDate>,
+    /// Which clock `due_on` belongs to: `acceptance` or `decision`.
+    pub due_for: Option<&'static str>,
+    /// Its open clock has passed its due date.
+    pub overdue: bool,
 }
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -125,6 +150,19 @@ pub struct ProjectQuery {
     pub organization_id: Option<i64>,
     pub industry: Option<String>,
     pub point_to_point: Option<bool>,
+    /// The state of the project's current filing (its latest), e.g. `submitted`, `accepted`.
+    #[serde(default, deserialize_with = "super::blank_is_none")]
+    #[param(value_type = Option<String>)]
+    pub filing_state: Option<Code<FilingState>>,
+    /// `true`: EIA required and a filing accepted (受理) or decided by `accepted_as_of`;
+    /// `false`: EIA required and none accepted or decided by then. The report's
+    /// `accepted_or_decided` and `not_accepted` measures on that date (projects listed by then).
+    pub accepted: Option<bool>,
+    /// The date `accepted` is judged on (YYYY-MM-DD, not after today); today when omitted.
+    pub accepted_as_of: Option<NaiveDate>,
+    /// `true`: the current filing's open clock is past its due date; `false`: it is not (or
+    /// the project has no open filing).
+    pub overdue: Option<bool>,
 }
 
 #[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
@@ -227,7 +265,7 @@ impl Names {
         })
     }
 
-    fn view(&self, p: project::Model) -> Result<ProjectView> {
+    pub(crate) fn view(&self, p: project::Model) -> Result<ProjectView> {
         let org = self
             .organizations
             .get(&p.organization_id)
@@ -265,6 +303,7 @@ impl Names {
             version: p.version,
             created_at: p.created_at,
             updated_at: p.updated_at,
+            current_filing: None,
         })
     }
 }
@@ -274,8 +313,9 @@ impl Names {
     skip_all,
     fields(actor_id = actor.id, actor_org = actor.organization_id)
 )]
-pub async fn list<C: ConnectionTrait>(
-    db: &C,
+pub async fn list(
+    db: &DatabaseConnection,
+    settings: &Settings,
     actor: &Actor,
     query: ProjectQuery,
 ) -> Result<ProjectPage> {
@@ -289,7 +329,10 @@ pub async fn list<C: ConnectionTrait>(
         errors.push(FieldError::new("per_page", "每页条数须在1–200之间"));
     }
 
-    let mut select = project::Entity::find().order_by_asc(project::Column::Id);
+    // A removed project is out of every list and report.
+    let mut select = project::Entity::find()
+        .filter(project::Column::RemovedAt.is_null())
+        .order_by_asc(project::Column::Id);
     if !actor.role.sees_all_projects() {
         // An owner sees its own organisation's projects and nothing else.
         select =
@@ -357,8 +400,55 @@ pub async fn list<C: ConnectionTrait>(
                 .add(Expr::col(project::Column::ProjectCode).like(pattern)),
         );
     }
+    if let Some(state) = Code::check(
+        query.filing_state,
+        "filing_state",
+        "未知的申报状态，应为 draft、submitted、correction_requested、accepted、refused、technical_evaluation、pre_decision_notice、approved、disapproved、withdrawn 或 registered",
+        &mut errors,
+    ) {
+        select = select.filter(current_filing_is(
+            Expr::col((CURRENT, filing::Column::State)).eq(state),
+        ));
+    }
+    match (query.accepted, query.accepted_as_of) {
+        (Some(accepted), as_of) => {
+            let as_of = as_of.unwrap_or_else(today);
+            match reports::check_as_of("accepted_as_of", as_of) {
+                Ok(()) => {
+                    let measure = if accepted {
+                        Measure::AcceptedOrDecided
+                    } else {
+                        Measure::NotAccepted
+                    };
+                    select = select.filter(reports::measure_filter(measure, as_of));
+                }
+                Err(Error::Invalid(e)) => errors.extend(e),
+                Err(other) => return Err(other),
+            }
+        }
+        (None, Some(_)) => errors.push(FieldError::new(
+            "accepted_as_of",
+            "须与 accepted=true 或 accepted=false 一起使用",
+        )),
+        (None, None) => {}
+    }
     if !errors.is_empty() {
         return Err(Error::Invalid(errors));
+    }
+    if let Some(overdue) = query.overdue {
+        // Only open filings have a clock that can be overdue; the feed reads those alone.
+        let ids: Vec<i64> = filings::open_clocks(db, settings, today())
+            .await?
+            .into_iter()
+            .filter(|o| clock_open(&o.clock) && o.clock.overdue)
+            .map(|o| o.filing.id)
+            .collect();
+        let is_overdue = current_filing_is(Expr::col((CURRENT, filing::Column::Id)).is_in(ids));
+        select = select.filter(if overdue {
+            is_overdue
+        } else {
+            is_overdue.not()
+        });
     }
 
     let paginator = select.paginate(db, per_page);
@@ -366,16 +456,105 @@ pub async fn list<C: ConnectionTrait>(
     let rows = paginator.fetch_page(page - 1).await?;
     let org_ids: Vec<i64> = rows.iter().map(|p| p.organization_id).collect();
     let names = Names::load(db, &org_ids).await?;
-    let items = rows
+    let mut items = rows
         .into_iter()
         .map(|p| names.view(p))
         .collect::<Result<Vec<_>>>()?;
+    with_current_filings(db, settings, &mut items).await?;
     Ok(ProjectPage {
         items,
         total,
         page,
         per_page,
     })
+}
+
+const CURRENT: &str = "current_filing";
+const LATER: &str = "later_filing";
+
+/// A filter on `project`: its current filing (its latest) satisfies `condition`, an expression
+/// on the filing aliased [`CURRENT`].
+fn current_filing_is(condition: Expr) -> Expr {
+    use filing::Column as F;
+    let later = Query::select()
+        .expr(Expr::val(1))
+        .from_as(filing::Entity, LATER)
+        .and_where(Expr::col((LATER, F::ProjectId)).equals((CURRENT, F::ProjectId)))
+        .and_where(Expr::col((LATER, F::Id)).gt(Expr::col((CURRENT, F::Id))))
+        .take();
+    project::Column::Id.in_subquery(
+        Query::select()
+            .column((CURRENT, F::ProjectId))
+            .from_as(filing::Entity, CURRENT)
+            .and_where(condition)
+            .and_where(Expr::not_exists(later))
+            .take(),
+    )
+}
+
+/// A clock that still runs or is stopped, whose due date is the one to meet.
+fn clock_open(clock: &FilingClock) -> bool {
+    matches!(clock.status, ClockStatus::Running | ClockStatus::Stopped)
+}
+
+/// Fills in each view's current filing and the due date of its open clock; reads only these
+/// projects' filings.
+pub async fn with_current_filings<C: ConnectionTrait>(
+    db: &C,
+    settings: &Settings,
+    views: &mut [ProjectView],
+) -> Result<()> {
+    if views.is_empty() {
+        return Ok(());
+    }
+    let ids: Vec<i64> = views.iter().map(|v| v.id).collect();
+    let mut latest: HashMap<i64, filing::Model> = HashMap::new();
+    for f in filing::Entity::find()
+        .filter(filing::Column::ProjectId.is_in(ids))
+        .order_by_asc(filing::Column::Id)
+        .all(db)
+        .await?
+    {
+        latest.insert(f.project_id, f);
+    }
+    let open: Vec<filing::Model> = latest
+        .values()
+        .filter(|f| f.state.clock_runs())
+        .cloned()
+        .collect();
+    let clocks = filings::clocks_on(db, settings, &open, today()).await?;
+    for v in views.iter_mut() {
+        v.current_filing = latest.get(&v.id).map(|f| {
+            let clock = clocks.get(&f.id).filter(|c| clock_open(c));
+            let (due_on, due_for) = match clock.and_then(|c| c.clock.map(|k| (c, k))) {
+                Some((c, ClockKind::Acceptance)) => (c.acceptance_due, Some("acceptance")),
+                Some((c, ClockKind::Decision)) => (c.decision_due, Some("decision")),
+                None => (None, None),
+            };
+            CurrentFiling {
+                id: f.id,
+                tier: f.tier,
+                state: f.state,
+                state_label: f.state.label(),
+                due_on,
+                due_for: due_on.and(due_for),
+                overdue: clock.is_some_and(|c| c.overdue),
+            }
+        });
+    }
+    Ok(())
+}
+
+/// [`get`] with the project's current filing and its due date.
+pub async fn get_with_filing<C: ConnectionTrait>(
+    db: &C,
+    settings: &Settings,
+    actor: &Actor,
+    id: i64,
+) -> Result<ProjectView> {
+    let mut view = get(db, actor, id).await?;
+    with_current_filings(db, settings, std::slice::from_mut(&mut view)).await?;
+    Ok(view)
 }
 
 /// Reads one project; an owner asking for another organisation's project gets the same 404 as

@@ -14,7 +14,6 @@ use super::{Actor, audit, calendar, filings, reports};
 use crate::config::Settings;
 use crate::domain::filing::{ClockKind, ClockStatus};
 use crate::domain::point_to_point::{Escalation, ItemDates, ItemStatus, Ladder, escalation};
-use crate::domain::report::{self, ReportProject};
 use crate::domain::role::Role;
 use crate::error::Result;
 use crate::notify::messages::{
@@ -253,14 +252,9 @@ async fn service_items(
 
 /// The ledger's figures on `as_of`, as both reports state them.
 async fn figures(db: &DatabaseConnection, as_of: NaiveDate) -> Result<Figures> {
-    let projects: Vec<ReportProject> = reports::projects_as_of(db, as_of)
-        .await?
-        .into_iter()
-        .map(|(_, p)| p)
-        .collect();
     Ok(Figures {
         as_of,
-        totals: report::summarize(&projects, None).totals,
+        totals: reports::totals(db, as_of).await?,
     })
 }
 

@@ -1,96 +1,303 @@
-//! Reads the ledger as it stood on a date and hands it to the report arithmetic in
-//! `domain::report`.
-use std::collections::HashMap;
+//! The report's one definition of each measure, in SQL: the summary counts and sums projects
+//! with it, the drill-down lists them with it, and the ledger filters by it. Nothing here loads
+//! the ledger or its events into memory; the database computes, for each project listed on the
+//! report date and not removed, the classification in force and whether a filing of it was
+//! accepted or decided by then, and groups and counts.
+//!
+//! On a report date `as_of`:
+//! - the classification in force is the project's latest with `decided_on <= as_of` (ties by
+//!   id);
+//! - a filing's state is the `to_state` of its latest event with `effective_on <= as_of`
+//!   (ordered by effective date, then id); voided events are ignored;
+//! - a project is in the report when `listed_on <= as_of` and it is not removed.
+use std::collections::{BTreeMap, HashMap};
 
 use chrono::NaiveDate;
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::sea_query::{
+    Alias, Asterisk, Expr, ExprTrait, Func, Order, Query, SelectStatement, SimpleExpr,
+};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
+use serde::Serialize;
 
-use super::Actor;
+use super::projects::{self, Names, ProjectView};
+use super::{Actor, today};
+use crate::config::Settings;
+use crate::domain::FieldError;
+use crate::domain::filing::FilingState;
 use crate::domain::ledger::{KeyLevel, Tier};
 use crate::domain::money::Wan;
-use crate::domain::report::{self, GroupBy, ReportProject, Summary};
+use crate::domain::report::{Group, GroupBy, Measure, Summary, Totals};
 use crate::error::{Error, Result};
 use entity::{classification, county, filing, filing_event, project};
 
-/// Every ledger project listed on or before `as_of`, with the classification in force and the
-/// state of its filings at the end of that day.
-#[tracing::instrument(name = "reports::projects_as_of", skip_all, fields(%as_of))]
-pub async fn projects_as_of<C: ConnectionTrait>(
-    db: &C,
-    as_of: NaiveDate,
-) -> Result<Vec<(project::Model, ReportProject)>> {
-    let counties: HashMap<i64, county::Model> = county::Entity::find()
+/// The derived table of the report's rows, one per project in the report.
+const ROWS: &str = "report_row";
+const P: &str = "p";
+const C: &str = "c";
+const F: &str = "f";
+const E: &str = "e";
+
+/// Columns of [`ROWS`].
+mod col {
+    pub const ID: &str = "id";
+    pub const COUNTY_ID: &str = "county_id";
+    pub const INDUSTRY: &str = "industry";
+    pub const INVESTMENT: &str = "total_investment";
+    pub const POINT_TO_POINT: &str = "point_to_point";
+    pub const LEVEL: &str = "level";
+    /// The tier in force on the report date; null when not classified by then.
+    pub const TIER: &str = "tier";
+    /// 1 when a filing of the project was accepted or decided by the report date, else 0.
+    pub const ACCEPTED: &str = "accepted";
+}
+
+fn row(column: &'static str) -> Expr {
+    Expr::col((ROWS, column))
+}
+
+fn constant(v: i64) -> Expr {
+    Expr::Constant(v.into())
+}
+
+/// A scalar subquery: the state filing `filing_id` was in at the end of `as_of`.
+pub(crate) fn filing_state_as_of(filing_id: Expr, as_of: NaiveDate) -> Expr {
+    use filing_event::Column as Ev;
+    Query::select()
+        .column((E, Ev::ToState))
+        .from_as(filing_event::Entity, E)
+        .and_where(Expr::col((E, Ev::FilingId)).eq(filing_id))
+        .and_where(Expr::col((E, Ev::VoidedAt)).is_null())
+        .and_where(Expr::col((E, Ev::EffectiveOn)).lte(as_of))
+        .order_by((E, Ev::EffectiveOn), Order::Desc)
+        .order_by((E, Ev::Id), Order::Desc)
+        .limit(1)
+        .take()
+        .into()
+}
+
+/// A scalar subquery: the tier of project `project_id`'s classification in force on `as_of`.
+fn tier_as_of(project_id: Expr, as_of: NaiveDate) -> Expr {
+    use classification::Column as Cl;
+    Query::select()
+        .column((C, Cl::Tier))
+        .from_as(classification::Entity, C)
+        .and_where(Expr::col((C, Cl::ProjectId)).eq(project_id))
+        .and_where(Expr::col((C, Cl::DecidedOn)).lte(as_of))
+        .order_by((C, Cl::DecidedOn), Order::Desc)
+        .order_by((C, Cl::Id), Order::Desc)
+        .limit(1)
+        .take()
+        .into()
+}
+
+/// The state codes that count as accepted or decided (受理或已办结).
+fn accepted_states() -> Vec<&'static str> {
+    FilingState::ALL
+        .into_iter()
+        .filter(|s| s.counts_as_accepted_or_decided())
+        .map(FilingState::as_str)
+        .collect()
+}
+
+/// Whether a filing of project `project_id` was accepted or decided by the end of `as_of`.
+fn accepted_by(project_id: Expr, as_of: NaiveDate) -> Expr {
+    Expr::exists(
+        Query::select()
+            .expr(constant(1))
+            .from_as(filing::Entity, F)
+            .and_where(Expr::col((F, filing::Column::ProjectId)).eq(project_id))
+            .and_where(
+                filing_state_as_of(Expr::col((F, filing::Column::Id)), as_of)
+                    .is_in(accepted_states()),
+            )
+            .take(),
+    )
+}
+
+/// The report's rows on `as_of`: every project listed by then and not removed, with the facts
+/// each measure is defined on (see [`col`]).
+fn rows(as_of: NaiveDate) -> SelectStatement {
+    use project::Column as Pr;
+    let id = || Expr::col((P, Pr::Id));
+    Query::select()
+        .expr_as(id(), col::ID)
+        .expr_as(Expr::col((P, Pr::CountyId)), col::COUNTY_ID)
+        .expr_as(Expr::col((P, Pr::Industry)), col::INDUSTRY)
+        .expr_as(Expr::col((P, Pr::TotalInvestment)), col::INVESTMENT)
+        .expr_as(Expr::col((P, Pr::PointToPoint)), col::POINT_TO_POINT)
+        .expr_as(
+            Expr::case(
+                Expr::col((P, Pr::Provincial)).eq(true),
+                KeyLevel::Provincial.as_str(),
+            )
+            .case(
+                Expr::col((P, Pr::Municipal)).eq(true),
+                KeyLevel::Municipal.as_str(),
+            )
+            .finally(KeyLevel::Other.as_str()),
+            col::LEVEL,
+        )
+        .expr_as(tier_as_of(id(), as_of), col::TIER)
+        .expr_as(
+            Expr::case(accepted_by(id(), as_of), constant(1)).finally(constant(0)),
+            col::ACCEPTED,
+        )
+        .from_as(project::Entity, P)
+        .and_where(Expr::col((P, Pr::ListedOn)).lte(as_of))
+        .and_where(Expr::col((P, Pr::RemovedAt)).is_null())
+        .take()
+}
+
+/// The one definition of each measure, over a row of [`rows`]; `None` for every row.
+fn condition(measure: Measure) -> Option<Expr> {
+    let exempt = || row(col::TIER).eq(Tier::Exempt.as_str());
+    let required = || {
+        row(col::TIER)
+            .is_not_null()
+            .and(row(col::TIER).ne(Tier::Exempt.as_str()))
+    };
+    Some(match measure {
+        Measure::Projects => return None,
+        Measure::Exempt => exempt(),
+        Measure::Required => required(),
+        Measure::Unclassified => row(col::TIER).is_null(),
+        Measure::PointToPoint => row(col::POINT_TO_POINT).eq(true),
+        Measure::AcceptedOrDecided => required().and(row(col::ACCEPTED).eq(constant(1))),
+        Measure::NotAccepted => required().and(row(col::ACCEPTED).eq(constant(0))),
+    })
+}
+
+/// The ids of the projects a measure counts on `as_of`, for a filter elsewhere (the ledger's
+/// `accepted=`).
+pub(crate) fn ids_of(measure: Measure, as_of: NaiveDate) -> SelectStatement {
+    let mut q = Query::select();
+    q.expr(row(col::ID)).from_subquery(rows(as_of), ROWS);
+    if let Some(c) = condition(measure) {
+        q.and_where(c);
+    }
+    q
+}
+
+/// The column a grouping groups the rows by.
+fn group_column(group_by: GroupBy) -> &'static str {
+    match group_by {
+        GroupBy::County => col::COUNTY_ID,
+        GroupBy::Level => col::LEVEL,
+        GroupBy::Tier => col::TIER,
+        GroupBy::Industry => col::INDUSTRY,
+    }
+}
+
+/// An integer aggregate as BIGINT on both backends, 0 over no rows.
+fn integer(aggregate: Expr) -> Expr {
+    aggregate.if_null(constant(0)).cast_as(Alias::new("BIGINT"))
+}
+
+/// How many rows a measure counts, as an aggregate.
+fn count_of(measure: Measure) -> Expr {
+    integer(match condition(measure) {
+        None => Func::count(Expr::col(Asterisk)).into(),
+        Some(c) => Expr::case(c, constant(1)).finally(constant(0)).sum(),
+    })
+}
+
+/// The investment of the rows a measure counts, as an aggregate.
+fn investment_of(measure: Measure) -> Expr {
+    integer(match condition(measure) {
+        None => row(col::INVESTMENT).sum(),
+        Some(c) => Expr::case(c, row(col::INVESTMENT))
+            .finally(constant(0))
+            .sum(),
+    })
+}
+
+const GROUP_KEY: &str = "group_key";
+const COUNTED: [(Measure, &str); 6] = [
+    (Measure::Projects, "projects"),
+    (Measure::Exempt, "exempt"),
+    (Measure::Required, "required"),
+    (Measure::Unclassified, "unclassified"),
+    (Measure::PointToPoint, "point_to_point"),
+    (Measure::AcceptedOrDecided, "accepted_or_decided"),
+];
+const SUMMED: [(Measure, &str); 3] = [
+    (Measure::Projects, "total_investment"),
+    (Measure::Required, "required_investment"),
+    (Measure::AcceptedOrDecided, "accepted_investment"),
+];
+
+fn figures_query(as_of: NaiveDate, group_by: Option<GroupBy>) -> SelectStatement {
+    let mut q = Query::select();
+    for (measure, name) in COUNTED {
+        q.expr_as(count_of(measure), name);
+    }
+    for (measure, name) in SUMMED {
+        q.expr_as(investment_of(measure), name);
+    }
+    q.from_subquery(rows(as_of), ROWS);
+    if let Some(g) = group_by {
+        q.expr_as(row(group_column(g)), GROUP_KEY)
+            .add_group_by([row(group_column(g))]);
+    }
+    q
+}
+
+fn totals_of(r: &sea_orm::QueryResult) -> Result<Totals> {
+    let count = |name: &str| -> Result<u64> {
+        let n: i64 = r.try_get("", name)?;
+        Ok(u64::try_from(n).unwrap_or_default())
+    };
+    let money = |name: &str| -> Result<Wan> { Ok(Wan::from_hundredths(r.try_get("", name)?)) };
+    Ok(Totals {
+        projects: count("projects")?,
+        exempt: count("exempt")?,
+        required: count("required")?,
+        unclassified: count("unclassified")?,
+        point_to_point: count("point_to_point")?,
+        accepted_or_decided: count("accepted_or_decided")?,
+        total_investment: money("total_investment")?,
+        required_investment: money("required_investment")?,
+        accepted_investment: money("accepted_investment")?,
+    })
+}
+
+/// The ledger's totals on `as_of`.
+#[tracing::instrument(name = "reports::totals", skip_all, fields(%as_of))]
+pub async fn totals<C: ConnectionTrait>(db: &C, as_of: NaiveDate) -> Result<Totals> {
+    let r = db
+        .query_one(&figures_query(as_of, None))
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("an aggregate answered no row"))?;
+    totals_of(&r)
+}
+
+async fn counties_by_id<C: ConnectionTrait>(db: &C) -> Result<HashMap<i64, county::Model>> {
+    Ok(county::Entity::find()
         .all(db)
         .await?
         .into_iter()
         .map(|c| (c.id, c))
-        .collect();
-    let projects = project::Entity::find()
-        .filter(project::Column::ListedOn.lte(as_of))
-        .order_by_asc(project::Column::Id)
-        .all(db)
-        .await?;
+        .collect())
+}
 
-    // The latest decision on or before the date wins.
-    let mut tiers: HashMap<i64, Tier> = HashMap::new();
-    for c in classification::Entity::find()
-        .filter(classification::Column::DecidedOn.lte(as_of))
-        .order_by_asc(classification::Column::DecidedOn)
-        .order_by_asc(classification::Column::Id)
-        .all(db)
-        .await?
-    {
-        tiers.insert(c.project_id, c.tier);
+fn check_reader(actor: &Actor) -> Result<()> {
+    if actor.role.reads_reports() {
+        Ok(())
+    } else {
+        Err(Error::Forbidden("建设单位无权查看统计报表".into()))
     }
+}
 
-    let filing_project: HashMap<i64, i64> = filing::Entity::find()
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|f| (f.id, f.project_id))
-        .collect();
-    let events = filing_event::Entity::find()
-        .filter(filing_event::Column::EffectiveOn.lte(as_of))
-        .order_by_asc(filing_event::Column::FilingId)
-        .order_by_asc(filing_event::Column::EffectiveOn)
-        .order_by_asc(filing_event::Column::Id)
-        .all(db)
-        .await?;
-    let mut history: HashMap<i64, Vec<(NaiveDate, &str)>> = HashMap::new();
-    for e in &events {
-        history
-            .entry(e.filing_id)
-            .or_default()
-            .push((e.effective_on, e.to_state.as_str()));
+/// A report date after today (Asia/Shanghai) is a 422 naming `as_of`.
+pub fn check_as_of(field: &str, as_of: NaiveDate) -> Result<()> {
+    let today = today();
+    if as_of > today {
+        return Err(Error::invalid(
+            field,
+            format!("统计日期不能晚于今天（{today}），应为 YYYY-MM-DD 格式的今天或以前的日期"),
+        ));
     }
-    let mut accepted: HashMap<i64, bool> = HashMap::new();
-    for (filing_id, steps) in history {
-        let counts =
-            report::state_as_of(steps, as_of).is_some_and(report::counts_as_accepted_or_decided);
-        if counts && let Some(project_id) = filing_project.get(&filing_id) {
-            accepted.insert(*project_id, true);
-        }
-    }
-
-    projects
-        .into_iter()
-        .map(|p| {
-            let county = counties
-                .get(&p.county_id)
-                .ok_or_else(|| anyhow::anyhow!("project {} has no county", p.id))?;
-            let rp = ReportProject {
-                county_code: county.code.clone(),
-                county_name: county.name.clone(),
-                level: KeyLevel::of(p.provincial, p.municipal),
-                industry: p.industry.clone(),
-                investment: Wan::from_hundredths(p.total_investment),
-                point_to_point: p.point_to_point,
-                tier: tiers.get(&p.id).copied(),
-                accepted_or_decided: accepted.get(&p.id).copied().unwrap_or(false),
-            };
-            Ok((p, rp))
-        })
-        .collect()
+    Ok(())
 }
 
 #[tracing::instrument(
@@ -104,13 +311,319 @@ pub async fn summary<C: ConnectionTrait>(
     as_of: NaiveDate,
     group_by: Option<GroupBy>,
 ) -> Result<Summary> {
-    if !actor.role.reads_reports() {
-        return Err(Error::Forbidden("建设单位无权查看统计报表".into()));
+    check_reader(actor)?;
+    check_as_of("as_of", as_of)?;
+    let totals = totals(db, as_of).await?;
+    let Some(g) = group_by else {
+        return Ok(Summary {
+            totals,
+            groups: Vec::new(),
+        });
+    };
+    let counties = match g {
+        GroupBy::County => counties_by_id(db).await?,
+        _ => HashMap::new(),
+    };
+    // Sorted by key here, not by the database's collation, so both backends agree.
+    let mut groups: BTreeMap<String, Group> = BTreeMap::new();
+    for r in db.query_all(&figures_query(as_of, Some(g))).await? {
+        let (key, label) = match g {
+            GroupBy::County => {
+                let id: i64 = r.try_get("", GROUP_KEY)?;
+                let c = counties
+                    .get(&id)
+                    .ok_or_else(|| anyhow::anyhow!("county {id} of a project is not there"))?;
+                (c.code.clone(), c.name.clone())
+            }
+            _ => {
+                let key: Option<String> = r.try_get("", GROUP_KEY)?;
+                let key = key.unwrap_or_else(|| GroupBy::UNCLASSIFIED.to_owned());
+                let label = g.label_of(&key).unwrap_or("其他").to_owned();
+                (key, label)
+            }
+        };
+        groups.insert(
+            key.clone(),
+            Group {
+                key,
+                label,
+                totals: totals_of(&r)?,
+            },
+        );
     }
-    let projects: Vec<ReportProject> = projects_as_of(db, as_of)
+    Ok(Summary {
+        totals,
+        groups: groups.into_values().collect(),
+    })
+}
+
+// ---------------------------------------------------------------------------------------------
+// The drill-down
+// ---------------------------------------------------------------------------------------------
+
+/// One group of the summary, as the drill-down names it.
+#[derive(Debug, Clone)]
+pub struct GroupKey {
+    pub group_by: GroupBy,
+    pub key: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct DrilldownQuery {
+    pub measure: Measure,
+    pub as_of: NaiveDate,
+    pub group: Option<GroupKey>,
+    pub page: u64,
+    pub per_page: u64,
+}
+
+/// A filing as it stood at the end of the report date.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct FilingAsOf {
+    pub id: i64,
+    #[schema(value_type = String)]
+    pub state: FilingState,
+    pub state_label: &'static str,
+}
+
+/// A project behind a figure: the ledger's view of it, and what it counted as on the date.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct DrilldownProject {
+    #[serde(flatten)]
+    pub project: ProjectView,
+    /// The classification in force on the report date; null when not classified by then.
+    pub tier_as_of: Option<Tier>,
+    /// Whether a filing of it had been accepted (受理) or decided by the report date.
+    pub accepted_or_decided_as_of: bool,
+    /// Its filing as it stood on the report date: the one accepted or decided, if any, else
+    /// the latest with a step by then; null when it had none.
+    pub filing_as_of: Option<FilingAsOf>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Drilldown {
+    pub items: Vec<DrilldownProject>,
+    pub total: u64,
+}
+
+/// The condition of one group of the summary, or a 422 listing the keys it may have.
+async fn group_condition<C: ConnectionTrait>(db: &C, group: &GroupKey) -> Result<Expr> {
+    let column = row(group_column(group.group_by));
+    let key = group.key.trim();
+    match group.group_by {
+        GroupBy::County => {
+            let mut codes: Vec<county::Model> = counties_by_id(db).await?.into_values().collect();
+            codes.sort_by(|a, b| a.code.cmp(&b.code));
+            match codes.iter().find(|c| c.code == key) {
+                Some(c) => Ok(column.eq(c.id)),
+                None => {
+                    let codes: Vec<&str> = codes.iter().map(|c| c.code.as_str()).collect();
+                    Err(Error::invalid(
+                        "group",
+                        format!("未知的县区代码，应为：{}", codes.join("、")),
+                    ))
+                }
+            }
+        }
+        g => {
+            let keys = g.fixed_keys().unwrap_or_default();
+            if !keys.contains(&key) {
+                return Err(Error::invalid(
+                    "group",
+                    format!("未知的{}分组，应为：{}", g.label(), keys.join("、")),
+                ));
+            }
+            Ok(if g == GroupBy::Tier && key == GroupBy::UNCLASSIFIED {
+                column.is_null()
+            } else {
+                column.eq(key)
+            })
+        }
+    }
+}
+
+/// The projects behind one figure of the summary: the same rows, under the same condition, so
+/// that `total` is the figure.
+#[tracing::instrument(
+    name = "reports::projects",
+    skip_all,
+    fields(actor_id = actor.id, actor_org = actor.organization_id, as_of = %query.as_of,
+           measure = query.measure.as_str())
+)]
+pub async fn projects<C: ConnectionTrait>(
+    db: &C,
+    settings: &Settings,
+    actor: &Actor,
+    query: DrilldownQuery,
+) -> Result<Drilldown> {
+    check_reader(actor)?;
+    let mut errors = Vec::new();
+    if let Err(Error::Invalid(e)) = check_as_of("as_of", query.as_of) {
+        errors.extend(e);
+    }
+    if query.page == 0 {
+        errors.push(FieldError::new("page", "页码从1开始"));
+    }
+    if !(1..=200).contains(&query.per_page) {
+        errors.push(FieldError::new("per_page", "每页条数须在1–200之间"));
+    }
+    let group = match &query.group {
+        Some(g) => match group_condition(db, g).await {
+            Ok(c) => Some(c),
+            Err(Error::Invalid(e)) => {
+                errors.extend(e);
+                None
+            }
+            Err(other) => return Err(other),
+        },
+        None => None,
+    };
+    if !errors.is_empty() {
+        return Err(Error::Invalid(errors));
+    }
+
+    let mut wanted: Vec<Expr> = condition(query.measure).into_iter().collect();
+    wanted.extend(group);
+    let filtered = |select: &mut SelectStatement| {
+        for c in &wanted {
+            select.and_where(c.clone());
+        }
+    };
+    let mut count = Query::select();
+    count
+        .expr_as(integer(Func::count(Expr::col(Asterisk)).into()), "total")
+        .from_subquery(rows(query.as_of), ROWS);
+    filtered(&mut count);
+    let total: i64 = db
+        .query_one(&count)
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("a count answered no row"))?
+        .try_get("", "total")?;
+
+    let mut page = Query::select();
+    page.expr_as(row(col::ID), col::ID)
+        .expr_as(row(col::TIER), col::TIER)
+        .expr_as(integer(row(col::ACCEPTED)), col::ACCEPTED)
+        .from_subquery(rows(query.as_of), ROWS)
+        .order_by_expr(row(col::ID), Order::Asc)
+        .limit(query.per_page)
+        .offset((query.page - 1) * query.per_page);
+    filtered(&mut page);
+    let mut facts: Vec<(i64, Option<Tier>, bool)> = Vec::new();
+    for r in db.query_all(&page).await? {
+        let tier: Option<String> = r.try_get("", col::TIER)?;
+        let tier = tier
+            .map(|t| Tier::parse(&t).ok_or_else(|| anyhow::anyhow!("unknown tier {t}")))
+            .transpose()?;
+        let accepted: i64 = r.try_get("", col::ACCEPTED)?;
+        facts.push((r.try_get("", col::ID)?, tier, accepted == 1));
+    }
+
+    let ids: Vec<i64> = facts.iter().map(|(id, _, _)| *id).collect();
+    let mut models: HashMap<i64, project::Model> = project::Entity::find()
+        .filter(project::Column::Id.is_in(ids.iter().copied()))
+        .all(db)
         .await?
         .into_iter()
-        .map(|(_, rp)| rp)
+        .map(|p| (p.id, p))
         .collect();
-    Ok(report::summarize(&projects, group_by))
+    let org_ids: Vec<i64> = models.values().map(|p| p.organization_id).collect();
+    let names = Names::load(db, &org_ids).await?;
+    let mut views = Vec::with_capacity(ids.len());
+    for id in &ids {
+        let p = models
+            .remove(id)
+            .ok_or_else(|| anyhow::anyhow!("project {id} went away"))?;
+        views.push(names.view(p)?);
+    }
+    projects::with_current_filings(db, settings, &mut views).await?;
+    let mut as_of_filings = filings_as_of(db, &ids, query.as_of).await?;
+    let items = views
+        .into_iter()
+        .zip(facts)
+        .map(|(project, (id, tier_as_of, accepted))| DrilldownProject {
+            project,
+            tier_as_of,
+            accepted_or_decided_as_of: accepted,
+            filing_as_of: as_of_filings.remove(&id),
+        })
+        .collect();
+    Ok(Drilldown {
+        items,
+        total: u64::try_from(total).unwrap_or_default(),
+    })
+}
+
+/// For each of these projects, its filing as it stood at the end of `as_of`: the latest one
+/// accepted or decided by then, else the latest with a step by then.
+async fn filings_as_of<C: ConnectionTrait>(
+    db: &C,
+    project_ids: &[i64],
+    as_of: NaiveDate,
+) -> Result<HashMap<i64, FilingAsOf>> {
+    if project_ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    const STATE: &str = "state_as_of";
+    let state = || filing_state_as_of(Expr::col((F, filing::Column::Id)), as_of);
+    let q = Query::select()
+        .expr_as(Expr::col((F, filing::Column::Id)), "id")
+        .expr_as(Expr::col((F, filing::Column::ProjectId)), "project_id")
+        .expr_as(state(), STATE)
+        .from_as(filing::Entity, F)
+        .and_where(Expr::col((F, filing::Column::ProjectId)).is_in(project_ids.iter().copied()))
+        .and_where(state().is_not_null())
+        .order_by((F, filing::Column::Id), Order::Asc)
+        .take();
+    let mut out: HashMap<i64, FilingAsOf> = HashMap::new();
+    for r in db.query_all(&q).await? {
+        let state: FilingState = r.try_get("", STATE)?;
+        let project_id: i64 = r.try_get("", "project_id")?;
+        let found = FilingAsOf {
+            id: r.try_get("", "id")?,
+            state,
+            state_label: state.label(),
+        };
+        // Later filings replace earlier ones, except that an accepted or decided one stays.
+        let keep = out
+            .get(&project_id)
+            .is_some_and(|f| f.state.counts_as_accepted_or_decided())
+            && !state.counts_as_accepted_or_decided();
+        if !keep {
+            out.insert(project_id, found);
+        }
+    }
+    Ok(out)
+}
+
+/// For the ledger's filters: a query filter on `project` for the projects a measure counts.
+pub(crate) fn measure_filter(measure: Measure, as_of: NaiveDate) -> SimpleExpr {
+    project::Column::Id.in_subquery(ids_of(measure, as_of))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use sea_orm::sea_query::{PostgresQueryBuilder, SqliteQueryBuilder};
+
+    #[test]
+    fn the_summary_is_one_statement_on_both_backends() {
+        let q = figures_query("2023-06-30".parse().unwrap(), Some(GroupBy::Tier));
+        for sql in [
+            q.to_string(SqliteQueryBuilder),
+            q.to_string(PostgresQueryBuilder),
+        ] {
+            assert!(sql.contains("GROUP BY"), "{sql}");
+            assert!(sql.contains("\"voided_at\" IS NULL"), "{sql}");
+            assert!(sql.contains("\"removed_at\" IS NULL"), "{sql}");
+            assert!(sql.contains("LIMIT 1"), "{sql}");
+        }
+    }
+
+    #[test]
+    fn every_measure_but_projects_has_a_condition() {
+        for m in Measure::ALL {
+            assert_eq!(condition(m).is_none(), m == Measure::Projects, "{m}");
+        }
+    }
 }

@@ -133,6 +133,20 @@ pub struct Project {
     pub version: i32,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    /// The project's latest filing, with the due date of its open clock.
+    pub current_filing: Option<CurrentFiling>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CurrentFiling {
+    pub id: i64,
+    pub tier: String,
+    pub state: String,
+    pub state_label: String,
+    pub due_on: Option<NaiveDate>,
+    pub due_for: Option<String>,
+    pub overdue: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
@@ -308,6 +322,44 @@ pub struct Group {
     pub label: String,
     #[serde(flatten)]
     pub figures: Figures,
+}
+
+/// `GET /reports/projects`: the projects behind a figure.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Drilldown {
+    pub as_of: NaiveDate,
+    pub measure: String,
+    pub measure_label: String,
+    pub group_by: Option<String>,
+    pub group: Option<String>,
+    pub items: Vec<DrilldownProject>,
+    pub total: u64,
+    pub page: u64,
+    pub per_page: u64,
+}
+
+impl Drilldown {
+    pub fn ids(&self) -> Vec<i64> {
+        self.items.iter().map(|p| p.project.id).collect()
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct DrilldownProject {
+    #[serde(flatten)]
+    pub project: Project,
+    pub tier_as_of: Option<String>,
+    pub accepted_or_decided_as_of: bool,
+    pub filing_as_of: Option<FilingAsOf>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FilingAsOf {
+    pub id: i64,
+    pub state: String,
+    pub state_label: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]

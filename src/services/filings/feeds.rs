@@ -1,7 +1,11 @@
 //! What the scheduler and the reports read of filings: every running clock on a day, and how
 //! many filings were accepted and decided in a period.
+use std::collections::HashMap;
+
 use chrono::NaiveDate;
-use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder,
+};
 
 use super::views::Context;
 use crate::config::Settings;
@@ -70,6 +74,30 @@ pub async fn open_clocks_under(
         });
     }
     Ok(out)
+}
+
+/// The clocks on `day` of these filings (a page's, say), by filing id; a filing whose clock
+/// cannot be computed is left out. Reads the history of these filings only.
+pub async fn clocks_on<C: ConnectionTrait>(
+    db: &C,
+    settings: &Settings,
+    filings: &[filing::Model],
+    day: NaiveDate,
+) -> Result<HashMap<i64, FilingClock>> {
+    if filings.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let ctx = Context::load(db, filings).await?;
+    Ok(filings
+        .iter()
+        .filter_map(|f| {
+            let events = ctx.events.get(&f.id).map(Vec::as_slice).unwrap_or_default();
+            let clock = ctx
+                .clock_on(settings, f, f.state, f.tier, events, day)
+                .ok()?;
+            Some((f.id, clock))
+        })
+        .collect())
 }
 
 /// How many filings were accepted, and how many decided, with effective dates in `[from, to]`.

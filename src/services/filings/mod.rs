@@ -15,7 +15,7 @@ use sea_orm::{ConnectionTrait, EntityTrait};
 
 pub use actions::{ActionRequest, act, create};
 pub(crate) use actions::{apply, insert_draft};
-pub use feeds::{OpenFiling, actions_between, open_clocks, open_clocks_under};
+pub use feeds::{OpenFiling, actions_between, clocks_on, open_clocks, open_clocks_under};
 pub use procedure::{
     CloseHearing, CloseStop, NewClockStop, NewHearingRequest, VoidRequest, VoidStep, add_stop,
     close_hearing, close_stop, request_hearing, void_step, void_stop,
