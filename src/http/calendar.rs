@@ -41,7 +41,17 @@ pub struct AddResponse {
 
 fn out_of_range(field: &str, err: CalendarError) -> Error {
     match err {
-        CalendarError::OutOfRange { .. } => Error::invalid(field, err.to_string()),
+        CalendarError::OutOfRange { date, held_years } => {
+            let held = if held_years.is_empty() {
+                "暂无任何年份".to_owned()
+            } else {
+                crate::domain::calendar::describe_years(&held_years)
+            };
+            Error::invalid(
+                field,
+                format!("{date} 超出工作日历的范围，日历现有年份：{held}"),
+            )
+        }
         other => Error::Internal(anyhow::anyhow!(other)),
     }
 }
