@@ -121,7 +121,10 @@ pub fn app(state: AppState) -> Router {
                 .url("/api/v1/docs/openapi.json", openapi.as_ref().clone()),
         )
         .merge(api)
-        .layer(axum::middleware::from_fn(shape::error_shape))
+        .layer(axum::middleware::from_fn_with_state(
+            shape::Methods::of(&openapi),
+            shape::error_shape,
+        ))
         .layer(DefaultBodyLimit::max(body_limit));
     observe::observed(router).with_state(state)
 }

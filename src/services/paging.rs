@@ -1,7 +1,7 @@
 //! Pages of a list: every list endpoint takes `page` (from 1) and `per_page` (1–200, default
 //! 50) and answers `{"items": […], "total": N, "page": P, "per_page": K}`. A page past the end
-//! is empty and still tells the true total; a page number too large to reach any row is the
-//! same empty page, never an overflow.
+//! is empty and still tells the true total; a page number too large to reach any row is a 422,
+//! never an overflow.
 use sea_orm::{ConnectionTrait, EntityTrait, PaginatorTrait, QuerySelect, Select};
 use serde::{Deserialize, Serialize};
 
@@ -95,10 +95,19 @@ impl Paging {
                 format!("每页条数 per_page 应为 1 到 {MAX_PER_PAGE} 之间的整数"),
             ));
         }
-        Paging {
+        let paging = Paging {
             page: page.max(1),
             per_page: per_page.clamp(1, MAX_PER_PAGE),
+        };
+        // A page that starts beyond any row a database can number is no page at all.
+        let last = i64::MAX as u64 / paging.per_page;
+        if page > last {
+            errors.push(FieldError::new(
+                "page",
+                format!("页码 page 过大，应为 1 到 {last} 之间的整数"),
+            ));
         }
+        paging
     }
 
     /// The rows to skip, or `None` when the page lies beyond any list this database can hold.
@@ -165,8 +174,12 @@ mod tests {
         assert!(errors.is_empty());
         let page = p.slice(vec![1, 2, 3, 4, 5]);
         assert_eq!((page.items, page.total), (vec![3, 4], 5));
-        let far = Paging::check(Some(u64::MAX), Some(200), &mut errors).slice(vec![1]);
+        let far = Paging::check(Some(1000), Some(200), &mut errors).slice(vec![1]);
         assert_eq!((far.items.len(), far.total), (0, 1));
+        assert!(errors.is_empty());
+        Paging::check(Some(u64::MAX), Some(200), &mut errors);
+        assert_eq!(errors.len(), 1);
+        errors.clear();
         Paging::check(Some(0), Some(1000), &mut errors);
         let fields: Vec<_> = errors.iter().map(|e| e.field.as_str()).collect();
         assert_eq!(fields, ["page", "per_page"]);
