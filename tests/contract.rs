@@ -524,7 +524,7 @@ async fn the_work_queue(app: TestApp) {
     assert_eq!(sorted, expected, "the whole queue");
     // The overdue filing's count goes on day by day: checked here, labelled in the snapshot.
     let position = listed.iter().position(|&f| f == overdue).unwrap();
-    let clock = &mut queue[position]["clock"];
+    let clock = &mut queue["items"][position]["clock"];
     let used = clock["days_used"].as_i64().unwrap();
     assert!(used > 30, "{clock}");
     assert_eq!(clock["days_left"].as_i64().unwrap(), 30 - used);
