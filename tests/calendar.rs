@@ -70,7 +70,7 @@ async fn outside_the_held_years_is_422_and_a_new_year_can_be_loaded(app: TestApp
     assert_eq!(refused.field_names(), ["date"]);
     assert_eq!(
         refused.message,
-        "输入有误：date: 2027-01-04 is outside the working-day calendar, which holds the years 2019–2026"
+        "输入有误：date: 2027-01-04 超出工作日历的范围，日历现有年份：2019–2026年"
     );
     let (status, body) = app
         .get(

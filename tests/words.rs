@@ -39,6 +39,9 @@ const ENGLISH_TELLTALES: &[&str] = &[
     "outside the",
 ];
 
+/// A body and its content type.
+type Body = (&'static str, &'static str);
+
 fn has_cjk(s: &str) -> bool {
     s.chars()
         .any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c) || ('\u{3000}'..='\u{303f}').contains(&c))
@@ -347,7 +350,7 @@ async fn every_bad_input_is_answered_in_chinese(app: TestApp) {
     }
 
     // Query strings, paths, methods and bodies of the wrong kind.
-    let other_cases: Vec<(&str, Method, &str, Option<(&str, &str)>)> = vec![
+    let other_cases: Vec<(&str, Method, &str, Option<Body>)> = vec![
         (
             "page not a number",
             Method::GET,

@@ -39,14 +39,35 @@ pub struct AddResponse {
     pub date: NaiveDate,
 }
 
+/// "2019–2026年", "2019–2021、2023年", or "暂无任何年份".
+fn years_in_words(years: &[i32]) -> String {
+    let mut runs: Vec<(i32, i32)> = Vec::new();
+    for &year in years {
+        match runs.last_mut() {
+            Some((_, end)) if *end + 1 == year => *end = year,
+            _ => runs.push((year, year)),
+        }
+    }
+    if runs.is_empty() {
+        return "暂无任何年份".to_owned();
+    }
+    let parts: Vec<String> = runs
+        .iter()
+        .map(|&(start, end)| {
+            if start == end {
+                start.to_string()
+            } else {
+                format!("{start}–{end}")
+            }
+        })
+        .collect();
+    format!("{}年", parts.join("、"))
+}
+
 fn out_of_range(field: &str, err: CalendarError) -> Error {
     match err {
         CalendarError::OutOfRange { date, held_years } => {
-            let held = if held_years.is_empty() {
-                "暂无任何年份".to_owned()
-            } else {
-                crate::domain::calendar::describe_years(&held_years)
-            };
+            let held = years_in_words(&held_years);
             Error::invalid(
                 field,
                 format!("{date} 超出工作日历的范围，日历现有年份：{held}"),

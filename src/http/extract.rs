@@ -121,12 +121,11 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, Error> {
 }
 
 fn syntax_error(e: &serde_json::Error) -> Error {
-    let what = if e.is_eof() {
-        "JSON 不完整，提前结束"
-    } else {
-        "JSON 格式错误"
-    };
-    Error::malformed(format!("{what}（第{}行第{}列）", e.line(), e.column()))
+    Error::malformed(format!(
+        "JSON 格式错误（第{}行第{}列）",
+        e.line(),
+        e.column()
+    ))
 }
 
 /// One field's problem from a deserialiser's message and the path where it arose. serde
