@@ -696,6 +696,15 @@ async fn messages_name_the_field_and_what_it_expects(app: TestApp) {
         "取值“county”无效，应为以下之一：provincial、municipal"
     );
 
+    // A filter code the service checks lists the codes too.
+    let (status, body) = app.get("/api/v1/filings?state=lost", &officer).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    let message = error(&body).message_for("state").to_owned();
+    assert!(
+        message.starts_with("未知的申报状态，应为以下之一：") && message.contains("、submitted、"),
+        "{message}"
+    );
+
     let (status, body) = app.get("/api/v1/projects?colour=red", &officer).await;
     assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
     assert!(

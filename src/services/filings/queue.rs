@@ -64,7 +64,9 @@ pub async fn list<C: ConnectionTrait>(
     let mut errors = Vec::new();
     let paging = Paging::check(query.page, query.per_page, &mut errors);
     let mut select = filing::Entity::find().order_by_asc(filing::Column::Id);
-    if let Some(state) = Code::check(query.state, "state", "未知的申报状态", &mut errors) {
+    let states: Vec<&str> = FilingState::ALL.iter().map(|s| s.as_str()).collect();
+    let state_message = format!("未知的申报状态，应为以下之一：{}", states.join("、"));
+    if let Some(state) = Code::check(query.state, "state", &state_message, &mut errors) {
         select = select.filter(filing::Column::State.eq(state));
     }
     let tier_message = "应为 report、report_form 或 registration_form";
