@@ -15,6 +15,8 @@ use crate::services::{self, Actor};
 pub struct CurrentUser {
     pub actor: Actor,
     pub token: String,
+    /// An administrator reset the password and it has not been changed yet.
+    pub must_change_password: bool,
 }
 
 impl<S> FromRequestParts<S> for CurrentUser
@@ -53,6 +55,7 @@ where
         Ok(CurrentUser {
             actor,
             token: token.to_owned(),
+            must_change_password: session.must_change_password,
         })
     }
 }
@@ -153,14 +156,13 @@ pub struct Me {
 /// Who the token belongs to.
 #[utoipa::path(get, path = "/api/v1/auth/me", tag = "auth", security(("bearer" = [])),
     responses((status = 200, body = Me), (status = 401, body = ErrorBody)))]
-async fn me(State(state): State<AppState>, user: CurrentUser) -> Result<Json<Me>> {
-    let session = services::auth::session(&state.db, &user.token).await?;
+async fn me(user: CurrentUser) -> Result<Json<Me>> {
     Ok(Json(Me {
         id: user.actor.id.unwrap_or_default(),
         username: user.actor.username,
         role: user.actor.role,
         organization_id: user.actor.organization_id,
-        must_change_password: session.must_change_password,
+        must_change_password: user.must_change_password,
     }))
 }
 
