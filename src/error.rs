@@ -21,8 +21,13 @@ pub enum ErrorCode {
     Unauthorized,
     /// 403: signed in, but this role may not do this.
     Forbidden,
+    /// 403: the password was reset by an administrator; change it (`POST /auth/password`)
+    /// before anything else.
+    PasswordChangeRequired,
     /// 404: no such record, or not one this user may see.
     NotFound,
+    /// 405: the path exists but not with this method; `Allow` lists the methods it takes.
+    MethodNotAllowed,
     /// 409: someone changed the record since it was read; read it again.
     StaleVersion,
     /// 409: a value that must be unique is taken.
@@ -43,6 +48,8 @@ pub enum ErrorCode {
     FilingTierConflict,
     /// 413: the body or upload is too large.
     TooLarge,
+    /// 415: the body is of a type this endpoint does not read.
+    UnsupportedMediaType,
     /// 422: readable but invalid; `fields` names each problem.
     Invalid,
     /// 429: too many attempts; wait and retry.
@@ -65,9 +72,18 @@ pub enum Error {
     /// 403
     #[error("{0}")]
     Forbidden(String),
+    /// 403: signed in with a password an administrator reset; only changing it is allowed.
+    #[error("{0}")]
+    PasswordChangeRequired(String),
     /// 404
     #[error("{0}")]
     NotFound(String),
+    /// 405: `allowed` goes into the `Allow` header as well as the message.
+    #[error("{}", method_message(method, allowed))]
+    MethodNotAllowed {
+        method: String,
+        allowed: Vec<String>,
+    },
     /// 409: a stale version, a duplicate, or a change not allowed in the current state.
     #[error("{message}")]
     Conflict {
@@ -78,6 +94,9 @@ pub enum Error {
     /// 413
     #[error("{0}")]
     TooLarge(String),
+    /// 415
+    #[error("{0}")]
+    UnsupportedMediaType(String),
     /// 422: well-formed but invalid.
     #[error("输入有误")]
     Invalid(Vec<FieldError>),
@@ -86,6 +105,14 @@ pub enum Error {
     RateLimited(String),
     #[error(transparent)]
     Internal(#[from] anyhow::Error),
+}
+
+fn method_message(method: &str, allowed: &[String]) -> String {
+    if allowed.is_empty() {
+        format!("该接口不支持 {method} 方法")
+    } else {
+        format!("该接口不支持 {method} 方法；可用：{}", allowed.join("、"))
+    }
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
@@ -127,8 +154,10 @@ impl Error {
         match self {
             Error::Malformed { .. } => StatusCode::BAD_REQUEST,
             Error::Unauthorized(_) => StatusCode::UNAUTHORIZED,
-            Error::Forbidden(_) => StatusCode::FORBIDDEN,
+            Error::Forbidden(_) | Error::PasswordChangeRequired(_) => StatusCode::FORBIDDEN,
             Error::NotFound(_) => StatusCode::NOT_FOUND,
+            Error::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
+            Error::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Error::Conflict { .. } => StatusCode::CONFLICT,
             Error::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             Error::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
@@ -142,7 +171,10 @@ impl Error {
             Error::Malformed { .. } => ErrorCode::Malformed,
             Error::Unauthorized(_) => ErrorCode::Unauthorized,
             Error::Forbidden(_) => ErrorCode::Forbidden,
+            Error::PasswordChangeRequired(_) => ErrorCode::PasswordChangeRequired,
             Error::NotFound(_) => ErrorCode::NotFound,
+            Error::MethodNotAllowed { .. } => ErrorCode::MethodNotAllowed,
+            Error::UnsupportedMediaType(_) => ErrorCode::UnsupportedMediaType,
             Error::Conflict { code, .. } => *code,
             Error::TooLarge(_) => ErrorCode::TooLarge,
             Error::Invalid(_) => ErrorCode::Invalid,
@@ -155,16 +187,76 @@ impl Error {
 impl From<sea_orm::DbErr> for Error {
     fn from(err: sea_orm::DbErr) -> Self {
         // A unique index is the last line against duplicates that a service's own check missed
-        // under concurrency; the client sees a conflict, not an internal error.
+        // under concurrency; the client sees a conflict naming the field, not an internal error.
         if let Some(sea_orm::SqlErr::UniqueConstraintViolation(detail)) = err.sql_err() {
             tracing::info!(%detail, "unique constraint violated");
-            return Error::Conflict {
-                code: ErrorCode::Duplicate,
-                message: "与已有记录重复".into(),
-                fields: Vec::new(),
-            };
+            return unique_violation(&detail);
         }
         Error::Internal(anyhow::Error::new(err))
+    }
+}
+
+/// The unique columns users can collide on: table, column, the field the API calls it and its
+/// name in words.
+const UNIQUE_COLUMNS: &[(&str, &str, &str, &str)] = &[
+    (
+        "project",
+        "project_code",
+        "project_code",
+        "投资项目统一代码",
+    ),
+    (
+        "organization",
+        "credit_code",
+        "credit_code",
+        "统一社会信用代码",
+    ),
+    ("app_user", "username", "username", "用户名"),
+    ("county", "code", "code", "行政区划代码"),
+    (
+        "policy_exemption",
+        "document_no",
+        "document_no",
+        "政策豁免文号",
+    ),
+    (
+        "service_sheet",
+        "project_id",
+        "project_id",
+        "该项目的服务单",
+    ),
+    ("filing", "decision_no", "number", "批复文号"),
+    ("holiday_schedule", "year", "year", "该年度的节假日安排"),
+];
+
+/// Maps a database's unique-violation message to the field: SQLite says
+/// `UNIQUE constraint failed: organization.credit_code`; PostgreSQL names the constraint
+/// (`organization_credit_code_key`, `ix_filing_decision_no`) and, in its detail, the key and
+/// value (`Key (credit_code)=(91…) already exists`).
+pub fn unique_violation(detail: &str) -> Error {
+    let lower = detail.to_ascii_lowercase();
+    let found = UNIQUE_COLUMNS.iter().find(|(table, column, _, _)| {
+        lower.contains(&format!("{table}.{column}"))
+            || lower.contains(&format!("{table}_{column}_key"))
+            || lower.contains(&format!("ix_{table}_{column}"))
+    });
+    let value = detail
+        .split_once(")=(")
+        .and_then(|(_, rest)| rest.split_once(')'))
+        .map(|(value, _)| value.to_owned());
+    match found {
+        Some((_, _, field, label)) => {
+            let message = match value {
+                Some(value) => format!("{label} {value} 已被使用"),
+                None => format!("{label}已被使用，不能重复"),
+            };
+            Error::duplicate(field, message)
+        }
+        None => Error::Conflict {
+            code: ErrorCode::Duplicate,
+            message: "与已有记录重复（某个须唯一的值已被使用）".into(),
+            fields: Vec::new(),
+        },
     }
 }
 
@@ -219,11 +311,59 @@ impl IntoResponse for Error {
             },
         };
         let mut response = (status, axum::Json(body)).into_response();
+        if let Error::MethodNotAllowed { allowed, .. } = &self
+            && let Ok(value) = axum::http::HeaderValue::from_str(&allowed.join(", "))
+        {
+            response
+                .headers_mut()
+                .insert(axum::http::header::ALLOW, value);
+        }
         if let Error::Internal(err) = self {
             response
                 .extensions_mut()
                 .insert(InternalError(Arc::new(err)));
         }
         response
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn field_and_message(err: Error) -> (String, String) {
+        match err {
+            Error::Conflict {
+                fields, message, ..
+            } => (
+                fields.first().map(|f| f.field.clone()).unwrap_or_default(),
+                message,
+            ),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn unique_violations_name_the_field_on_either_database() {
+        let (field, message) = field_and_message(unique_violation(
+            "UNIQUE constraint failed: organization.credit_code",
+        ));
+        assert_eq!(field, "credit_code");
+        assert_eq!(message, "统一社会信用代码已被使用，不能重复");
+        let (field, message) = field_and_message(unique_violation(
+            "duplicate key value violates unique constraint \"project_project_code_key\" Key (project_code)=(2301-611002-04-01-000001) already exists.",
+        ));
+        assert_eq!(field, "project_code");
+        assert_eq!(
+            message,
+            "投资项目统一代码 2301-611002-04-01-000001 已被使用"
+        );
+        let (field, _) = field_and_message(unique_violation(
+            "duplicate key value violates unique constraint \"app_user_username_key\"",
+        ));
+        assert_eq!(field, "username");
+        let (field, message) = field_and_message(unique_violation("something else"));
+        assert_eq!(field, "");
+        assert!(message.contains("重复"));
     }
 }

@@ -92,7 +92,10 @@ async fn no_or_bad_token_is_401(app: TestApp) {
 async fn deactivated_users_lose_their_tokens(app: TestApp) {
     let admin = app.admin().await;
     let officer = app.new_user("officer2", "officer", None).await;
-    let users: Vec<api::User> = app.get_ok("/api/v1/users", &admin.token).await;
+    let users = app
+        .get_ok::<api::Page<api::User>>("/api/v1/users", &admin.token)
+        .await
+        .items;
     let user = users.iter().find(|u| u.username == "officer2").unwrap();
     assert!(user.active);
     let updated: api::User = app
@@ -122,7 +125,9 @@ async fn only_admins_list_users(app: TestApp) {
             Method::POST,
             "/api/v1/users",
             Some(&officer.token),
-            Some(json!({"username": "officer3", "password": "a-long-password", "role": "officer"})),
+            Some(
+                json!({"username": "officer3", "password": "a-long-password-7", "role": "officer"}),
+            ),
         )
         .await;
     assert_eq!(status, StatusCode::FORBIDDEN);
@@ -151,7 +156,7 @@ async fn admins_create_users_with_checked_input(app: TestApp) {
             Method::POST,
             "/api/v1/users",
             Some(&admin),
-            Some(json!({"username": "officer3", "password": "a-long-password", "role": "officer", "email": "o3@example.cn"})),
+            Some(json!({"username": "officer3", "password": "a-long-password-7", "role": "officer", "email": "o3@example.cn"})),
         )
         .await;
     assert_eq!(created.role, "officer");
@@ -160,7 +165,7 @@ async fn admins_create_users_with_checked_input(app: TestApp) {
     assert_eq!(created.organization_id, None);
     assert!(created.active);
     // The new account signs in with its password.
-    let (status, body) = login(&app, "officer3", "a-long-password").await;
+    let (status, body) = login(&app, "officer3", "a-long-password-7").await;
     assert_eq!(status, StatusCode::OK, "{body}");
     assert_eq!(decode::<api::Login>(&body).user.id, created.id);
 
@@ -170,7 +175,9 @@ async fn admins_create_users_with_checked_input(app: TestApp) {
             Method::POST,
             "/api/v1/users",
             Some(&admin),
-            Some(json!({"username": "officer3", "password": "a-long-password", "role": "officer"})),
+            Some(
+                json!({"username": "officer3", "password": "a-long-password-7", "role": "officer"}),
+            ),
         )
         .await;
     assert_eq!(status, StatusCode::CONFLICT, "{body}");

@@ -393,7 +393,10 @@ fn urban_road() -> Value {
 
 async fn the_national_list_frees_listed_registration_forms(app: TestApp) {
     let officer = app.new_user("officer1", "officer", None).await.token;
-    let list: Vec<api::PolicyExemption> = app.get_ok("/api/v1/policy-exemptions", &officer).await;
+    let list = app
+        .get_ok::<api::Page<api::PolicyExemption>>("/api/v1/policy-exemptions", &officer)
+        .await
+        .items;
     let national = list
         .iter()
         .find(|d| d.document_no == NATIONAL_LIST)
@@ -486,7 +489,10 @@ async fn administrators_add_a_provinces_list(app: TestApp) {
         .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(error_fields(&body), ["items[0].rows", "items[0].tiers"]);
-    let list: Vec<api::PolicyExemption> = app.get_ok("/api/v1/policy-exemptions", &officer).await;
+    let list = app
+        .get_ok::<api::Page<api::PolicyExemption>>("/api/v1/policy-exemptions", &officer)
+        .await
+        .items;
     assert_eq!(list.len(), 2, "the national list and the new one");
 }
 
@@ -524,7 +530,10 @@ async fn withdrawing_a_list_reclassifies_after_a_preview(app: TestApp) {
     assert!(preview.changes.is_empty(), "{preview:?}");
     assert!(preview.failed.is_empty());
 
-    let list: Vec<api::PolicyExemption> = app.get_ok("/api/v1/policy-exemptions", &admin).await;
+    let list = app
+        .get_ok::<api::Page<api::PolicyExemption>>("/api/v1/policy-exemptions", &admin)
+        .await
+        .items;
     let national = list
         .iter()
         .find(|d| d.document_no == NATIONAL_LIST)

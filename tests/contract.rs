@@ -512,7 +512,8 @@ async fn the_work_queue(app: TestApp) {
 
     let (status, mut queue) = app.get("/api/v1/filings", officer).await;
     assert_eq!(status, StatusCode::OK, "{queue}");
-    let listed: Vec<i64> = decode::<Vec<api::Filing>>(&queue)
+    let listed: Vec<i64> = decode::<api::Page<api::Filing>>(&queue)
+        .items
         .iter()
         .map(|f| f.id)
         .collect();
@@ -523,7 +524,7 @@ async fn the_work_queue(app: TestApp) {
     assert_eq!(sorted, expected, "the whole queue");
     // The overdue filing's count goes on day by day: checked here, labelled in the snapshot.
     let position = listed.iter().position(|&f| f == overdue).unwrap();
-    let clock = &mut queue[position]["clock"];
+    let clock = &mut queue["items"][position]["clock"];
     let used = clock["days_used"].as_i64().unwrap();
     assert!(used > 30, "{clock}");
     assert_eq!(clock["days_left"].as_i64().unwrap(), 30 - used);
@@ -569,7 +570,7 @@ async fn the_public_register(app: TestApp) {
         .request(Method::GET, "/api/v1/public/notices", None, None)
         .await;
     assert_eq!(status, StatusCode::OK, "{register}");
-    let notices = register.as_array().expect("a list");
+    let notices = register["items"].as_array().expect("a list");
     assert_eq!(notices.len(), 3, "{register}");
     let five = add_working_days(&app, &cast.officer.token, today(), 5).await;
     let number = approved.decision_no.clone().expect("a decision number");

@@ -400,7 +400,10 @@ async fn the_ledger_filters_as_the_report_counts(app: TestApp) {
     // (Every filing of the demo ledger is decided by now; the empty-database case below has an
     // overdue one.)
     assert_eq!(overdue.ids().into_iter().collect::<BTreeSet<_>>(), shown);
-    let queue: Vec<api::Filing> = app.get_ok("/api/v1/filings?due=overdue", &token).await;
+    let queue: Vec<api::Filing> = app
+        .get_ok::<api::Page<api::Filing>>("/api/v1/filings?due=overdue&per_page=200", &token)
+        .await
+        .items;
     let queued: BTreeSet<i64> = queue.iter().map(|f| f.project.id).collect();
     assert_eq!(shown, queued);
     for p in &overdue.items {
@@ -490,7 +493,10 @@ async fn a_project_shows_its_current_filing_and_due_date(app: TestApp) {
     );
     assert_eq!(f.due_on, received.clock().acceptance_due);
     assert!(f.due_on.is_some_and(|d| d < common::today()));
-    let queue: Vec<api::Filing> = app.get_ok("/api/v1/filings?due=overdue", officer).await;
+    let queue: Vec<api::Filing> = app
+        .get_ok::<api::Page<api::Filing>>("/api/v1/filings?due=overdue&per_page=200", officer)
+        .await
+        .items;
     assert_eq!(
         queue.iter().map(|f| f.id).collect::<Vec<_>>(),
         [late_filing]

@@ -120,7 +120,9 @@ fn ids(list: &[api::Filing]) -> Vec<i64> {
 }
 
 async fn queue(app: &TestApp, token: &str, query: &str) -> Vec<api::Filing> {
-    app.get_ok(&format!("/api/v1/filings?{query}"), token).await
+    app.get_ok::<api::Page<api::Filing>>(&format!("/api/v1/filings?{query}"), token)
+        .await
+        .items
 }
 
 /// N of a decision number `商环批复〔year〕N号`.

@@ -237,7 +237,10 @@ async fn officers_hear_of_submissions(app: TestApp) {
 async fn the_same_notices_are_in_the_app_each_owner_only_theirs(app: TestApp) {
     let c = corrections(&app).await;
     let token = &c.cast.owner.token;
-    let mine: Vec<api::Notification> = app.get_ok("/api/v1/notifications", token).await;
+    let mine = app
+        .get_ok::<api::Page<api::Notification>>("/api/v1/notifications", token)
+        .await
+        .items;
     assert_eq!(mine.len(), 1);
     let n = &mine[0];
     assert_eq!(n.status, "sent");
@@ -271,9 +274,10 @@ async fn the_same_notices_are_in_the_app_each_owner_only_theirs(app: TestApp) {
         )
         .await;
     assert_eq!(e.code, "not_found");
-    let theirs: Vec<api::Notification> = app
-        .get_ok("/api/v1/notifications", &c.cast.other_owner.token)
-        .await;
+    let theirs = app
+        .get_ok::<api::Page<api::Notification>>("/api/v1/notifications", &c.cast.other_owner.token)
+        .await
+        .items;
     assert_eq!(theirs.len(), 1);
     assert_ne!(theirs[0].id, n.id);
 }
@@ -384,7 +388,10 @@ async fn failures_park_and_an_admin_resends(app: TestApp) {
     w.drain_once().await.unwrap();
     w.drain_once().await.unwrap();
     let admin = &cast.admin.token;
-    let failed: Vec<api::Notification> = app.get_ok("/api/v1/admin/outbox", admin).await;
+    let failed = app
+        .get_ok::<api::Page<api::Notification>>("/api/v1/admin/outbox", admin)
+        .await
+        .items;
     assert_eq!(failed.len(), 2, "the submission to both officers");
     assert!(
         failed
@@ -669,12 +676,13 @@ async fn reassignment_keeps_history_and_tells_both(app: TestApp) {
     // A sheet of officer2's that the move leaves alone.
     let untouched = a_sheet(&app, officer2, &cast.owner).await.id;
     let admin = &cast.admin.token;
-    let sheets: Vec<api::Sheet> = app
-        .get_ok(
+    let sheets = app
+        .get_ok::<api::Page<api::Sheet>>(
             &format!("/api/v1/service-sheets?officer_id={}", officer1.id),
             admin,
         )
-        .await;
+        .await
+        .items;
     assert_eq!(sheets.iter().map(|s| s.id).collect::<Vec<_>>(), created);
     let moved: Vec<api::Sheet> = app
         .expect(

@@ -129,7 +129,10 @@ async fn another_owners_project_looks_like_none_at_all(app: TestApp) {
 
 async fn owners_see_only_their_own_organisation(app: TestApp) {
     let t = two_owners(&app).await;
-    let orgs: Vec<api::Organization> = app.get_ok("/api/v1/organizations", &t.owner.token).await;
+    let orgs = app
+        .get_ok::<api::Page<api::Organization>>("/api/v1/organizations", &t.owner.token)
+        .await
+        .items;
     assert_eq!(
         orgs.iter().map(|o| o.id).collect::<Vec<_>>(),
         [t.owner.org()]

@@ -66,7 +66,10 @@ async fn another_city_loads_its_divisions(app: TestApp) {
         ("610502", "临渭区")
     );
     let officer = app.new_user("officer1", "officer", None).await;
-    let list: Vec<api::County> = app.get_ok("/api/v1/counties", &officer.token).await;
+    let list = app
+        .get_ok::<api::Page<api::County>>("/api/v1/counties", &officer.token)
+        .await
+        .items;
     assert_eq!(list.len(), 8, "Shangluo's seven and the new one");
     assert!(
         list.iter()
@@ -91,7 +94,10 @@ async fn another_city_loads_its_divisions(app: TestApp) {
         .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(error_fields(&body), ["code", "name"]);
-    let list: Vec<Value> = app.get_ok("/api/v1/counties", &admin).await;
+    let list = app
+        .get_ok::<api::Page<Value>>("/api/v1/counties", &admin)
+        .await
+        .items;
     assert_eq!(list.len(), 8, "the refused ones are not stored");
 }
 

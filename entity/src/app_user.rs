@@ -16,6 +16,9 @@ pub struct Model {
     /// The leader an officer's overdue service items are escalated to (督办).
     pub supervisor_id: Option<i64>,
     pub active: bool,
+    /// Set by an administrator's password reset; until the user changes their password, only
+    /// changing it, `GET /auth/me` and signing out are allowed.
+    pub must_change_password: bool,
     pub version: i32,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,

@@ -108,12 +108,14 @@ async fn apply(
 
 /// Policy exemption documents (national, provincial, municipal lists).
 #[utoipa::path(get, path = "/api/v1/policy-exemptions", tag = "classification", security(("bearer" = [])),
-    responses((status = 200, body = Vec<PolicyExemptionView>)))]
+    params(crate::services::paging::PageQuery),
+    responses((status = 200, body = crate::services::paging::Page<PolicyExemptionView>), (status = 400, body = ErrorBody), (status = 422, body = ErrorBody)))]
 async fn list_exemptions(
     State(state): State<AppState>,
     _user: CurrentUser,
-) -> Result<Json<Vec<PolicyExemptionView>>> {
-    Ok(Json(policy_exemptions::list(&state.db).await?))
+    super::extract::ApiQuery(query): super::extract::ApiQuery<crate::services::paging::PageQuery>,
+) -> Result<Json<crate::services::paging::Page<PolicyExemptionView>>> {
+    Ok(Json(policy_exemptions::list(&state.db, query).await?))
 }
 
 /// Add a document, e.g. a province's list (administrators).

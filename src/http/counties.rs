@@ -6,18 +6,24 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 
 use super::AppState;
 use super::auth::CurrentUser;
-use super::extract::ApiJson;
+use super::extract::{ApiJson, ApiQuery};
 use crate::error::{ErrorBody, Result};
 use crate::services::counties::{self, CountyView, NewCounty};
+use crate::services::paging::{Page, PageQuery};
 
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new().routes(routes!(list, create))
 }
 
 #[utoipa::path(get, path = "/api/v1/counties", tag = "ledger", security(("bearer" = [])),
-    responses((status = 200, body = Vec<CountyView>), (status = 401, body = ErrorBody)))]
-async fn list(State(state): State<AppState>, _user: CurrentUser) -> Result<Json<Vec<CountyView>>> {
-    Ok(Json(counties::list(&state.db).await?))
+    params(PageQuery),
+    responses((status = 200, body = Page<CountyView>), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn list(
+    State(state): State<AppState>,
+    _user: CurrentUser,
+    ApiQuery(query): ApiQuery<PageQuery>,
+) -> Result<Json<Page<CountyView>>> {
+    Ok(Json(counties::list(&state.db, query).await?))
 }
 
 /// Add a county-level division (administrators), so another city can keep its ledger.

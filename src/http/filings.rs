@@ -18,6 +18,7 @@ use crate::services::filings::{
     self, ActionRequest, CloseHearing, CloseStop, FilingEventView, FilingQuery, FilingView,
     NewClockStop, NewHearingRequest, PublicNotice, VoidRequest, VoidStep,
 };
+use crate::services::paging::{Page, PageQuery, Paging};
 
 pub fn routes(max_upload_bytes: usize) -> OpenApiRouter<AppState> {
     // Multipart framing adds a little to the file itself.
@@ -59,16 +60,16 @@ async fn create(
     Ok((StatusCode::CREATED, Json(view)))
 }
 
-/// Filings the reader may see; with `due=soon` or `due=overdue`, the work queue, most urgent
-/// first.
+/// Filings the reader may see, a page at a time; `q` searches the project's name or code; with
+/// `due=soon` or `due=overdue`, the work queue, most urgent first.
 #[utoipa::path(get, path = "/api/v1/filings", tag = "filings", security(("bearer" = [])),
     params(FilingQuery),
-    responses((status = 200, body = Vec<FilingView>), (status = 422, body = ErrorBody)))]
+    responses((status = 200, body = Page<FilingView>), (status = 400, body = ErrorBody), (status = 422, body = ErrorBody)))]
 async fn list(
     State(state): State<AppState>,
     user: CurrentUser,
     ApiQuery(query): ApiQuery<FilingQuery>,
-) -> Result<Json<Vec<FilingView>>> {
+) -> Result<Json<Page<FilingView>>> {
     Ok(Json(
         filings::list(&state.db, &state.settings, &user.actor, query).await?,
     ))
@@ -247,13 +248,21 @@ async fn notices(
     ))
 }
 
-/// The public register: every notice up today. No sign-in.
+/// The public register: every notice up today, newest first, a page at a time. No sign-in.
 #[utoipa::path(get, path = "/api/v1/public/notices", tag = "public",
-    responses((status = 200, body = Vec<PublicNotice>)))]
-async fn public_notices(State(state): State<AppState>) -> Result<Json<Vec<PublicNotice>>> {
-    Ok(Json(
-        filings::public_register(&state.db, &state.settings).await?,
-    ))
+    params(PageQuery),
+    responses((status = 200, body = Page<PublicNotice>), (status = 400, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn public_notices(
+    State(state): State<AppState>,
+    ApiQuery(query): ApiQuery<PageQuery>,
+) -> Result<Json<Page<PublicNotice>>> {
+    let mut errors = Vec::new();
+    let paging = Paging::check(query.page, query.per_page, &mut errors);
+    if !errors.is_empty() {
+        return Err(Error::Invalid(errors));
+    }
+    let all = filings::public_register(&state.db, &state.settings).await?;
+    Ok(Json(paging.slice(all)))
 }
 
 /// Upload an EIA document (multipart field `file`): PDF, Word, Excel, ZIP, JPEG or PNG, checked
@@ -268,8 +277,8 @@ async fn upload(
     multipart: std::result::Result<Multipart, MultipartRejection>,
 ) -> Result<(StatusCode, Json<DocumentView>)> {
     // Not multipart at all (or no boundary): the API's error shape, not axum's plain text.
-    let mut multipart = multipart.map_err(|e| Error::Malformed {
-        message: format!("上传须为 multipart/form-data，文件放在名为 file 的字段中：{e}"),
+    let mut multipart = multipart.map_err(|_| Error::Malformed {
+        message: "上传须为 multipart/form-data，文件放在名为 file 的字段中".into(),
         fields: vec![crate::domain::FieldError::new(
             "file",
             "缺少 multipart/form-data 上传内容",
@@ -279,7 +288,7 @@ async fn upload(
         if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
             Error::TooLarge("文件超过上传上限".into())
         } else {
-            Error::malformed(format!("无法读取上传内容：{e}"))
+            Error::malformed("无法读取上传内容（multipart 格式不完整或已损坏）")
         }
     };
     let mut meta = documents::DocumentMeta::default();

@@ -12,6 +12,7 @@ mod organizations;
 mod projects;
 mod reports;
 mod service_sheets;
+mod shape;
 mod users;
 
 use std::sync::Arc;
@@ -120,6 +121,10 @@ pub fn app(state: AppState) -> Router {
                 .url("/api/v1/docs/openapi.json", openapi.as_ref().clone()),
         )
         .merge(api)
+        .layer(axum::middleware::from_fn_with_state(
+            shape::Methods::of(&openapi),
+            shape::error_shape,
+        ))
         .layer(DefaultBodyLimit::max(body_limit));
     observe::observed(router).with_state(state)
 }

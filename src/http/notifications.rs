@@ -8,6 +8,7 @@ use super::auth::CurrentUser;
 use super::extract::{ApiId, ApiQuery};
 use crate::error::{ErrorBody, Result};
 use crate::services::notifications::{self, NotificationQuery, NotificationView, OutboxQuery};
+use crate::services::paging::Page;
 
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -19,12 +20,12 @@ pub fn routes() -> OpenApiRouter<AppState> {
 
 /// The signed-in user's notifications, newest first.
 #[utoipa::path(get, path = "/api/v1/notifications", tag = "notifications", security(("bearer" = [])),
-    params(NotificationQuery), responses((status = 200, body = Vec<NotificationView>)))]
+    params(NotificationQuery), responses((status = 200, body = Page<NotificationView>), (status = 400, body = ErrorBody), (status = 422, body = ErrorBody)))]
 async fn mine(
     State(state): State<AppState>,
     user: CurrentUser,
     ApiQuery(q): ApiQuery<NotificationQuery>,
-) -> Result<Json<Vec<NotificationView>>> {
+) -> Result<Json<Page<NotificationView>>> {
     Ok(Json(notifications::mine(&state.db, &user.actor, q).await?))
 }
 
@@ -45,12 +46,12 @@ async fn read(
 /// Outgoing mail by status (administrators); by default what failed, with its last error.
 #[utoipa::path(get, path = "/api/v1/admin/outbox", tag = "notifications", security(("bearer" = [])),
     params(OutboxQuery),
-    responses((status = 200, body = Vec<NotificationView>), (status = 403, body = ErrorBody)))]
+    responses((status = 200, body = Page<NotificationView>), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
 async fn outbox(
     State(state): State<AppState>,
     user: CurrentUser,
     ApiQuery(q): ApiQuery<OutboxQuery>,
-) -> Result<Json<Vec<NotificationView>>> {
+) -> Result<Json<Page<NotificationView>>> {
     Ok(Json(
         notifications::outbox(&state.db, &user.actor, q).await?,
     ))

@@ -21,12 +21,12 @@ pub fn routes() -> OpenApiRouter<AppState> {
 /// Owner organisations; an owner sees only its own.
 #[utoipa::path(get, path = "/api/v1/organizations", tag = "organizations", security(("bearer" = [])),
     params(OrganizationQuery),
-    responses((status = 200, body = Vec<OrganizationView>), (status = 401, body = ErrorBody)))]
+    responses((status = 200, body = crate::services::paging::Page<OrganizationView>), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 422, body = ErrorBody)))]
 async fn list(
     State(state): State<AppState>,
     user: CurrentUser,
     ApiQuery(query): ApiQuery<OrganizationQuery>,
-) -> Result<Json<Vec<OrganizationView>>> {
+) -> Result<Json<crate::services::paging::Page<OrganizationView>>> {
     Ok(Json(
         organizations::list(&state.db, &user.actor, query).await?,
     ))

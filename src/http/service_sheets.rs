@@ -40,12 +40,12 @@ async fn create(
 
 /// Service sheets; owners see their own.
 #[utoipa::path(get, path = "/api/v1/service-sheets", tag = "service", security(("bearer" = [])),
-    params(SheetQuery), responses((status = 200, body = Vec<SheetView>)))]
+    params(SheetQuery), responses((status = 200, body = crate::services::paging::Page<SheetView>), (status = 400, body = ErrorBody), (status = 422, body = ErrorBody)))]
 async fn list(
     State(state): State<AppState>,
     user: CurrentUser,
     ApiQuery(q): ApiQuery<SheetQuery>,
-) -> Result<Json<Vec<SheetView>>> {
+) -> Result<Json<crate::services::paging::Page<SheetView>>> {
     Ok(Json(service_sheets::list(&state.db, &user.actor, q).await?))
 }
 

@@ -151,6 +151,19 @@ pub async fn login(
 /// account is active.
 #[tracing::instrument(name = "auth::authenticate", skip_all)]
 pub async fn authenticate(db: &DatabaseConnection, token: &str) -> Result<Actor> {
+    Ok(session(db, token).await?.actor)
+}
+
+/// A signed-in session: who, and whether an administrator's reset obliges them to change
+/// their password before anything else.
+pub struct Session {
+    pub actor: Actor,
+    pub must_change_password: bool,
+}
+
+/// [`authenticate`], also telling whether the password must be changed first.
+#[tracing::instrument(name = "auth::session", skip_all)]
+pub async fn session(db: &DatabaseConnection, token: &str) -> Result<Session> {
     let unauthorized = || Error::Unauthorized("登录已失效或令牌无效，请重新登录".into());
     let row = auth_token::Entity::find()
         .filter(auth_token::Column::TokenHash.eq(token_hash(token)))
@@ -164,12 +177,80 @@ pub async fn authenticate(db: &DatabaseConnection, token: &str) -> Result<Actor>
         .await?
         .filter(|u| u.active)
         .ok_or_else(unauthorized)?;
-    Ok(Actor {
-        id: Some(user.id),
-        username: user.username,
-        role: user.role,
-        organization_id: user.organization_id,
+    Ok(Session {
+        must_change_password: user.must_change_password,
+        actor: Actor {
+            id: Some(user.id),
+            username: user.username,
+            role: user.role,
+            organization_id: user.organization_id,
+        },
     })
+}
+
+/// A user changes their own password: the old one must be right, the new one must pass
+/// [`validate_password`](super::users::validate_password) and differ from the old. Every other
+/// token of the user is revoked; the one used for this request stays signed in. Clears an
+/// administrator's "must change" mark. Returns how many other sessions were signed out.
+#[tracing::instrument(name = "auth::change_password", skip_all, fields(actor_id = actor.id))]
+pub async fn change_password(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    current_token: &str,
+    old_password: &str,
+    new_password: &str,
+) -> Result<u64> {
+    use sea_orm::TransactionTrait;
+    let id = actor
+        .id
+        .ok_or_else(|| Error::Forbidden("系统账号没有密码".into()))?;
+    let user = app_user::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or_else(|| Error::not_found("用户"))?;
+    let mut errors = Vec::new();
+    super::users::validate_password_field("new_password", new_password, &mut errors);
+    if new_password == old_password {
+        errors.push(crate::domain::FieldError::new(
+            "new_password",
+            "新密码不能与原密码相同",
+        ));
+    }
+    if !verify_password(old_password.to_owned(), user.password_hash.clone()).await? {
+        errors.insert(
+            0,
+            crate::domain::FieldError::new("old_password", "原密码不正确"),
+        );
+    }
+    if !errors.is_empty() {
+        return Err(Error::Invalid(errors));
+    }
+    let hash = hash_password(new_password.to_owned()).await?;
+    let txn = db.begin().await?;
+    let update = super::update_versioned::<app_user::Entity>(id, user.version)
+        .col_expr(app_user::Column::PasswordHash, Expr::value(hash))
+        .col_expr(app_user::Column::MustChangePassword, Expr::value(false));
+    super::exec_versioned(&txn, update, "用户").await?;
+    let revoked = auth_token::Entity::update_many()
+        .col_expr(auth_token::Column::RevokedAt, Expr::value(now()))
+        .filter(auth_token::Column::UserId.eq(id))
+        .filter(auth_token::Column::RevokedAt.is_null())
+        .filter(auth_token::Column::TokenHash.ne(token_hash(current_token)))
+        .exec(&txn)
+        .await?
+        .rows_affected;
+    super::audit::record(
+        &txn,
+        actor,
+        "user",
+        id,
+        "change_password",
+        serde_json::json!({"other_sessions_revoked": revoked, "was_reset": user.must_change_password}),
+    )
+    .await?;
+    txn.commit().await?;
+    tracing::info!(revoked, "password changed");
+    Ok(revoked)
 }
 
 /// Revokes the token presented; later requests with it get 401.

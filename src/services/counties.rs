@@ -45,15 +45,22 @@ pub struct NewCounty {
 }
 
 #[tracing::instrument(name = "counties::list", skip_all)]
-pub async fn list<C: ConnectionTrait>(db: &C) -> Result<Vec<CountyView>> {
-    Ok(county::Entity::find()
+pub async fn list<C: ConnectionTrait>(
+    db: &C,
+    query: super::paging::PageQuery,
+) -> Result<super::paging::Page<CountyView>> {
+    let mut errors = Vec::new();
+    let paging = super::paging::Paging::check(query.page, query.per_page, &mut errors);
+    if !errors.is_empty() {
+        return Err(Error::Invalid(errors));
+    }
+    let select = county::Entity::find()
         .order_by_asc(county::Column::SortOrder)
-        .order_by_asc(county::Column::Code)
-        .all(db)
+        .order_by_asc(county::Column::Code);
+    Ok(paging
+        .fetch(db, select)
         .await?
-        .iter()
-        .map(CountyView::from)
-        .collect())
+        .map(|c| CountyView::from(&c)))
 }
 
 fn is_division_code(s: &str) -> bool {
@@ -101,7 +108,10 @@ pub async fn create(
         .await?
         .is_some()
     {
-        return Err(Error::duplicate("code", "该行政区划已存在"));
+        return Err(Error::duplicate(
+            "code",
+            format!("行政区划代码 {code} 已被使用"),
+        ));
     }
     let txn = db.begin().await?;
     let sort_order = county::Entity::find().count(&txn).await? as i32 + 1;

@@ -10,6 +10,7 @@ pub mod filings;
 pub mod monitoring;
 pub mod notifications;
 pub mod organizations;
+pub mod paging;
 pub mod policy_exemptions;
 pub mod projects;
 pub mod reminders;

@@ -4,11 +4,12 @@
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, DbBackend, EntityTrait,
-    QueryFilter, QueryOrder, QuerySelect, Set, Statement, TransactionTrait,
+    QueryFilter, QueryOrder, Set, Statement, TransactionTrait,
     sea_query::{Expr, OnConflict},
 };
 use serde::{Deserialize, Serialize};
 
+use super::paging::{Page, Paging};
 use super::{Actor, now};
 use crate::config::Settings;
 use crate::domain::role::Role;
@@ -221,6 +222,10 @@ impl From<notification::Model> for NotificationView {
 pub struct NotificationQuery {
     /// Only unread ones.
     pub unread: Option<bool>,
+    /// Page number, from 1.
+    pub page: Option<u64>,
+    /// Items per page, 1–200 (default 50).
+    pub per_page: Option<u64>,
 }
 
 /// The signed-in user's notifications, newest first.
@@ -229,18 +234,22 @@ pub async fn mine<C: ConnectionTrait>(
     db: &C,
     actor: &Actor,
     q: NotificationQuery,
-) -> Result<Vec<NotificationView>> {
+) -> Result<Page<NotificationView>> {
+    let mut errors = Vec::new();
+    let paging = Paging::check(q.page, q.per_page, &mut errors);
+    if !errors.is_empty() {
+        return Err(Error::Invalid(errors));
+    }
     let Some(user_id) = actor.id else {
-        return Ok(Vec::new());
+        return Ok(paging.slice(Vec::new()));
     };
     let mut select = notification::Entity::find()
         .filter(notification::Column::UserId.eq(user_id))
-        .order_by_desc(notification::Column::Id)
-        .limit(200);
+        .order_by_desc(notification::Column::Id);
     if q.unread == Some(true) {
         select = select.filter(notification::Column::ReadAt.is_null());
     }
-    Ok(select.all(db).await?.into_iter().map(Into::into).collect())
+    Ok(paging.fetch(db, select).await?.map(Into::into))
 }
 
 #[tracing::instrument(name = "notifications::mark_read", skip_all, fields(actor_id = actor.id, actor_org = actor.organization_id, notification_id = id))]
@@ -277,6 +286,10 @@ pub struct OutboxQuery {
     #[serde(default, deserialize_with = "super::blank_is_none")]
     #[param(value_type = Option<String>)]
     pub status: Option<super::Code<Status>>,
+    /// Page number, from 1.
+    pub page: Option<u64>,
+    /// Items per page, 1–200 (default 50).
+    pub per_page: Option<u64>,
 }
 
 /// The outbox as administrators see it: by default the parked failures with their last error.
@@ -285,9 +298,10 @@ pub async fn outbox<C: ConnectionTrait>(
     db: &C,
     actor: &Actor,
     q: OutboxQuery,
-) -> Result<Vec<NotificationView>> {
+) -> Result<Page<NotificationView>> {
     require_admin(actor)?;
     let mut errors = Vec::new();
+    let paging = Paging::check(q.page, q.per_page, &mut errors);
     let status = super::Code::check(
         q.status,
         "status",
@@ -298,15 +312,10 @@ pub async fn outbox<C: ConnectionTrait>(
         return Err(Error::Invalid(errors));
     }
     let status = status.unwrap_or(Status::Failed);
-    Ok(notification::Entity::find()
+    let select = notification::Entity::find()
         .filter(notification::Column::Status.eq(status))
-        .order_by_desc(notification::Column::Id)
-        .limit(500)
-        .all(db)
-        .await?
-        .into_iter()
-        .map(Into::into)
-        .collect())
+        .order_by_desc(notification::Column::Id);
+    Ok(paging.fetch(db, select).await?.map(Into::into))
 }
 
 /// Puts a failed message back in the queue with a fresh count of attempts.

@@ -72,6 +72,10 @@ pub struct OrganizationPatch {
 pub struct OrganizationQuery {
     /// Part of the name or credit code.
     pub q: Option<String>,
+    /// Page number, from 1.
+    pub page: Option<u64>,
+    /// Items per page, 1–200 (default 50).
+    pub per_page: Option<u64>,
 }
 
 fn check_name(name: &str, errors: &mut Vec<FieldError>) {
@@ -117,7 +121,10 @@ async fn ensure_unique_code<C: ConnectionTrait>(
         query = query.filter(organization::Column::Id.ne(id));
     }
     if query.count(db).await? > 0 {
-        return Err(Error::duplicate("credit_code", "该统一社会信用代码已登记"));
+        return Err(Error::duplicate(
+            "credit_code",
+            format!("统一社会信用代码 {} 已被使用（已登记）", code.as_str()),
+        ));
     }
     Ok(())
 }
@@ -131,7 +138,12 @@ pub async fn list<C: ConnectionTrait>(
     db: &C,
     actor: &Actor,
     query: OrganizationQuery,
-) -> Result<Vec<OrganizationView>> {
+) -> Result<super::paging::Page<OrganizationView>> {
+    let mut errors = Vec::new();
+    let paging = super::paging::Paging::check(query.page, query.per_page, &mut errors);
+    if !errors.is_empty() {
+        return Err(Error::Invalid(errors));
+    }
     let mut select = organization::Entity::find().order_by_asc(organization::Column::Id);
     if !actor.role.sees_all_projects() {
         select = select.filter(organization::Column::Id.eq(actor.organization_id.unwrap_or(-1)));
@@ -144,12 +156,10 @@ pub async fn list<C: ConnectionTrait>(
                 .add(Expr::col(organization::Column::CreditCode).like(pattern)),
         );
     }
-    Ok(select
-        .all(db)
+    Ok(paging
+        .fetch(db, select)
         .await?
-        .iter()
-        .map(OrganizationView::from)
-        .collect())
+        .map(|o| OrganizationView::from(&o)))
 }
 
 #[tracing::instrument(

@@ -128,15 +128,22 @@ async fn insert<C: ConnectionTrait>(
 }
 
 #[tracing::instrument(name = "policy_exemptions::list", skip_all)]
-pub async fn list<C: ConnectionTrait>(db: &C) -> Result<Vec<PolicyExemptionView>> {
-    policy_exemption::Entity::find()
+pub async fn list<C: ConnectionTrait>(
+    db: &C,
+    query: super::paging::PageQuery,
+) -> Result<super::paging::Page<PolicyExemptionView>> {
+    let mut errors = Vec::new();
+    let paging = super::paging::Paging::check(query.page, query.per_page, &mut errors);
+    if !errors.is_empty() {
+        return Err(Error::Invalid(errors));
+    }
+    let select = policy_exemption::Entity::find()
         .order_by_asc(policy_exemption::Column::IssuedOn)
-        .order_by_asc(policy_exemption::Column::Id)
-        .all(db)
+        .order_by_asc(policy_exemption::Column::Id);
+    paging
+        .fetch(db, select)
         .await?
-        .iter()
-        .map(PolicyExemptionView::of)
-        .collect()
+        .try_map(|p| PolicyExemptionView::of(&p))
 }
 
 /// The active document with this number, for a classification that cites it.
@@ -187,7 +194,10 @@ pub async fn create(
         .await?
         > 0
     {
-        return Err(Error::duplicate("document_no", "该文号已在清单中"));
+        return Err(Error::duplicate(
+            "document_no",
+            format!("文号 {} 已被使用（已在清单中）", doc.document_no.trim()),
+        ));
     }
     let txn = db.begin().await?;
     let row = insert(&txn, doc).await?;

@@ -137,7 +137,7 @@ pub enum LevelFilter {
 pub struct ProjectQuery {
     /// Page number, from 1.
     pub page: Option<u64>,
-    /// Items per page, 1–200 (default 20).
+    /// Items per page, 1–200 (default 50).
     pub per_page: Option<u64>,
     /// County code (GB/T 2260), e.g. 611024.
     pub county: Option<String>,
@@ -319,15 +319,8 @@ pub async fn list(
     actor: &Actor,
     query: ProjectQuery,
 ) -> Result<ProjectPage> {
-    let page = query.page.unwrap_or(1);
-    let per_page = query.per_page.unwrap_or(20);
     let mut errors = Vec::new();
-    if page == 0 {
-        errors.push(FieldError::new("page", "页码从1开始"));
-    }
-    if !(1..=200).contains(&per_page) {
-        errors.push(FieldError::new("per_page", "每页条数须在1–200之间"));
-    }
+    let paging = super::paging::Paging::check(query.page, query.per_page, &mut errors);
 
     // A removed project is out of every list and report.
     let mut select = project::Entity::find()
@@ -451,9 +444,12 @@ pub async fn list(
         });
     }
 
-    let paginator = select.paginate(db, per_page);
-    let total = paginator.num_items().await?;
-    let rows = paginator.fetch_page(page - 1).await?;
+    let super::paging::Page {
+        items: rows,
+        total,
+        page,
+        per_page,
+    } = paging.fetch(db, select).await?;
     let org_ids: Vec<i64> = rows.iter().map(|p| p.organization_id).collect();
     let names = Names::load(db, &org_ids).await?;
     let mut items = rows
@@ -685,7 +681,7 @@ async fn ensure_unique_code<C: ConnectionTrait>(
     if query.count(db).await? > 0 {
         return Err(Error::duplicate(
             "project_code",
-            "该投资项目统一代码已在台账中",
+            format!("投资项目统一代码 {} 已被使用（已在台账中）", code.as_str()),
         ));
     }
     Ok(())

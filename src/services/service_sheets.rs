@@ -368,6 +368,10 @@ pub async fn get<C: ConnectionTrait>(db: &C, actor: &Actor, id: i64) -> Result<S
 #[serde(deny_unknown_fields)]
 pub struct SheetQuery {
     pub officer_id: Option<i64>,
+    /// Page number, from 1.
+    pub page: Option<u64>,
+    /// Items per page, 1–200 (default 50).
+    pub per_page: Option<u64>,
 }
 
 #[tracing::instrument(name = "service_sheets::list", skip_all, fields(actor_id = actor.id, actor_org = actor.organization_id))]
@@ -375,25 +379,38 @@ pub async fn list<C: ConnectionTrait>(
     db: &C,
     actor: &Actor,
     q: SheetQuery,
-) -> Result<Vec<SheetView>> {
+) -> Result<super::paging::Page<SheetView>> {
+    let mut errors = Vec::new();
+    let paging = super::paging::Paging::check(q.page, q.per_page, &mut errors);
+    if !errors.is_empty() {
+        return Err(Error::Invalid(errors));
+    }
     let mut select = service_sheet::Entity::find().order_by_asc(service_sheet::Column::Id);
     if let Some(officer) = q.officer_id {
         select = select.filter(service_sheet::Column::OfficerId.eq(officer));
     }
-    let mut out = Vec::new();
-    for sheet in select.all(db).await? {
-        if !actor.role.sees_all_projects() {
-            let mine = project::Entity::find_by_id(sheet.project_id)
-                .one(db)
-                .await?
-                .is_some_and(|p| actor.organization_id == Some(p.organization_id));
-            if !mine {
-                continue;
-            }
-        }
-        out.push(view(db, sheet).await?);
+    if !actor.role.sees_all_projects() {
+        // An owner sees the sheets of its own organisation's projects.
+        let own: Vec<i64> = project::Entity::find()
+            .filter(project::Column::OrganizationId.eq(actor.organization_id.unwrap_or(-1)))
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|p| p.id)
+            .collect();
+        select = select.filter(service_sheet::Column::ProjectId.is_in(own));
     }
-    Ok(out)
+    let page = paging.fetch(db, select).await?;
+    let mut items = Vec::with_capacity(page.items.len());
+    for sheet in page.items {
+        items.push(view(db, sheet).await?);
+    }
+    Ok(super::paging::Page {
+        items,
+        total: page.total,
+        page: page.page,
+        per_page: page.per_page,
+    })
 }
 
 /// Only the responsible officer or an administrator changes a sheet.

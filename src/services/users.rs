@@ -6,6 +6,7 @@ use sea_orm::{
 };
 use serde::{Deserialize, Serialize};
 
+use super::paging::{Page, PageQuery, Paging};
 use super::{Actor, audit, auth};
 use crate::domain::FieldError;
 use crate::domain::role::Role;
@@ -23,6 +24,8 @@ pub struct UserView {
     /// The leader an officer's late service items are escalated to (督办).
     pub supervisor_id: Option<i64>,
     pub active: bool,
+    /// An administrator reset the password; the user must change it at next sign-in.
+    pub must_change_password: bool,
     pub version: i32,
 }
 
@@ -37,6 +40,7 @@ impl UserView {
             email: u.email.clone(),
             supervisor_id: u.supervisor_id,
             active: u.active,
+            must_change_password: u.must_change_password,
             version: u.version,
         })
     }
@@ -92,11 +96,41 @@ pub fn validate_username(username: &str, errors: &mut Vec<FieldError>) {
     }
 }
 
+/// What a password must be, in the words every message about it uses.
+pub const PASSWORD_RULE: &str = "密码须为10–128个字符，且同时包含字母和数字";
+
+/// A password of 10–128 characters with at least one letter and one digit (the demo password
+/// `demo-pass-2023` is one).
 pub fn validate_password(password: &str, errors: &mut Vec<FieldError>) {
+    validate_password_field("password", password, errors)
+}
+
+/// [`validate_password`] for a field of another name (`new_password`).
+pub fn validate_password_field(field: &str, password: &str, errors: &mut Vec<FieldError>) {
     let len = password.chars().count();
-    if !(8..=128).contains(&len) {
-        errors.push(FieldError::new("password", "密码长度须为8–128个字符"));
+    let letters = password.chars().any(|c| c.is_alphabetic());
+    let digits = password.chars().any(|c| c.is_ascii_digit());
+    if !(10..=128).contains(&len) || !letters || !digits {
+        errors.push(FieldError::new(field, PASSWORD_RULE));
     }
+}
+
+/// A temporary password for a reset: 12 characters, letters and digits, none easily confused
+/// (no 0/O, 1/l/I).
+pub fn temporary_password() -> String {
+    use rand::Rng;
+    const LETTERS: &[u8] = b"abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ";
+    const DIGITS: &[u8] = b"23456789";
+    let mut rng = rand::rngs::OsRng;
+    let mut out: Vec<u8> = (0..8)
+        .map(|_| LETTERS[rng.gen_range(0..LETTERS.len())])
+        .collect();
+    out.extend((0..4).map(|_| DIGITS[rng.gen_range(0..DIGITS.len())]));
+    // Mix the digits in, so the shape gives nothing away.
+    for i in (1..out.len()).rev() {
+        out.swap(i, rng.gen_range(0..=i));
+    }
+    String::from_utf8(out).expect("ASCII")
 }
 
 /// A deliberately plain check: one `@`, something on each side, a dot in the domain, no blanks.
@@ -183,7 +217,10 @@ pub(crate) async fn create_in<C: ConnectionTrait>(
         .await?
         .is_some()
     {
-        return Err(Error::duplicate("username", "用户名已存在"));
+        return Err(Error::duplicate(
+            "username",
+            format!("用户名 {username} 已被使用"),
+        ));
     }
     let hash = auth::hash_password(input.password).await?;
     let user = app_user::ActiveModel {
@@ -195,6 +232,7 @@ pub(crate) async fn create_in<C: ConnectionTrait>(
         email: Set(input.email),
         supervisor_id: Set(None),
         active: Set(true),
+        must_change_password: Set(false),
         ..Default::default()
     }
     .insert(db)
@@ -216,15 +254,100 @@ pub(crate) async fn create_in<C: ConnectionTrait>(
     skip_all,
     fields(actor_id = actor.id, actor_org = actor.organization_id)
 )]
-pub async fn list<C: ConnectionTrait>(db: &C, actor: &Actor) -> Result<Vec<UserView>> {
+pub async fn list<C: ConnectionTrait>(
+    db: &C,
+    actor: &Actor,
+    query: PageQuery,
+) -> Result<Page<UserView>> {
     require_admin(actor)?;
-    app_user::Entity::find()
-        .order_by_asc(app_user::Column::Id)
-        .all(db)
+    let mut errors = Vec::new();
+    let paging = Paging::check(query.page, query.per_page, &mut errors);
+    if !errors.is_empty() {
+        return Err(Error::Invalid(errors));
+    }
+    paging
+        .fetch(
+            db,
+            app_user::Entity::find().order_by_asc(app_user::Column::Id),
+        )
         .await?
-        .iter()
-        .map(UserView::of)
-        .collect()
+        .try_map(|u| UserView::of(&u))
+}
+
+/// An administrator's reset: with no password given, a temporary one is made and returned
+/// once (it is stored only hashed). Either way the user is signed out everywhere and must
+/// change the password at next sign-in.
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PasswordReset {
+    /// The password to set; left out, a temporary one is generated.
+    #[serde(default)]
+    pub new_password: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct PasswordResetDone {
+    pub user: UserView,
+    /// The generated password, shown this once; absent when the administrator chose one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub temporary_password: Option<String>,
+}
+
+#[tracing::instrument(
+    name = "users::reset_password",
+    skip_all,
+    fields(actor_id = actor.id, actor_org = actor.organization_id, user_id = id)
+)]
+pub async fn reset_password(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    id: i64,
+    input: PasswordReset,
+) -> Result<PasswordResetDone> {
+    require_admin(actor)?;
+    let current = app_user::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or_else(|| Error::not_found("用户"))?;
+    let (password, temporary) = match input.new_password {
+        Some(p) => {
+            let mut errors = Vec::new();
+            validate_password_field("new_password", &p, &mut errors);
+            if !errors.is_empty() {
+                return Err(Error::Invalid(errors));
+            }
+            (p, None)
+        }
+        None => {
+            let p = temporary_password();
+            (p.clone(), Some(p))
+        }
+    };
+    let hash = auth::hash_password(password).await?;
+    let txn = db.begin().await?;
+    let update = super::update_versioned::<app_user::Entity>(id, current.version)
+        .col_expr(app_user::Column::PasswordHash, Expr::value(hash))
+        .col_expr(app_user::Column::MustChangePassword, Expr::value(true));
+    super::exec_versioned(&txn, update, "用户").await?;
+    auth::revoke_all(&txn, id).await?;
+    audit::record(
+        &txn,
+        actor,
+        "user",
+        id,
+        "reset_password",
+        serde_json::json!({"generated": temporary.is_some(), "must_change_password": true}),
+    )
+    .await?;
+    txn.commit().await?;
+    let user = app_user::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or_else(|| Error::not_found("用户"))?;
+    Ok(PasswordResetDone {
+        user: UserView::of(&user)?,
+        temporary_password: temporary,
+    })
 }
 
 #[tracing::instrument(

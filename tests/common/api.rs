@@ -172,6 +172,16 @@ pub struct ClassificationSummary {
     pub decided_by: Option<i64>,
 }
 
+/// One page of any list: `{"items", "total", "page", "per_page"}`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    pub total: u64,
+    pub page: u64,
+    pub per_page: u64,
+}
+
 #[derive(Debug, Clone, Deserialize)]
 pub struct ProjectPage {
     pub items: Vec<Project>,

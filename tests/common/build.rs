@@ -232,7 +232,7 @@ impl TestApp {
             .request(Method::GET, "/api/v1/public/notices", None, None)
             .await;
         assert_eq!(status, StatusCode::OK, "{body}");
-        decode(&body)
+        decode::<api::Page<api::PublicNotice>>(&body).items
     }
 
     /// Uploads one small PDF to a filing, marked as `material` (multipart fields before the file).

@@ -1,6 +1,7 @@
 //! The work queue: the filings an actor may see, filtered by state, tier, county, officer and
 //! how soon they fall due, most urgent first.
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::sea_query::{Expr, ExprTrait};
+use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 use serde::Deserialize;
 
 use super::views::{Context, FilingView};
@@ -8,6 +9,8 @@ use crate::config::Settings;
 use crate::domain::FieldError;
 use crate::domain::filing::{ClockStatus, FilingState, Tier};
 use crate::error::{Error, Result};
+use crate::services::paging::{Page, Paging};
+use crate::services::projects::like_pattern;
 use crate::services::{Actor, Code};
 use entity::{county, filing, project};
 
@@ -42,6 +45,12 @@ pub struct FilingQuery {
     #[serde(default, deserialize_with = "crate::services::blank_is_none")]
     #[param(value_type = Option<String>)]
     pub due: Option<Code<DueFilter>>,
+    /// Part of the project's name or of its project code (投资项目统一代码).
+    pub q: Option<String>,
+    /// Page number, from 1.
+    pub page: Option<u64>,
+    /// Items per page, 1–200 (default 50).
+    pub per_page: Option<u64>,
 }
 
 /// The work queue: filings the actor may see, filtered, most urgent first.
@@ -51,10 +60,13 @@ pub async fn list<C: ConnectionTrait>(
     settings: &Settings,
     actor: &Actor,
     query: FilingQuery,
-) -> Result<Vec<FilingView>> {
+) -> Result<Page<FilingView>> {
     let mut errors = Vec::new();
+    let paging = Paging::check(query.page, query.per_page, &mut errors);
     let mut select = filing::Entity::find().order_by_asc(filing::Column::Id);
-    if let Some(state) = Code::check(query.state, "state", "未知的申报状态", &mut errors) {
+    let states: Vec<&str> = FilingState::ALL.iter().map(|s| s.as_str()).collect();
+    let state_message = format!("未知的申报状态，应为以下之一：{}", states.join("、"));
+    if let Some(state) = Code::check(query.state, "state", &state_message, &mut errors) {
         select = select.filter(filing::Column::State.eq(state));
     }
     let tier_message = "应为 report、report_form 或 registration_form";
@@ -79,6 +91,14 @@ pub async fn list<C: ConnectionTrait>(
             Some(c) => project_filter = project_filter.filter(project::Column::CountyId.eq(c.id)),
             None => errors.push(FieldError::new("county", "未知的行政区划代码")),
         }
+    }
+    if let Some(q) = query.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
+        let pattern = like_pattern(q);
+        project_filter = project_filter.filter(
+            Condition::any()
+                .add(Expr::col(project::Column::Name).like(pattern.clone()))
+                .add(Expr::col(project::Column::ProjectCode).like(pattern)),
+        );
     }
     if !errors.is_empty() {
         return Err(Error::Invalid(errors));
@@ -118,5 +138,5 @@ pub async fn list<C: ConnectionTrait>(
         });
         views.sort_by_key(|v| v.clock.as_ref().map(|c| c.days_left).unwrap_or(i64::MAX));
     }
-    Ok(views)
+    Ok(paging.slice(views))
 }
