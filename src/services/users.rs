@@ -22,6 +22,8 @@ pub struct UserView {
     pub email: Option<String>,
     /// The leader an officer's late service items are escalated to (督办).
     pub supervisor_id: Option<i64>,
+    /// An officer's office phone, shown to the owners of the filings they handle.
+    pub office_phone: Option<String>,
     pub active: bool,
     pub version: i32,
 }
@@ -36,6 +38,7 @@ impl UserView {
             organization_id: u.organization_id,
             email: u.email.clone(),
             supervisor_id: u.supervisor_id,
+            office_phone: u.office_phone.clone(),
             active: u.active,
             version: u.version,
         })
@@ -54,6 +57,9 @@ pub struct NewUser {
     pub organization_id: Option<i64>,
     #[serde(default)]
     pub email: Option<String>,
+    /// An officer's office phone, shown to the owners of the filings they handle.
+    #[serde(default)]
+    pub office_phone: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
@@ -72,6 +78,9 @@ pub struct UserPatch {
     /// An officer's leader, who hears of their late service items (督办); `null` clears it.
     #[serde(default, deserialize_with = "super::nullable")]
     pub supervisor_id: Option<Option<i64>>,
+    /// An officer's office phone; `null` clears it.
+    #[serde(default, deserialize_with = "super::nullable")]
+    pub office_phone: Option<Option<String>>,
     #[serde(default)]
     pub active: Option<bool>,
     /// A new password; signs the user out everywhere.
@@ -115,6 +124,22 @@ pub fn validate_email(field: &str, email: &str, errors: &mut Vec<FieldError>) {
     };
     if !ok {
         errors.push(FieldError::new(field, "电子邮箱地址格式不正确"));
+    }
+}
+
+/// An office phone: digits with the usual separators (0914-2312345, +86 914 2312345, 分机 ext).
+pub fn validate_phone(phone: &str, errors: &mut Vec<FieldError>) {
+    let phone = phone.trim();
+    let ok = (3..=32).contains(&phone.chars().count())
+        && phone.chars().any(|c| c.is_ascii_digit())
+        && phone
+            .chars()
+            .all(|c| c.is_ascii_digit() || " -+()转".contains(c));
+    if !ok {
+        errors.push(FieldError::new(
+            "office_phone",
+            "办公电话应为3–32位数字，可含 - + ( ) 空格或“转”",
+        ));
     }
 }
 
@@ -173,6 +198,9 @@ pub(crate) async fn create_in<C: ConnectionTrait>(
     if let Some(email) = &input.email {
         validate_email("email", email, &mut errors);
     }
+    if let Some(phone) = &input.office_phone {
+        validate_phone(phone, &mut errors);
+    }
     check_organization(db, input.role, input.organization_id, &mut errors).await?;
     if !errors.is_empty() {
         return Err(Error::Invalid(errors));
@@ -194,6 +222,7 @@ pub(crate) async fn create_in<C: ConnectionTrait>(
         organization_id: Set(input.organization_id),
         email: Set(input.email),
         supervisor_id: Set(None),
+        office_phone: Set(input.office_phone.map(|p| p.trim().to_owned())),
         active: Set(true),
         ..Default::default()
     }
@@ -253,6 +282,9 @@ pub async fn update(
     if let Some(Some(email)) = &patch.email {
         validate_email("email", email, &mut errors);
     }
+    if let Some(Some(phone)) = &patch.office_phone {
+        validate_phone(phone, &mut errors);
+    }
     if let Some(name) = &patch.display_name
         && name.trim().is_empty()
     {
@@ -300,6 +332,10 @@ pub async fn update(
     }
     if let Some(supervisor) = patch.supervisor_id {
         update = update.col_expr(app_user::Column::SupervisorId, Expr::value(supervisor));
+    }
+    if let Some(phone) = &patch.office_phone {
+        let phone = phone.as_deref().map(str::trim);
+        update = update.col_expr(app_user::Column::OfficePhone, Expr::value(phone));
     }
     if let Some(hash) = &hash {
         update = update.col_expr(app_user::Column::PasswordHash, Expr::value(hash.clone()));
