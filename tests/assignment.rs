@@ -784,7 +784,7 @@ async fn missing_mails_arrive_once_each(
     assert_eq!(by_id.len(), received.len(), "no message twice");
     let arrived = |template: &'static str| {
         let by_id = &by_id;
-        
+
         async move {
             let mut to: Vec<String> = Vec::new();
             for row in rows(app, template).await {

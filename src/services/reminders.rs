@@ -84,9 +84,10 @@ async fn deadline_reminders(
         if !(0..=window).contains(&left) {
             continue;
         }
+        // The officer handling it; while it waits in the shared queue, those who may claim it.
         let recipients = match open.filing.officer_id {
             Some(id) => notifications::user(db, id).await?.into_iter().collect(),
-            None => notifications::users_with_role(db, Role::Officer).await?,
+            None => filings::queue_officers(db, open.project.county_id).await?,
         };
         report.deadline_reminders += notifications::enqueue(
             db,
