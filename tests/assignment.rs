@@ -207,6 +207,20 @@ async fn a_submission_goes_to_the_sheet_officer_alone_and_the_owner_sees_who(app
     .await;
     assert_eq!(status, StatusCode::OK, "{body}");
     assert_eq!(body["office_phone"], "0914-2312345");
+    // An account can be made with one too.
+    let made: Value = app
+        .expect(
+            StatusCode::CREATED,
+            Method::POST,
+            "/api/v1/users",
+            Some(&admin.token),
+            Some(
+                json!({"username": "officer3", "password": "long-enough-1", "role": "officer",
+                "office_phone": "0914 2312346转801"}),
+            ),
+        )
+        .await;
+    assert_eq!(made["office_phone"], "0914 2312346转801");
 
     // Even a rule for the county and tier gives way to the service sheet.
     new_rule(&app, admin, "611024", "report_form", cast.officer.id).await;

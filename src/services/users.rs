@@ -127,7 +127,8 @@ pub fn validate_email(field: &str, email: &str, errors: &mut Vec<FieldError>) {
     }
 }
 
-/// An office phone: digits with the usual separators (0914-2312345, +86 914 2312345, 分机 ext).
+/// An office phone: digits with the usual separators (0914-2312345, +86 914 2312345,
+/// 2312345转801).
 pub fn validate_phone(phone: &str, errors: &mut Vec<FieldError>) {
     let phone = phone.trim();
     let ok = (3..=32).contains(&phone.chars().count())
