@@ -176,6 +176,7 @@ async fn run(command: Command, settings: Settings) -> anyhow::Result<()> {
                     display_name,
                     organization_id: organization,
                     email,
+                    office_phone: None,
                 },
             )
             .await

@@ -37,6 +37,9 @@ pub struct SchedulerSettings {
     pub tick_seconds: u64,
     pub reminder_working_days: u32,
     pub supervise_after_working_days: u32,
+    /// An acceptance or decision past due goes to the officer at once, and to the officer's
+    /// leader this many working days after the due date.
+    pub overdue_escalate_working_days: u32,
     pub digest_weekday: u32,
     pub province_report_to: String,
 }

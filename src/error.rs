@@ -40,6 +40,8 @@ pub enum ErrorCode {
     PenaltyUnsettled,
     /// 409: the service sheet is signed off already.
     AlreadySigned,
+    /// 409: the filing is assigned to an officer already; only an unassigned one is claimed.
+    AlreadyAssigned,
     /// 409: the re-evaluation preview no longer matches the ledger.
     StalePreview,
     /// 409: the pre-decision notice still runs, or a hearing asked for is not yet held.

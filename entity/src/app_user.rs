@@ -15,6 +15,8 @@ pub struct Model {
     pub email: Option<String>,
     /// The leader an officer's overdue service items are escalated to (督办).
     pub supervisor_id: Option<i64>,
+    /// An officer's office phone, shown to the owners of the filings they handle.
+    pub office_phone: Option<String>,
     pub active: bool,
     /// Set by an administrator's password reset; until the user changes their password, only
     /// changing it, `GET /auth/me` and signing out are allowed.

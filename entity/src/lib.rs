@@ -2,6 +2,7 @@
 //! columns typed with the domain's own enums and JSON values, relations declared for joins, and
 //! versions and timestamps stamped in one place. Hand-written logic lives in the services.
 pub mod app_user;
+pub mod assignment_rule;
 pub mod audit_event;
 pub mod auth_token;
 pub mod classification;

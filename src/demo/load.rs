@@ -112,6 +112,7 @@ pub async fn load(
                     display_name: Some(a.display_name.clone()),
                     organization_id,
                     email: Some(a.email.clone()),
+                    office_phone: None,
                 },
             )
             .await

@@ -1,4 +1,5 @@
 //! HTTP: extract, authorize, call a service, shape the response. No SQL and no rules here.
+mod assignment;
 pub mod auth;
 mod calendar;
 mod catalog;
@@ -90,6 +91,7 @@ pub fn app(state: AppState) -> Router {
         .merge(catalog::routes())
         .merge(classification::routes())
         .merge(filings::routes(state.settings.filings.max_upload_bytes))
+        .merge(assignment::routes())
         .merge(notifications::routes())
         .merge(service_sheets::routes())
         .split_for_parts();

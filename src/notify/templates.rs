@@ -30,6 +30,12 @@ templates!(
     "sheet_reassigned",
     "leader_digest",
     "province_monthly_report",
+    "filing_queued",
+    "filing_withdrawn",
+    "registration_receipt",
+    "filing_overdue",
+    "filing_overdue_escalated",
+    "calendar_year_missing",
 );
 
 /// A message ready to store and send.

@@ -1,5 +1,7 @@
-//! What the scheduler writes on each tick: deadline reminders, the urge → supervise ladder of
-//! late service items, the weekly leadership digest and the monthly report to the province.
+//! What the scheduler writes on each tick: deadline reminders, acceptances and decisions past
+//! due (to the officer at once, to the officer's leader some working days later), the urge →
+//! supervise ladder of late service items, the weekly leadership digest, the monthly report to
+//! the province, and the weekly reminder to load next year's holiday schedule.
 //! Every message carries a key naming its occasion, so ticking twice, or on several servers,
 //! writes it once.
 
@@ -17,8 +19,8 @@ use crate::domain::point_to_point::{Escalation, ItemDates, ItemStatus, Ladder, e
 use crate::domain::role::Role;
 use crate::error::Result;
 use crate::notify::messages::{
-    DeadlineApproaching, Figures, LeaderDigest, ProvinceMonthlyReport, ServiceItemDue,
-    ServiceItemSupervised, ServiceItemUrged,
+    CalendarYearMissing, DeadlineApproaching, Figures, FilingOverdue, FilingOverdueEscalated,
+    LeaderDigest, ProvinceMonthlyReport, ServiceItemDue, ServiceItemSupervised, ServiceItemUrged,
 };
 use entity::{app_user, project, service_item, service_sheet};
 
@@ -26,11 +28,16 @@ use entity::{app_user, project, service_item, service_sheet};
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct TickReport {
     pub deadline_reminders: u64,
+    /// Overdue acceptances and decisions told to the officer.
+    pub overdue: u64,
+    /// … and, later, to the officer's leader.
+    pub overdue_escalated: u64,
     pub item_reminders: u64,
     pub urged: u64,
     pub supervised: u64,
     pub digests: u64,
     pub province_reports: u64,
+    pub calendar_reminders: u64,
 }
 
 /// Runs every rule for `today` (a calendar date in Asia/Shanghai).
@@ -42,9 +49,11 @@ pub async fn tick(
 ) -> Result<TickReport> {
     let mut report = TickReport::default();
     deadline_reminders(db, settings, today, &mut report).await?;
+    overdue(db, settings, today, &mut report).await?;
     service_items(db, settings, today, &mut report).await?;
     digest(db, settings, today, &mut report).await?;
     province_report(db, settings, today, &mut report).await?;
+    calendar_reminder(db, settings, today, &mut report).await?;
     Ok(report)
 }
 
@@ -74,9 +83,10 @@ async fn deadline_reminders(
         if !(0..=window).contains(&left) {
             continue;
         }
+        // The officer handling it; while it waits in the shared queue, those who may claim it.
         let recipients = match open.filing.officer_id {
             Some(id) => notifications::user(db, id).await?.into_iter().collect(),
-            None => notifications::users_with_role(db, Role::Officer).await?,
+            None => filings::queue_officers(db, open.project.county_id).await?,
         };
         report.deadline_reminders += notifications::enqueue(
             db,
@@ -95,6 +105,96 @@ async fn deadline_reminders(
                 working_days_left: left,
             },
             &recipients,
+        )
+        .await?;
+    }
+    Ok(())
+}
+
+/// An acceptance or decision past its due date: the officer handling the filing hears of it on
+/// the first tick after the due date (when nobody handles it, the officers who may claim it),
+/// and the officer's leader (`supervisor_id`, else every leader) once it is
+/// `scheduler.overdue_escalate_working_days` working days late; each once per due date.
+#[tracing::instrument(name = "reminders::overdue", skip_all)]
+async fn overdue(
+    db: &DatabaseConnection,
+    settings: &Settings,
+    today: NaiveDate,
+    report: &mut TickReport,
+) -> Result<()> {
+    let escalate_after = settings.scheduler.overdue_escalate_working_days;
+    for open in filings::open_clocks(db, settings, today).await? {
+        let clock = &open.clock;
+        if clock.status != ClockStatus::Running || !clock.overdue {
+            continue;
+        }
+        let (due, kind) = match clock.clock {
+            Some(kind @ ClockKind::Acceptance) => (clock.acceptance_due, kind),
+            Some(kind @ ClockKind::Decision) => (clock.decision_due, kind),
+            None => continue,
+        };
+        let Some(due) = due else { continue };
+        if today <= due {
+            continue;
+        }
+        let f = &open.filing;
+        let key = |role: &str| Occasion {
+            // One notice per due date and recipient role: a deadline moved by a stop is a new one.
+            key: format!("filing:{}:{kind}-overdue:{due}:{role}", f.id),
+            entity: Some(("filing", f.id)),
+        };
+        let officer = match f.officer_id {
+            Some(id) => app_user::Entity::find_by_id(id).one(db).await?,
+            None => None,
+        };
+        let officers = match officer.as_ref().filter(|o| o.active) {
+            Some(o) => vec![Recipient::user(o)],
+            None => filings::queue_officers(db, open.project.county_id).await?,
+        };
+        report.overdue += notifications::enqueue(
+            db,
+            settings,
+            key("officer"),
+            &FilingOverdue {
+                filing_id: f.id,
+                project_name: open.project.name.clone(),
+                tier: f.tier,
+                clock: kind,
+                due,
+                escalate_after_working_days: escalate_after,
+            },
+            &officers,
+        )
+        .await?;
+        let Ok(late) = open.calendar.working_days_between(due, today) else {
+            continue;
+        };
+        if late < i64::from(escalate_after) {
+            continue;
+        }
+        let supervisor = match officer.as_ref().and_then(|o| o.supervisor_id) {
+            Some(id) => notifications::user(db, id).await?.into_iter().collect(),
+            None => Vec::new(),
+        };
+        let leaders = if supervisor.is_empty() {
+            notifications::users_with_role(db, Role::Leader).await?
+        } else {
+            supervisor
+        };
+        report.overdue_escalated += notifications::enqueue(
+            db,
+            settings,
+            key("leader"),
+            &FilingOverdueEscalated {
+                filing_id: f.id,
+                project_name: open.project.name.clone(),
+                tier: f.tier,
+                clock: kind,
+                due,
+                working_days_late: late,
+                officer_name: officer.map(|o| o.display_name),
+            },
+            &leaders,
         )
         .await?;
     }
@@ -367,6 +467,52 @@ async fn province_report(
             name: "省生态环境厅".into(),
             email: to.to_owned(),
         }],
+    )
+    .await?;
+    Ok(())
+}
+
+/// From 1 November of a year until the calendar holds the next year's holiday schedule (and
+/// in any year whose own schedule is missing), every administrator is reminded once per ISO
+/// week to load it, with how many open deadlines fall beyond the calendar meanwhile.
+#[tracing::instrument(name = "reminders::calendar", skip_all)]
+async fn calendar_reminder(
+    db: &DatabaseConnection,
+    settings: &Settings,
+    today: NaiveDate,
+    report: &mut TickReport,
+) -> Result<()> {
+    let year = if today.month() >= 11 {
+        today.year() + 1
+    } else {
+        today.year()
+    };
+    if calendar::load(db).await?.holds(year) {
+        return Ok(());
+    }
+    let beyond = filings::open_clocks(db, settings, today)
+        .await?
+        .iter()
+        .filter(|o| o.clock.estimated)
+        .count();
+    let week = today.iso_week();
+    let admins = notifications::users_with_role(db, Role::Admin).await?;
+    report.calendar_reminders += notifications::enqueue(
+        db,
+        settings,
+        Occasion {
+            key: format!(
+                "calendar:{year}:missing:{}-W{:02}",
+                week.year(),
+                week.week()
+            ),
+            entity: None,
+        },
+        &CalendarYearMissing {
+            year,
+            deadlines_beyond_calendar: beyond as u64,
+        },
+        &admins,
     )
     .await?;
     Ok(())

@@ -23,6 +23,8 @@ pub struct UserView {
     pub email: Option<String>,
     /// The leader an officer's late service items are escalated to (督办).
     pub supervisor_id: Option<i64>,
+    /// An officer's office phone, shown to the owners of the filings they handle.
+    pub office_phone: Option<String>,
     pub active: bool,
     /// An administrator reset the password; the user must change it at next sign-in.
     pub must_change_password: bool,
@@ -39,6 +41,7 @@ impl UserView {
             organization_id: u.organization_id,
             email: u.email.clone(),
             supervisor_id: u.supervisor_id,
+            office_phone: u.office_phone.clone(),
             active: u.active,
             must_change_password: u.must_change_password,
             version: u.version,
@@ -58,6 +61,9 @@ pub struct NewUser {
     pub organization_id: Option<i64>,
     #[serde(default)]
     pub email: Option<String>,
+    /// An officer's office phone, shown to the owners of the filings they handle.
+    #[serde(default)]
+    pub office_phone: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
@@ -76,6 +82,9 @@ pub struct UserPatch {
     /// An officer's leader, who hears of their late service items (督办); `null` clears it.
     #[serde(default, deserialize_with = "super::nullable")]
     pub supervisor_id: Option<Option<i64>>,
+    /// An officer's office phone; `null` clears it.
+    #[serde(default, deserialize_with = "super::nullable")]
+    pub office_phone: Option<Option<String>>,
     #[serde(default)]
     pub active: Option<bool>,
     /// A new password; signs the user out everywhere.
@@ -152,6 +161,23 @@ pub fn validate_email(field: &str, email: &str, errors: &mut Vec<FieldError>) {
     }
 }
 
+/// An office phone: digits with the usual separators (0914-2312345, +86 914 2312345,
+/// 2312345转801).
+pub fn validate_phone(phone: &str, errors: &mut Vec<FieldError>) {
+    let phone = phone.trim();
+    let ok = (3..=32).contains(&phone.chars().count())
+        && phone.chars().any(|c| c.is_ascii_digit())
+        && phone
+            .chars()
+            .all(|c| c.is_ascii_digit() || " -+()转".contains(c));
+    if !ok {
+        errors.push(FieldError::new(
+            "office_phone",
+            "办公电话应为3–32位数字，可含 - + ( ) 空格或“转”",
+        ));
+    }
+}
+
 async fn check_organization<C: ConnectionTrait>(
     db: &C,
     role: Role,
@@ -207,6 +233,9 @@ pub(crate) async fn create_in<C: ConnectionTrait>(
     if let Some(email) = &input.email {
         validate_email("email", email, &mut errors);
     }
+    if let Some(phone) = &input.office_phone {
+        validate_phone(phone, &mut errors);
+    }
     check_organization(db, input.role, input.organization_id, &mut errors).await?;
     if !errors.is_empty() {
         return Err(Error::Invalid(errors));
@@ -231,6 +260,7 @@ pub(crate) async fn create_in<C: ConnectionTrait>(
         organization_id: Set(input.organization_id),
         email: Set(input.email),
         supervisor_id: Set(None),
+        office_phone: Set(input.office_phone.map(|p| p.trim().to_owned())),
         active: Set(true),
         must_change_password: Set(false),
         ..Default::default()
@@ -376,6 +406,9 @@ pub async fn update(
     if let Some(Some(email)) = &patch.email {
         validate_email("email", email, &mut errors);
     }
+    if let Some(Some(phone)) = &patch.office_phone {
+        validate_phone(phone, &mut errors);
+    }
     if let Some(name) = &patch.display_name
         && name.trim().is_empty()
     {
@@ -423,6 +456,10 @@ pub async fn update(
     }
     if let Some(supervisor) = patch.supervisor_id {
         update = update.col_expr(app_user::Column::SupervisorId, Expr::value(supervisor));
+    }
+    if let Some(phone) = &patch.office_phone {
+        let phone = phone.as_deref().map(str::trim);
+        update = update.col_expr(app_user::Column::OfficePhone, Expr::value(phone));
     }
     if let Some(hash) = &hash {
         update = update.col_expr(app_user::Column::PasswordHash, Expr::value(hash.clone()));

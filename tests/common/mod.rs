@@ -176,6 +176,7 @@ async fn prepare(url: String, data: Data) {
                 display_name: Some("系统管理员".into()),
                 organization_id: None,
                 email: Some(format!("{ADMIN}@test.eiaflow.example.cn")),
+                office_phone: None,
             },
         )
         .await

@@ -6,7 +6,8 @@ use super::{Due, Message, Vars};
 use crate::domain::filing::{ClockKind, Tier};
 use crate::links::Page;
 
-/// To the officer (or every officer, before one is assigned): a filing awaits acceptance.
+/// To the officer the filing is assigned to: a filing awaits acceptance (an unassigned one is
+/// `FilingQueued`, to the officers who may claim it).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FilingSubmitted {
     pub filing_id: i64,

@@ -2,7 +2,9 @@
 //! dates, ids) and hands it to the outbox with its recipients; the words come from the
 //! message's template files under `templates/mail/<TEMPLATE>/` and are filled in here, nowhere
 //! else. Nothing here reads the database.
+mod calendar;
 mod filing;
+mod handling;
 mod reports;
 mod service;
 
@@ -11,9 +13,13 @@ use std::collections::BTreeMap;
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
+pub use calendar::CalendarYearMissing;
 pub use filing::{
     CorrectionRequested, DeadlineApproaching, Decision, FilingAccepted, FilingDecided,
     FilingRefused, FilingSubmitted,
+};
+pub use handling::{
+    FilingOverdue, FilingOverdueEscalated, FilingQueued, FilingWithdrawn, RegistrationReceipt,
 };
 pub use reports::{Figures, LeaderDigest, ProvinceMonthlyReport};
 pub use service::{ServiceItemDue, ServiceItemSupervised, ServiceItemUrged, SheetReassigned};

@@ -265,3 +265,91 @@ fn rates_are_percentages_with_two_decimals() {
     assert_eq!(percent(Some(Decimal::new(9684, 4))), "96.84%");
     assert_eq!(percent(None), "—");
 }
+
+#[test]
+fn filing_queued() {
+    snapshot(
+        "filing_queued",
+        &FilingQueued {
+            filing_id: 12,
+            project_name: "商洛市城区污水处理厂提标改造工程".into(),
+            project_code: "2301-611002-04-01-123456".into(),
+            owner_name: "商洛市城投水务有限公司".into(),
+            county_name: "商州区".into(),
+            tier: Tier::ReportForm,
+            on: d("2023-03-01"),
+            due: Due::On(d("2023-03-08")),
+        },
+    );
+}
+
+#[test]
+fn filing_withdrawn() {
+    snapshot(
+        "filing_withdrawn",
+        &FilingWithdrawn {
+            filing_id: 12,
+            project_name: "商洛市城区污水处理厂提标改造工程".into(),
+            owner_name: "商洛市城投水务有限公司".into(),
+            tier: Tier::ReportForm,
+            on: d("2023-03-03"),
+            note: Some("项目选址调整，重新编制后再申报".into()),
+        },
+    );
+}
+
+#[test]
+fn registration_receipt() {
+    snapshot(
+        "registration_receipt",
+        &RegistrationReceipt {
+            filing_id: 13,
+            project_name: "丹凤县城区道路改造工程".into(),
+            project_code: "2301-611022-04-01-654321".into(),
+            on: d("2023-05-10"),
+            receipt_no: "商环登记〔2023〕7号".into(),
+        },
+    );
+}
+
+#[test]
+fn filing_overdue() {
+    snapshot(
+        "filing_overdue",
+        &FilingOverdue {
+            filing_id: 12,
+            project_name: "商洛市城区污水处理厂提标改造工程".into(),
+            tier: Tier::ReportForm,
+            clock: ClockKind::Acceptance,
+            due: d("2023-03-08"),
+            escalate_after_working_days: 3,
+        },
+    );
+}
+
+#[test]
+fn filing_overdue_escalated() {
+    snapshot(
+        "filing_overdue_escalated",
+        &FilingOverdueEscalated {
+            filing_id: 12,
+            project_name: "商洛市城区污水处理厂提标改造工程".into(),
+            tier: Tier::Report,
+            clock: ClockKind::Decision,
+            due: d("2023-06-01"),
+            working_days_late: 3,
+            officer_name: Some("李审批".into()),
+        },
+    );
+}
+
+#[test]
+fn calendar_year_missing() {
+    snapshot(
+        "calendar_year_missing",
+        &CalendarYearMissing {
+            year: 2027,
+            deadlines_beyond_calendar: 4,
+        },
+    );
+}

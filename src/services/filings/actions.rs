@@ -11,8 +11,8 @@ use serde::Deserialize;
 
 use super::views::FilingView;
 use super::{
-    announce, correction_rounds, get, last_missing_items, live_events, numbering, procedure,
-    visible,
+    announce, assignment, correction_rounds, get, last_missing_items, live_events, numbering,
+    procedure, visible,
 };
 use crate::config::Settings;
 use crate::domain::FieldError;
@@ -245,9 +245,17 @@ pub(crate) async fn apply<C: ConnectionTrait>(
     if req.action == Action::Accept && f.officer_id.is_none() {
         update = update.col_expr(filing::Column::OfficerId, Expr::value(actor.id));
     }
+    // A submission is assigned on arrival (sheet officer, else rule, else the shared queue).
+    let assigned = assignment::on_arrival(txn, f, project, req.action).await?;
+    if let Some(a) = &assigned {
+        update = update.col_expr(filing::Column::OfficerId, Expr::value(a.officer_id));
+    }
     // The row is locked from here on, so a concurrent action on the same filing waits and then
     // finds the version gone: it never draws a number.
     crate::services::exec_versioned(txn, update, "申报").await?;
+    if let Some(a) = &assigned {
+        a.record(txn, actor, f.id).await?;
+    }
     let numbered = match req.action {
         Action::Approve | Action::Disapprove => Some((
             NumberKind::Decision,
@@ -297,6 +305,7 @@ pub(crate) async fn apply<C: ConnectionTrait>(
     // Those concerned hear of what happens now; a step entered from the paper file afterwards
     // is history, not news.
     if effective_on == today() {
+        let f = &assignment::with_officer(f, assigned.as_ref());
         announce::announce(txn, settings, f, project, events, &event).await?;
     }
     Ok(event)

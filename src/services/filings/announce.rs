@@ -1,20 +1,22 @@
-//! Who hears of a filing's action, and the typed message they get: the officer of a
-//! submission, the owner of a correction request, acceptance, refusal or decision. The words
-//! are `notify::messages`'; the deadlines the filing's own clock.
+//! Who hears of a filing's action, and the typed message they get: the assigned officer of a
+//! submission (or, when nobody is assigned, the officers who may claim it from the shared
+//! queue, one queue notice each), the officer of a withdrawal, the owner of a correction
+//! request, acceptance, refusal, decision or registration receipt. The words are
+//! `notify::messages`'; the deadlines the filing's own clock.
 use chrono::NaiveDate;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 
+use super::assignment;
 use crate::config::Settings;
 use crate::domain::filing::{Action, ClockInput, ClockStop, filing_clock};
-use crate::domain::role::Role;
 use crate::error::Result;
 use crate::notify::messages::{
-    CorrectionRequested, Decision, Due, FilingAccepted, FilingDecided, FilingRefused,
-    FilingSubmitted,
+    CorrectionRequested, Decision, Due, FilingAccepted, FilingDecided, FilingQueued, FilingRefused,
+    FilingSubmitted, FilingWithdrawn, RegistrationReceipt,
 };
 use crate::services::calendar;
 use crate::services::notifications::{self, Occasion};
-use entity::{clock_stop, filing, filing_event, organization, project};
+use entity::{clock_stop, county, filing, filing_event, organization, project};
 
 /// Tells those concerned of an action, in the action's transaction: who hears of it is decided
 /// here, what they read in `notify::messages`. Deadlines come from the filing's own clock.
@@ -55,38 +57,90 @@ pub(super) async fn announce<C: ConnectionTrait>(
         filing_clock(&input, on, &clocks, &calendar::load(txn).await?).ok()
     };
     let owners = || notifications::owners_of(txn, project.organization_id);
+    let owner_name = || async {
+        Ok::<_, crate::error::Error>(
+            organization::Entity::find_by_id(project.organization_id)
+                .one(txn)
+                .await?
+                .map(|o| o.name)
+                .unwrap_or_default(),
+        )
+    };
     let occasion = Occasion {
         key: format!("filing:{}:event:{}", f.id, event.id),
         entity: Some(("filing", f.id)),
     };
     let written = match event.action {
         Action::Submit | Action::Resubmit => {
-            let officers = match f.officer_id {
-                Some(id) => notifications::user(txn, id).await?.into_iter().collect(),
-                None => notifications::users_with_role(txn, Role::Officer).await?,
+            let due = match clock.and_then(|c| c.acceptance_due) {
+                Some(day) => Due::On(day),
+                None => Due::Within {
+                    after: "收到申请",
+                    days: clocks.acceptance_working_days,
+                    working_days: true,
+                },
             };
-            let owner_name = organization::Entity::find_by_id(project.organization_id)
-                .one(txn)
-                .await?
-                .map(|o| o.name)
-                .unwrap_or_default();
-            let message = FilingSubmitted {
+            match f.officer_id {
+                // Only the assignee hears of it.
+                Some(id) => {
+                    let officer: Vec<_> = notifications::user(txn, id).await?.into_iter().collect();
+                    let message = FilingSubmitted {
+                        filing_id: f.id,
+                        project_name: project.name.clone(),
+                        project_code: project.project_code.clone(),
+                        owner_name: owner_name().await?,
+                        tier,
+                        on,
+                        due,
+                    };
+                    notifications::enqueue(txn, settings, occasion, &message, &officer).await?
+                }
+                // Nobody is assigned: one queue notice to each officer who may claim it.
+                None => {
+                    let county_name = county::Entity::find_by_id(project.county_id)
+                        .one(txn)
+                        .await?
+                        .map(|c| c.name)
+                        .unwrap_or_default();
+                    let message = FilingQueued {
+                        filing_id: f.id,
+                        project_name: project.name.clone(),
+                        project_code: project.project_code.clone(),
+                        owner_name: owner_name().await?,
+                        county_name,
+                        tier,
+                        on,
+                        due,
+                    };
+                    let officers = assignment::queue_officers(txn, project.county_id).await?;
+                    notifications::enqueue(txn, settings, occasion, &message, &officers).await?
+                }
+            }
+        }
+        Action::Withdraw => match f.officer_id {
+            Some(id) => {
+                let officer: Vec<_> = notifications::user(txn, id).await?.into_iter().collect();
+                let message = FilingWithdrawn {
+                    filing_id: f.id,
+                    project_name: project.name.clone(),
+                    owner_name: owner_name().await?,
+                    tier,
+                    on,
+                    note: event.reason.clone(),
+                };
+                notifications::enqueue(txn, settings, occasion, &message, &officer).await?
+            }
+            None => 0,
+        },
+        Action::Register => {
+            let message = RegistrationReceipt {
                 filing_id: f.id,
                 project_name: project.name.clone(),
                 project_code: project.project_code.clone(),
-                owner_name,
-                tier,
                 on,
-                due: match clock.and_then(|c| c.acceptance_due) {
-                    Some(day) => Due::On(day),
-                    None => Due::Within {
-                        after: "收到申请",
-                        days: clocks.acceptance_working_days,
-                        working_days: true,
-                    },
-                },
+                receipt_no: event.detail.receipt_no.clone().unwrap_or_default(),
             };
-            notifications::enqueue(txn, settings, occasion, &message, &officers).await?
+            notifications::enqueue(txn, settings, occasion, &message, &owners().await?).await?
         }
         Action::RequestCorrection => {
             let message = CorrectionRequested {
@@ -145,10 +199,7 @@ pub(super) async fn announce<C: ConnectionTrait>(
             };
             notifications::enqueue(txn, settings, occasion, &message, &owners().await?).await?
         }
-        Action::StartEvaluation
-        | Action::FinishEvaluation
-        | Action::Withdraw
-        | Action::Register => 0,
+        Action::StartEvaluation | Action::FinishEvaluation => 0,
     };
     tracing::debug!(filing_id = f.id, written, "notifications written");
     Ok(())

@@ -1,9 +1,10 @@
 //! Filings (环评申报), one job per file: how readers see them (`views`), the work queue
-//! (`queue`), what moves them (`actions`, with `numbering` for decision and receipt numbers
-//! and `announce` for who hears of it), the public register (`register`), and what the
+//! (`queue`), what moves them (`actions`, with `numbering` for decision and receipt numbers,
+//! `assignment` for who handles a submission and `announce` for who hears of it), the public register (`register`), and what the
 //! scheduler and reports read (`feeds`). The rules themselves are `domain::filing`'s.
 mod actions;
 mod announce;
+mod assignment;
 mod feeds;
 mod numbering;
 mod procedure;
@@ -15,6 +16,7 @@ use sea_orm::{ConnectionTrait, EntityTrait};
 
 pub use actions::{ActionRequest, act, create};
 pub(crate) use actions::{apply, insert_draft};
+pub use assignment::{Handler, claim, queue_officers};
 pub use feeds::{OpenFiling, actions_between, clocks_on, open_clocks, open_clocks_under};
 pub use procedure::{
     CloseHearing, CloseStop, NewClockStop, NewHearingRequest, VoidRequest, VoidStep, add_stop,

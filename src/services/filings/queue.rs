@@ -24,6 +24,16 @@ pub enum DueFilter {
     Soon,
 }
 
+/// Whose filings the queue shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AssignedFilter {
+    /// Those assigned to the reader.
+    Me,
+    /// The shared queue: submitted, not settled, nobody assigned yet; an officer claims them.
+    None,
+}
+
 /// The work queue and filing list filters; a blank value is no filter, an unknown code a 422
 /// naming the parameter (with the other filters' problems).
 #[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams)]
@@ -51,6 +61,10 @@ pub struct FilingQuery {
     pub page: Option<u64>,
     /// Items per page, 1–200 (default 50).
     pub per_page: Option<u64>,
+    /// `me` (assigned to the reader) or `none` (the shared queue, to claim).
+    #[serde(default, deserialize_with = "crate::services::blank_is_none")]
+    #[param(value_type = Option<String>)]
+    pub assigned: Option<Code<AssignedFilter>>,
 }
 
 /// The work queue: filings the actor may see, filtered, most urgent first.
@@ -75,6 +89,17 @@ pub async fn list<C: ConnectionTrait>(
     }
     if let Some(officer) = query.officer_id {
         select = select.filter(filing::Column::OfficerId.eq(officer));
+    }
+    match Code::check(query.assigned, "assigned", "应为 me 或 none", &mut errors) {
+        Some(AssignedFilter::Me) => {
+            select = select.filter(filing::Column::OfficerId.eq(actor.id.unwrap_or(-1)));
+        }
+        Some(AssignedFilter::None) => {
+            select = select
+                .filter(filing::Column::OfficerId.is_null())
+                .filter(filing::Column::State.is_in(super::assignment::claimable_states()));
+        }
+        None => {}
     }
     if let Some(project) = query.project_id {
         select = select.filter(filing::Column::ProjectId.eq(project));

@@ -6,6 +6,7 @@ use chrono::NaiveDate;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 use serde::Serialize;
 
+use super::assignment::Handler;
 use super::{last_missing_items, visible};
 use crate::config::Settings;
 use crate::domain::calendar::WorkCalendar;
@@ -16,7 +17,7 @@ use crate::domain::filing::{
 use crate::domain::role::ActorRole;
 use crate::error::Result;
 use crate::services::{Actor, calendar, projects, today};
-use entity::{clock_stop, filing, filing_event, hearing_request, project};
+use entity::{app_user, clock_stop, filing, filing_event, hearing_request, project};
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct FilingProject {
@@ -45,6 +46,9 @@ pub struct FilingView {
     /// 批复文号 of the decision.
     pub decision_no: Option<String>,
     pub officer_id: Option<i64>,
+    /// Who handles the filing (name and office phone), shown to its owner too; null while it
+    /// waits in the shared queue.
+    pub handler: Option<Handler>,
     /// Deadlines, stops, days used and left; null when the calendar does not reach the dates.
     #[schema(value_type = Object)]
     pub clock: Option<FilingClock>,
@@ -186,6 +190,7 @@ pub(super) struct Context {
     pub(super) hearings: HashMap<i64, Vec<hearing_request::Model>>,
     /// Voided steps, for the correction notices they call for.
     pub(super) voided: HashMap<i64, Vec<filing_event::Model>>,
+    pub(super) officers: HashMap<i64, app_user::Model>,
 }
 
 impl Context {
@@ -244,7 +249,17 @@ impl Context {
         for h in super::procedure::hearings_of(db, &filing_ids).await? {
             hearings.entry(h.filing_id).or_default().push(h);
         }
+        let officer_ids: std::collections::BTreeSet<i64> =
+            filings.iter().filter_map(|f| f.officer_id).collect();
+        let officers: HashMap<i64, app_user::Model> = app_user::Entity::find()
+            .filter(app_user::Column::Id.is_in(officer_ids))
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|u| (u.id, u))
+            .collect();
         Ok(Context {
+            officers,
             calendar: calendar::load(db).await?,
             projects,
             names,
@@ -338,6 +353,10 @@ impl Context {
             receipt_no: f.receipt_no.clone(),
             decision_no: f.decision_no.clone(),
             officer_id: f.officer_id,
+            handler: f
+                .officer_id
+                .and_then(|id| self.officers.get(&id))
+                .map(Handler::of),
             clock,
             clock_error,
             allowed_actions: offered_actions(state, tier, reader, unsettled),
