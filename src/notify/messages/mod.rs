@@ -70,33 +70,33 @@ pub fn link<M: Message>(message: &M, head: &Letterhead) -> Option<String> {
     message.page().map(|page| head.links.url(page))
 }
 
-/// A deadline as a mail states it: the date from the filing's clock, or, when the working-day
-/// calendar does not reach that far yet, the rule it follows.
+/// A deadline as a mail states it: the rule it follows — `days` working days (工作日) or days
+/// (日) after `after` (收到申请 / 受理) — and the date from the filing's clock, marked 预计 when it
+/// reaches a year whose holiday schedule is not loaded yet. The date is unknown only while a stop
+/// with no end runs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Due {
-    On(NaiveDate),
-    /// `days` after `after` (收到申请 / 受理), counted in working days or calendar days.
-    Within {
-        after: &'static str,
-        days: u32,
-        working_days: bool,
-    },
+pub struct Due {
+    pub on: Option<NaiveDate>,
+    pub estimated: bool,
+    pub after: &'static str,
+    pub days: u32,
+    pub working_days: bool,
 }
 
 impl Due {
     fn text(self) -> String {
-        match self {
-            Due::On(day) => day.to_string(),
-            Due::Within {
-                after,
-                days,
-                working_days: true,
-            } => format!("{after}后{days}个工作日内"),
-            Due::Within {
-                after,
-                days,
-                working_days: false,
-            } => format!("{after}后{days}日内"),
+        let unit = if self.working_days {
+            "个工作日"
+        } else {
+            "日"
+        };
+        let rule = format!("{}之日起{}{unit}", self.after, self.days);
+        match (self.on, self.estimated) {
+            (Some(day), false) => format!("{day}（{rule}）"),
+            (Some(day), true) => format!(
+                "预计{day}（{rule}；该年节假日安排尚未导入，按双休日推算，导入后以实际日期为准）"
+            ),
+            (None, _) => format!("{rule}（暂停计时结束后确定具体日期）"),
         }
     }
 }

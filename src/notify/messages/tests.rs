@@ -60,7 +60,13 @@ fn filing_submitted() {
             owner_name: "商洛市城投水务有限公司".into(),
             tier: Tier::ReportForm,
             on: d("2023-03-01"),
-            due: Due::On(d("2023-03-08")),
+            due: Due {
+                on: Some(d("2023-03-08")),
+                estimated: false,
+                after: "收到申请",
+                days: 5,
+                working_days: true,
+            },
         },
     );
 }
@@ -74,14 +80,21 @@ fn filing_submitted_beyond_the_calendar_states_the_rule() {
         owner_name: "建设单位".into(),
         tier: Tier::Report,
         on: d("2026-12-30"),
-        due: Due::Within {
+        due: Due {
+            on: Some(d("2027-01-07")),
+            estimated: true,
             after: "收到申请",
             days: 5,
             working_days: true,
         },
     };
     let r = compose(&m, &head(), "张工").unwrap();
-    assert!(r.text.contains("请在收到申请后5个工作日内前"), "{}", r.text);
+    assert!(
+        r.text
+            .contains("受理期限：预计2027-01-07（收到申请之日起5个工作日；该年节假日安排尚未导入"),
+        "{}",
+        r.text
+    );
 }
 
 #[test]
@@ -106,7 +119,13 @@ fn filing_accepted() {
             project_name: "商洛市城区污水处理厂提标改造工程".into(),
             tier: Tier::ReportForm,
             on: d("2023-03-08"),
-            due: Due::On(d("2023-04-20")),
+            due: Due {
+                on: Some(d("2023-04-20")),
+                estimated: false,
+                after: "受理",
+                days: 30,
+                working_days: true,
+            },
         },
     );
 }
@@ -278,7 +297,13 @@ fn filing_queued() {
             county_name: "商州区".into(),
             tier: Tier::ReportForm,
             on: d("2023-03-01"),
-            due: Due::On(d("2023-03-08")),
+            due: Due {
+                on: Some(d("2023-03-08")),
+                estimated: false,
+                after: "收到申请",
+                days: 5,
+                working_days: true,
+            },
         },
     );
 }

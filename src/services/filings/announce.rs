@@ -72,13 +72,12 @@ pub(super) async fn announce<C: ConnectionTrait>(
     };
     let written = match event.action {
         Action::Submit | Action::Resubmit => {
-            let due = match clock.and_then(|c| c.acceptance_due) {
-                Some(day) => Due::On(day),
-                None => Due::Within {
-                    after: "收到申请",
-                    days: clocks.acceptance_working_days,
-                    working_days: true,
-                },
+            let due = Due {
+                on: clock.as_ref().and_then(|c| c.acceptance_due),
+                estimated: clock.as_ref().is_some_and(|c| c.estimated),
+                after: "收到申请",
+                days: clocks.acceptance_working_days,
+                working_days: true,
             };
             match f.officer_id {
                 // Only the assignee hears of it.
@@ -157,13 +156,12 @@ pub(super) async fn announce<C: ConnectionTrait>(
                 project_name: project.name.clone(),
                 tier,
                 on,
-                due: match clock.and_then(|c| c.decision_due) {
-                    Some(day) => Due::On(day),
-                    None => Due::Within {
-                        after: "受理",
-                        days: clocks.decision_days(tier).unwrap_or_default(),
-                        working_days: clocks.decision_days_are_working_days,
-                    },
+                due: Due {
+                    on: clock.as_ref().and_then(|c| c.decision_due),
+                    estimated: clock.as_ref().is_some_and(|c| c.estimated),
+                    after: "受理",
+                    days: clocks.decision_days(tier).unwrap_or_default(),
+                    working_days: clocks.decision_days_are_working_days,
                 },
             };
             notifications::enqueue(txn, settings, occasion, &message, &owners().await?).await?
