@@ -35,6 +35,8 @@ pub enum ErrorCode {
     PenaltyUnsettled,
     /// 409: the service sheet is signed off already.
     AlreadySigned,
+    /// 409: the service sheet still has items neither done nor cancelled.
+    OpenItems,
     /// 409: the re-evaluation preview no longer matches the ledger.
     StalePreview,
     /// 413: the body or upload is too large.

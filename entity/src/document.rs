@@ -15,6 +15,12 @@ pub struct Model {
     pub stored_as: String,
     pub uploaded_by: Option<i64>,
     pub uploaded_at: DateTimeUtc,
+    /// Set when the document was withdrawn before acceptance: the row stays, out of the
+    /// filing's list by default.
+    pub withdrawn_at: Option<DateTimeUtc>,
+    pub withdrawn_by: Option<i64>,
+    #[sea_orm(column_type = "Text", nullable)]
+    pub withdraw_reason: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

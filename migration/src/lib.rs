@@ -7,6 +7,7 @@ mod m20260103_000001_policy_exemption;
 mod m20260104_000001_filing_workflow;
 mod m20260105_000001_notifications;
 mod m20260106_000001_corrections;
+mod m20260106_000004_trail;
 
 /// A foreign key named after its table and column.
 pub(crate) fn fk(table: &str, column: &str, target: &str) -> ForeignKeyCreateStatement {
@@ -42,6 +43,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20260104_000001_filing_workflow::Migration),
             Box::new(m20260105_000001_notifications::Migration),
             Box::new(m20260106_000001_corrections::Migration),
+            Box::new(m20260106_000004_trail::Migration),
         ]
     }
 }

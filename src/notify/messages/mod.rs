@@ -16,7 +16,10 @@ pub use filing::{
     FilingRefused, FilingSubmitted,
 };
 pub use reports::{Figures, LeaderDigest, ProvinceMonthlyReport};
-pub use service::{ServiceItemDue, ServiceItemSupervised, ServiceItemUrged, SheetReassigned};
+pub use service::{
+    ServiceItemDue, ServiceItemSupervised, ServiceItemUrged, SheetReassigned, SheetReopened,
+    SheetsReassigned,
+};
 
 use super::templates::{self, Rendered, TemplateError};
 use crate::links::{Links, Page};
