@@ -414,6 +414,11 @@ pub async fn list<C: ConnectionTrait>(
 )]
 pub async fn get<C: ConnectionTrait>(db: &C, actor: &Actor, id: i64) -> Result<ProjectView> {
     let p = visible(db, actor, id).await?;
+    full_view(db, p).await
+}
+
+/// One project's view with its classification, whoever reads it.
+async fn full_view<C: ConnectionTrait>(db: &C, p: project::Model) -> Result<ProjectView> {
     let current = match p.current_classification_id {
         Some(cid) => classification::Entity::find_by_id(cid).one(db).await?,
         None => None,
@@ -1022,7 +1027,12 @@ pub async fn remove(
     )
     .await?;
     txn.commit().await?;
-    get(db, actor, id).await
+    // The remover sees what was removed, once; after that the project is gone but for admins.
+    let row = project::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or_else(|| Error::not_found("项目"))?;
+    full_view(db, row).await
 }
 
 /// An administrator puts a removed project back in the ledger.
