@@ -7,6 +7,7 @@ mod common;
 use axum::http::{Method, StatusCode};
 use common::build::{Cast, Kind};
 use common::{TestApp, error, error_fields};
+use sea_orm::EntityTrait;
 use serde_json::{Value, json};
 
 async fn trail(app: &TestApp, path: &str, token: &str) -> Value {
@@ -213,8 +214,8 @@ async fn nothing_changes_the_trail(app: TestApp) {
         }
     }
     // Not even SQL: the database refuses UPDATE and DELETE on the trail.
+    use sea_orm::PaginatorTrait;
     use sea_orm::sea_query::Expr;
-    use sea_orm::{EntityTrait, PaginatorTrait};
     let before = entity::audit_event::Entity::find()
         .count(&app.db)
         .await
@@ -552,7 +553,61 @@ async fn a_document_is_withdrawn_before_acceptance_only(app: TestApp) {
     assert_eq!(error(&body).code, "invalid_state");
 }
 
+async fn accounts_are_in_their_organisation_trail_and_a_password_change_without_its_hash(
+    app: TestApp,
+) {
+    let cast = Cast::sign_in(&app).await;
+    let org = cast.owner.org();
+    let (status, user) = app
+        .request(
+            Method::POST,
+            "/api/v1/users",
+            Some(&cast.admin.token),
+            Some(
+                json!({"username": "owner-new", "password": "first-pass-2026", "role": "owner",
+                "organization_id": org, "display_name": "新业主"}),
+            ),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{user}");
+    let (status, body) = app
+        .request(
+            Method::PATCH,
+            &format!("/api/v1/users/{}", user["id"]),
+            Some(&cast.admin.token),
+            Some(json!({"version": user["version"], "password": "second-pass-2026"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let audit = trail(
+        &app,
+        &format!("/api/v1/organizations/{org}/audit"),
+        &cast.officer.token,
+    )
+    .await;
+    let newest = &audit["items"][0];
+    assert_eq!(
+        (&newest["entity"], &newest["action"]),
+        (&json!("user"), &json!("update"))
+    );
+    assert_eq!(
+        changes(newest),
+        [("password".to_owned(), json!(""), json!("（已修改）"))]
+    );
+    assert_eq!(audit["items"][1]["action"], "create");
+    let stored = entity::app_user::Entity::find_by_id(user["id"].as_i64().unwrap())
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(
+        !audit.to_string().contains(&stored.password_hash),
+        "the hash is never in the trail"
+    );
+}
+
 on_both_backends!(empty;
+    accounts_are_in_their_organisation_trail_and_a_password_change_without_its_hash,
     a_patch_shows_in_the_project_trail_with_old_new_actor_and_request,
     the_project_trail_includes_filings_and_the_organisation_trail_its_changes,
     nothing_changes_the_trail,
