@@ -359,6 +359,36 @@ async fn a_project_entered_by_mistake_is_removed_and_restored(app: TestApp) {
         ("removed".to_owned(), json!(false), json!(true))
     );
 
+    // A draft does not hold a removal back, and leaves the work queue with its project.
+    let draft = cast.draft(&app, Kind::ReportForm).await;
+    let in_queue = |queue: &Value| {
+        queue
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["id"] == draft.id)
+    };
+    let (_, queue) = app.get("/api/v1/filings", &cast.admin.token).await;
+    assert!(in_queue(&queue), "{queue}");
+    let (_, p) = app
+        .get(
+            &format!("/api/v1/projects/{}", draft.project.id),
+            &cast.officer.token,
+        )
+        .await;
+    let (status, body) = app
+        .request(
+            Method::POST,
+            &format!("/api/v1/projects/{}/remove", draft.project.id),
+            Some(&cast.officer.token),
+            Some(json!({"version": p["version"], "reason": "误录"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let (status, queue) = app.get("/api/v1/filings", &cast.admin.token).await;
+    assert_eq!(status, StatusCode::OK, "{queue}");
+    assert!(!in_queue(&queue), "{queue}");
+
     // A project with a real procedure is not a typo: 409.
     let filing = cast.draft(&app, Kind::ReportForm).await;
     app.step(&cast.owner.token, filing.id, "submit", json!({}))
