@@ -42,6 +42,8 @@ pub enum ErrorCode {
     AlreadySigned,
     /// 409: the filing is assigned to an officer already; only an unassigned one is claimed.
     AlreadyAssigned,
+    /// 409: the service sheet still has items neither done nor cancelled.
+    OpenItems,
     /// 409: the re-evaluation preview no longer matches the ledger.
     StalePreview,
     /// 409: the pre-decision notice still runs, or a hearing asked for is not yet held.

@@ -19,7 +19,7 @@ use eiaflow::notify::worker::Worker;
 use eiaflow::services::reminders;
 use entity::notification::Status;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
-use serde_json::json;
+use serde_json::{Value, json};
 use smtp::SmtpServer;
 
 fn smtp_settings(app: &TestApp, port: u16) -> MailSettings {
@@ -666,24 +666,26 @@ async fn late_service_items_are_urged_then_supervised_once(app: TestApp) {
     assert_eq!(item.supervised_on, Some(common::d("2026-11-10")));
 }
 
-async fn reassignment_keeps_history_and_tells_both(app: TestApp) {
+async fn reassignment_keeps_history_and_tells_each_person_once(app: TestApp) {
     let cast = Cast::sign_in(&app).await;
     let (officer1, officer2) = (&cast.officer, &cast.officer2);
+    let third = app.new_owner("owner3").await;
+    let owners = [&cast.owner, &cast.other_owner, &third];
+    // 30 sheets of three owners, all kept by officer1.
     let mut created = Vec::new();
-    for owner in [&cast.owner, &cast.other_owner] {
-        created.push(a_sheet(&app, officer1, owner).await.id);
+    let mut of_owner: BTreeMap<i64, Vec<i64>> = BTreeMap::new();
+    for n in 0..30 {
+        let owner = owners[n % 3];
+        let id = a_sheet(&app, officer1, owner).await.id;
+        created.push(id);
+        of_owner.entry(owner.id).or_default().push(id);
     }
     // A sheet of officer2's that the move leaves alone.
     let untouched = a_sheet(&app, officer2, &cast.owner).await.id;
     let admin = &cast.admin.token;
-    let sheets = app
-        .get_ok::<api::Page<api::Sheet>>(
-            &format!("/api/v1/service-sheets?officer_id={}", officer1.id),
-            admin,
-        )
-        .await
-        .items;
-    assert_eq!(sheets.iter().map(|s| s.id).collect::<Vec<_>>(), created);
+    let (worker, transport) = memory_worker(&app);
+    drain(&worker).await;
+    transport.take();
     let moved: Vec<api::Sheet> = app
         .expect(
             StatusCode::OK,
@@ -702,35 +704,42 @@ async fn reassignment_keeps_history_and_tells_both(app: TestApp) {
         assert_eq!(last.reason.as_deref(), Some("工作调动"));
         assert_eq!(last.assigned_by, Some(cast.admin.id));
     }
-    let notices = entity::notification::Entity::find()
-        .filter(entity::notification::Column::Template.eq("sheet_reassigned"))
-        .all(&app.db)
-        .await
-        .unwrap();
-    let to_officer = notices
-        .iter()
-        .filter(|n| n.user_id == Some(officer2.id))
-        .count();
+    // One mail per person: the new officer lists all 30 sheets, each owner its own 10.
+    drain(&worker).await;
+    let mails = transport.take();
     assert_eq!(
-        to_officer,
-        created.len(),
-        "the new officer hears of each sheet"
+        mails.len(),
+        4,
+        "{:?}",
+        mails.iter().map(|m| &m.to).collect::<Vec<_>>()
     );
-    for owner in [&cast.owner, &cast.other_owner] {
-        assert_eq!(
-            notices
-                .iter()
-                .filter(|n| n.user_id == Some(owner.id))
-                .count(),
-            1,
-            "and so does each owner, of their own sheet"
+    let to = |user: &User| -> Vec<&SentMail> {
+        mails.iter().filter(|m| m.to == [email(user)]).collect()
+    };
+    let officer_mail = to(officer2);
+    assert_eq!(officer_mail.len(), 1);
+    assert!(
+        officer_mail[0].subject.contains("30个点对点服务单"),
+        "{}",
+        officer_mail[0].subject
+    );
+    for id in &created {
+        assert!(
+            officer_mail[0]
+                .text
+                .contains(&format!("（服务单 {id} 号）"))
         );
     }
-    let mut by_sheet: BTreeMap<i64, usize> = BTreeMap::new();
-    for n in &notices {
-        *by_sheet.entry(n.entity_id.unwrap()).or_default() += 1;
+    for owner in owners {
+        let mine = to(owner);
+        assert_eq!(mine.len(), 1, "one mail to {}", owner.username);
+        let listed = mine[0].text.matches("（服务单 ").count();
+        assert_eq!(listed, 10);
+        for id in &of_owner[&owner.id] {
+            assert!(mine[0].text.contains(&format!("（服务单 {id} 号）")));
+        }
     }
-    assert_eq!(by_sheet.keys().copied().collect::<Vec<_>>(), created);
+    assert!(to(officer1).is_empty());
     let still: api::Sheet = app
         .get_ok(&format!("/api/v1/service-sheets/{untouched}"), admin)
         .await;
@@ -741,6 +750,140 @@ async fn reassignment_keeps_history_and_tells_both(app: TestApp) {
             .iter()
             .all(|a| a.previous_officer_id.is_none())
     );
+}
+
+async fn a_sheet_is_signed_off_only_when_every_item_is_settled_and_reopens_on_change(app: TestApp) {
+    let cast = Cast::sign_in(&app).await;
+    let (officer, owner) = (&cast.officer, &cast.owner);
+    let sheet = a_sheet(&app, officer, owner).await;
+    let path = format!("/api/v1/service-sheets/{}", sheet.id);
+    for (kind, text) in [
+        ("pre_application_consultation", "环评前期咨询（测试）"),
+        ("document_guidance", "指导编制环评报告表（测试）"),
+        ("evaluation_coordination", "协调技术评估（测试）"),
+        ("fast_track_decision", "快速审批（测试）"),
+    ] {
+        app.expect::<Value>(
+            StatusCode::OK,
+            Method::POST,
+            &format!("{path}/items"),
+            Some(&officer.token),
+            Some(json!({"kind": kind, "description": text, "promised_on": "2026-11-04"})),
+        )
+        .await;
+    }
+    let current: Value = app.get_ok(&path, &officer.token).await;
+    let items = current["items"].as_array().unwrap().clone();
+    // One done, three still planned: the owner cannot sign off, and is told which.
+    let (status, body) = app
+        .request(
+            Method::PATCH,
+            &format!("/api/v1/service-items/{}", items[0]["id"]),
+            Some(&officer.token),
+            Some(json!({"version": items[0]["version"], "status": "done", "done_on": today()})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let sign_path = format!("{path}/sign-off");
+    let sign = |version: Value| {
+        let (app, sign_path, token) = (&app, &sign_path, &owner.token);
+        async move {
+            app.request(
+                Method::POST,
+                sign_path,
+                Some(token),
+                Some(json!({"version": version, "note": "服务到位"})),
+            )
+            .await
+        }
+    };
+    let (status, body) = sign(current["version"].clone()).await;
+    assert_eq!(status, StatusCode::CONFLICT, "{body}");
+    let err = error(&body);
+    assert_eq!(err.code, "open_items");
+    assert_eq!(err.fields.len(), 3);
+    for text in [
+        "指导编制环评报告表（测试）",
+        "协调技术评估（测试）",
+        "快速审批（测试）",
+    ] {
+        assert!(err.message.contains(text), "{}", err.message);
+    }
+    // Cancelling needs a reason.
+    let (status, body) = app
+        .request(
+            Method::PATCH,
+            &format!("/api/v1/service-items/{}", items[3]["id"]),
+            Some(&officer.token),
+            Some(json!({"version": items[3]["version"], "status": "cancelled"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert_eq!(error(&body).field_names(), ["cancel_reason"]);
+    app.expect::<Value>(
+        StatusCode::OK,
+        Method::PATCH,
+        &format!("/api/v1/service-items/{}", items[3]["id"]),
+        Some(&officer.token),
+        Some(json!({"version": items[3]["version"], "status": "cancelled", "cancel_reason": "项目改走告知承诺制"})),
+    )
+    .await;
+    for item in &items[1..3] {
+        app.expect::<Value>(
+            StatusCode::OK,
+            Method::PATCH,
+            &format!("/api/v1/service-items/{}", item["id"]),
+            Some(&officer.token),
+            Some(json!({"version": item["version"], "status": "done", "done_on": today()})),
+        )
+        .await;
+    }
+    let (status, signed) = sign(current["version"].clone()).await;
+    assert_eq!(status, StatusCode::OK, "{signed}");
+    assert!(signed["signed_off_at"].is_string());
+
+    // A change after the sign-off reopens the sheet, recorded, and the owner is told.
+    let (worker, transport) = memory_worker(&app);
+    drain(&worker).await;
+    transport.take();
+    let item = &signed["items"][1];
+    let (status, reopened) = app
+        .request(
+            Method::PATCH,
+            &format!("/api/v1/service-items/{}", item["id"]),
+            Some(&officer.token),
+            Some(json!({"version": item["version"], "evidence": "补充办理情况说明"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{reopened}");
+    assert_eq!(reopened["signed_off_at"], Value::Null);
+    let reopenings = reopened["reopenings"].as_array().unwrap();
+    assert_eq!(reopenings.len(), 1);
+    assert_eq!(reopenings[0]["by"], officer.id);
+    assert!(
+        reopenings[0]["reason"]
+            .as_str()
+            .unwrap()
+            .contains(item["description"].as_str().unwrap())
+    );
+    drain(&worker).await;
+    let mails = transport.take();
+    assert_eq!(mails.len(), 1);
+    assert_eq!(mails[0].to, [email(owner)]);
+    assert!(
+        mails[0].subject.contains("重新打开"),
+        "{}",
+        mails[0].subject
+    );
+    let project = sheet.project_id;
+    let audit: Value = app
+        .get_ok(&format!("/api/v1/projects/{project}/audit"), &officer.token)
+        .await;
+    assert_eq!(audit["items"][0]["action"], "reopen");
+    assert_eq!(audit["items"][1]["action"], "update_item");
+    // Signed off again once re-checked.
+    let (status, body) = sign(reopened["version"].clone()).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
 }
 
 on_both_backends!(empty;
@@ -755,5 +898,6 @@ on_both_backends!(empty;
     two_senders_deliver_each_row_once,
     reminders_are_written_once_per_deadline,
     late_service_items_are_urged_then_supervised_once,
-    reassignment_keeps_history_and_tells_both,
+    reassignment_keeps_history_and_tells_each_person_once,
+    a_sheet_is_signed_off_only_when_every_item_is_settled_and_reopens_on_change,
 );

@@ -227,6 +227,8 @@ async fn search_by_whole_code_and_part_of_a_name(app: TestApp) {
         let mut body = new_project(org);
         body["name"] = json!(name);
         body["project_code"] = json!(code);
+        // The county the code's division code names (the area-code rule).
+        body["county"] = json!(&code[5..11]);
         let p: api::Project = app
             .expect(
                 StatusCode::CREATED,

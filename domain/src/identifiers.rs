@@ -122,6 +122,23 @@ impl ProjectCode {
     pub fn area_code(&self) -> &str {
         &self.0[5..11]
     }
+
+    /// Whether the code's division code fits a county (GB/T 2260): the county's own, its
+    /// city's (the first four digits and `00`) or its province's (the first two and `0000`).
+    /// Anything else is a project of another county, which an officer must confirm.
+    pub fn fits_county(&self, county_code: &str) -> bool {
+        area_fits_county(self.area_code(), county_code)
+    }
+}
+
+/// See [`ProjectCode::fits_county`].
+pub fn area_fits_county(area: &str, county_code: &str) -> bool {
+    if county_code.len() != 6 || !county_code.is_ascii() {
+        return false;
+    }
+    area == county_code
+        || area == format!("{}00", &county_code[..4])
+        || area == format!("{}0000", &county_code[..2])
 }
 
 impl fmt::Display for ProjectCode {
@@ -167,6 +184,23 @@ mod tests {
     fn project_code_shape() {
         let code = ProjectCode::parse("2301-611000-04-01-123456").unwrap();
         assert_eq!(code.area_code(), "611000");
+        assert!(
+            code.fits_county("611002"),
+            "the city's code fits each of its counties"
+        );
+        assert!(area_fits_county("611021", "611021"));
+        assert!(
+            area_fits_county("610000", "611021"),
+            "the province's code fits"
+        );
+        assert!(
+            !area_fits_county("611021", "611002"),
+            "another county's does not"
+        );
+        assert!(
+            !area_fits_county("610100", "611002"),
+            "another city's does not"
+        );
         for bad in [
             "2301-611000-04-01-12345",
             "2313-611000-04-01-123456",

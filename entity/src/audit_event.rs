@@ -17,6 +17,25 @@ pub struct Model {
     #[sea_orm(column_type = "Text")]
     pub detail: Json<serde_json::Value>,
     pub recorded_at: DateTimeUtc,
+    /// The request that made the change (`x-request-id`); none for the system's own work.
+    pub request_id: Option<String>,
+    /// The fields it changed, each `{field, old, new}` with display-ready values; null for an
+    /// event written before field-level trails.
+    #[sea_orm(column_type = "Text", nullable)]
+    pub changes: Option<Json<Vec<FieldChange>>>,
+    /// The project the change belongs to, when it belongs to one (filings, documents, sheets…).
+    pub project_id: Option<i64>,
+    /// The organisation the change belongs to (its own record, or its project's).
+    pub organization_id: Option<i64>,
+}
+
+/// One field's change: the value before and after, as shown to a reader (money as the decimal
+/// string, enums as their codes, dates as ISO dates).
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct FieldChange {
+    pub field: String,
+    pub old: serde_json::Value,
+    pub new: serde_json::Value,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

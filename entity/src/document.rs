@@ -19,6 +19,12 @@ pub struct Model {
     pub material: Option<domain::filing::Material>,
     /// The copy for public disclosure (环评文件公开版): downloadable from the public register.
     pub public_disclosure: bool,
+    /// Set when the document was withdrawn before acceptance: the row stays, out of the
+    /// filing's list by default.
+    pub withdrawn_at: Option<DateTimeUtc>,
+    pub withdrawn_by: Option<i64>,
+    #[sea_orm(column_type = "Text", nullable)]
+    pub withdraw_reason: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -34,6 +34,10 @@ pub struct Model {
     pub removed_by: Option<i64>,
     #[sea_orm(column_type = "Text", nullable)]
     pub removed_reason: Option<String>,
+    /// The officer's reason for a project code whose division code is not the county's (nor
+    /// its city's or province's).
+    #[sea_orm(column_type = "Text", nullable)]
+    pub cross_county_reason: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -20,6 +20,9 @@ pub struct Model {
     pub urged_on: Option<Date>,
     /// 督办 — when it went to the officer's leader.
     pub supervised_on: Option<Date>,
+    /// Why the item was cancelled; required for `cancelled`.
+    #[sea_orm(column_type = "Text", nullable)]
+    pub cancel_reason: Option<String>,
     pub version: i32,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,

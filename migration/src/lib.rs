@@ -9,6 +9,7 @@ mod m20260105_000001_notifications;
 mod m20260106_000001_corrections;
 mod m20260106_000002_reports;
 mod m20260106_000003_accounts;
+mod m20260106_000004_trail;
 mod m20260106_000005_assignment;
 mod m20260106_000006_process;
 
@@ -50,6 +51,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20260106_000006_process::Migration),
             Box::new(m20260106_000003_accounts::Migration),
             Box::new(m20260106_000005_assignment::Migration),
+            Box::new(m20260106_000004_trail::Migration),
         ]
     }
 }

@@ -162,6 +162,7 @@ pub async fn load(
                 listed_on: Some(p.listed_on),
                 status_verified_on: Some(p.status_verified_on),
                 description: None,
+                cross_county_reason: None,
             },
         )
         .await
@@ -298,6 +299,7 @@ pub async fn load(
             };
             service_sheets::update_item_in(
                 &txn,
+                settings,
                 officer,
                 item.id,
                 &ItemPatch {
@@ -307,6 +309,7 @@ pub async fn load(
                     promised_on: None,
                     evidence: done.evidence.clone(),
                     done_on: Some(done_on),
+                    cancel_reason: None,
                 },
             )
             .await

@@ -13,7 +13,7 @@ use super::auth::CurrentUser;
 use super::extract::{ApiId, ApiJson, ApiQuery};
 use crate::domain::publication::Notice;
 use crate::error::{Error, ErrorBody, Result};
-use crate::services::documents::{self, DocumentView, Upload};
+use crate::services::documents::{self, DocumentQuery, DocumentView, Upload, WithdrawDocument};
 use crate::services::filings::{
     self, ActionRequest, CloseHearing, CloseStop, FilingEventView, FilingQuery, FilingView,
     NewClockStop, NewHearingRequest, PublicNotice, VoidRequest, VoidStep,
@@ -39,6 +39,7 @@ pub fn routes(max_upload_bytes: usize) -> OpenApiRouter<AppState> {
         .routes(routes!(notices))
         .routes(routes!(public_notices))
         .routes(routes!(list_documents))
+        .routes(routes!(withdraw_document))
         .routes(routes!(download))
         .merge(
             OpenApiRouter::new()
@@ -362,15 +363,41 @@ async fn upload(
     Err(Error::invalid("file", "缺少名为 file 的上传文件"))
 }
 
+/// The filing's documents; withdrawn ones only with `include_withdrawn=true`.
 #[utoipa::path(get, path = "/api/v1/filings/{id}/documents", tag = "filings", security(("bearer" = [])),
-    params(("id" = i64, Path)),
+    params(("id" = i64, Path), DocumentQuery),
     responses((status = 200, body = Vec<DocumentView>), (status = 404, body = ErrorBody)))]
 async fn list_documents(
     State(state): State<AppState>,
     user: CurrentUser,
     ApiId(id): ApiId,
+    ApiQuery(query): ApiQuery<DocumentQuery>,
 ) -> Result<Json<Vec<DocumentView>>> {
-    Ok(Json(documents::list(&state.db, &user.actor, id).await?))
+    Ok(Json(
+        documents::list(
+            &state.db,
+            &user.actor,
+            id,
+            query.include_withdrawn.unwrap_or(false),
+        )
+        .await?,
+    ))
+}
+
+/// Withdraw a document before the filing is accepted (the owner who uploaded it, or an
+/// officer); it stays on record, marked withdrawn. 409 after acceptance.
+#[utoipa::path(post, path = "/api/v1/documents/{id}/withdraw", tag = "filings", security(("bearer" = [])),
+    params(("id" = i64, Path)), request_body = WithdrawDocument,
+    responses((status = 200, body = DocumentView), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+async fn withdraw_document(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ApiId(id): ApiId,
+    ApiJson(input): ApiJson<WithdrawDocument>,
+) -> Result<Json<DocumentView>> {
+    Ok(Json(
+        documents::withdraw(&state.db, &user.actor, id, input).await?,
+    ))
 }
 
 /// Download a document; its SHA-256 is in the `x-content-sha256` header.

@@ -84,7 +84,16 @@ async fn count_and_log_errors(req: Request, next: Next) -> axum::response::Respo
     let route = route_of(&req).to_owned();
     let method = req.method().clone();
     let started = Instant::now();
-    let mut res = next.run(req).await;
+    // The request id travels to the audit rows the request writes.
+    let request_id = req
+        .headers()
+        .get(&REQUEST_ID)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
+    let mut res = match request_id {
+        Some(id) => crate::services::audit::in_request(id, next.run(req)).await,
+        None => next.run(req).await,
+    };
     if let Some(InternalError(error)) = res.extensions_mut().remove::<InternalError>() {
         tracing::error!(error = format!("{error:#}"), "internal error");
     }

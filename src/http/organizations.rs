@@ -8,6 +8,7 @@ use super::AppState;
 use super::auth::CurrentUser;
 use super::extract::{ApiId, ApiJson, ApiQuery};
 use crate::error::{ErrorBody, Result};
+use crate::services::audit::{self, TrailPage, TrailQuery};
 use crate::services::organizations::{
     self, NewOrganization, OrganizationPatch, OrganizationQuery, OrganizationView,
 };
@@ -16,6 +17,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(list, create))
         .routes(routes!(get, update))
+        .routes(routes!(trail))
 }
 
 /// Owner organisations; an owner sees only its own.
@@ -67,5 +69,21 @@ async fn update(
 ) -> Result<Json<OrganizationView>> {
     Ok(Json(
         organizations::update(&state.db, &user.actor, id, patch).await?,
+    ))
+}
+
+/// The organisation's trail, newest first: its record, its accounts and its projects'
+/// changes. Owners read only their own (another's is 404). Read-only.
+#[utoipa::path(get, path = "/api/v1/organizations/{id}/audit", tag = "organizations", security(("bearer" = [])),
+    params(("id" = i64, Path), TrailQuery),
+    responses((status = 200, body = TrailPage), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn trail(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ApiId(id): ApiId,
+    ApiQuery(query): ApiQuery<TrailQuery>,
+) -> Result<Json<TrailPage>> {
+    Ok(Json(
+        audit::organization_trail(&state.db, &user.actor, id, query).await?,
     ))
 }

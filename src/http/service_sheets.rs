@@ -71,7 +71,7 @@ async fn add_item(
     ApiJson(item): ApiJson<NewItem>,
 ) -> Result<Json<SheetView>> {
     Ok(Json(
-        service_sheets::add_item(&state.db, &user.actor, id, item).await?,
+        service_sheets::add_item(&state.db, &state.settings, &user.actor, id, item).await?,
     ))
 }
 
@@ -86,7 +86,7 @@ async fn update_item(
     ApiJson(patch): ApiJson<ItemPatch>,
 ) -> Result<Json<SheetView>> {
     Ok(Json(
-        service_sheets::update_item(&state.db, &user.actor, id, patch).await?,
+        service_sheets::update_item(&state.db, &state.settings, &user.actor, id, patch).await?,
     ))
 }
 

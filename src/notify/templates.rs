@@ -28,6 +28,8 @@ templates!(
     "service_item_urged",
     "service_item_supervised",
     "sheet_reassigned",
+    "sheets_reassigned",
+    "sheet_reopened",
     "leader_digest",
     "province_monthly_report",
     "filing_queued",

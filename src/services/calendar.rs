@@ -127,12 +127,15 @@ pub async fn store(
             "load"
         }
     };
-    audit::record(
+    let mut changes = audit::Changes::new();
+    changes.set("year", &year).set("days", &schedule.days.len());
+    audit::write(
         &txn,
         actor,
         "holiday_schedule",
         i64::from(year),
         action,
+        changes,
         serde_json::json!({"year": year, "papers": schedule.papers, "days": schedule.days.len()}),
     )
     .await?;

@@ -223,12 +223,20 @@ pub(crate) async fn record<C: ConnectionTrait>(
             fields: Vec::new(),
         });
     }
-    audit::record(
+    let mut changes = audit::Changes::new();
+    changes.diff(
+        "tier",
+        &project.current_tier.map(|t| t.as_str()),
+        &Some(row.tier.as_str()),
+    );
+    changes.diff("policy_exemption", &None, &row.policy_exemption);
+    audit::write(
         db,
         actor,
         "project",
         project.id,
         "classify",
+        changes,
         serde_json::json!({"classification_id": row.id, "tier": row.tier,
                            "from_tier": project.current_tier, "policy_exemption": row.policy_exemption}),
     )

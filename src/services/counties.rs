@@ -125,12 +125,18 @@ pub async fn create(
     }
     .insert(&txn)
     .await?;
-    audit::record(
+    let mut changes = audit::Changes::new();
+    changes
+        .set("code", &row.code)
+        .set("name", &row.name)
+        .set("parent_code", &row.city_code);
+    audit::write(
         &txn,
         actor,
         "county",
         row.id,
         "create",
+        changes,
         serde_json::json!({"code": row.code, "name": row.name}),
     )
     .await?;

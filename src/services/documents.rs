@@ -55,6 +55,10 @@ pub struct DocumentView {
     pub material_label: Option<&'static str>,
     /// The copy for public disclosure, downloadable from the public register once accepted.
     pub public_disclosure: bool,
+    /// Set when withdrawn before acceptance; such documents are listed only on request.
+    pub withdrawn_at: Option<chrono::DateTime<chrono::Utc>>,
+    pub withdrawn_by: Option<i64>,
+    pub withdraw_reason: Option<String>,
 }
 
 /// What an upload says about itself besides its bytes (multipart fields before `file`).
@@ -78,6 +82,9 @@ impl From<document::Model> for DocumentView {
             material: d.material,
             material_label: d.material.map(Material::label),
             public_disclosure: d.public_disclosure,
+            withdrawn_at: d.withdrawn_at,
+            withdrawn_by: d.withdrawn_by,
+            withdraw_reason: d.withdraw_reason,
         }
     }
 }
@@ -289,10 +296,14 @@ pub async fn list<C: ConnectionTrait>(
     db: &C,
     actor: &Actor,
     filing_id: i64,
+    include_withdrawn: bool,
 ) -> Result<Vec<DocumentView>> {
     visible_filing(db, actor, filing_id).await?;
-    Ok(document::Entity::find()
-        .filter(document::Column::FilingId.eq(filing_id))
+    let mut select = document::Entity::find().filter(document::Column::FilingId.eq(filing_id));
+    if !include_withdrawn {
+        select = select.filter(document::Column::WithdrawnAt.is_null());
+    }
+    Ok(select
         .order_by_asc(document::Column::Id)
         .all(db)
         .await?
@@ -335,6 +346,7 @@ pub(crate) async fn materials_of<C: ConnectionTrait>(
     let mut out: Vec<Material> = document::Entity::find()
         .filter(document::Column::FilingId.eq(filing_id))
         .filter(document::Column::Material.is_not_null())
+        .filter(document::Column::WithdrawnAt.is_null())
         .all(db)
         .await?
         .into_iter()
@@ -355,6 +367,7 @@ pub async fn public_content<C: ConnectionTrait>(
 ) -> Result<(DocumentView, Vec<u8>)> {
     let doc = document::Entity::find_by_id(id)
         .filter(document::Column::PublicDisclosure.eq(true))
+        .filter(document::Column::WithdrawnAt.is_null())
         .one(db)
         .await?
         .ok_or_else(|| Error::not_found("公开文件"))?;
@@ -383,6 +396,7 @@ pub(crate) async fn public_copies<C: ConnectionTrait>(
             document::Entity::find()
                 .filter(document::Column::FilingId.is_in(chunk.iter().copied()))
                 .filter(document::Column::PublicDisclosure.eq(true))
+                .filter(document::Column::WithdrawnAt.is_null())
                 .order_by_asc(document::Column::Id)
                 .all(db)
                 .await?
@@ -391,6 +405,109 @@ pub(crate) async fn public_copies<C: ConnectionTrait>(
         );
     }
     Ok(out)
+}
+
+/// `GET /filings/{id}/documents` filter.
+#[derive(Debug, Clone, Default, serde::Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct DocumentQuery {
+    /// `true`: also the documents withdrawn before acceptance.
+    pub include_withdrawn: Option<bool>,
+}
+
+/// `POST /documents/{id}/withdraw`.
+#[derive(Debug, Clone, Default, serde::Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct WithdrawDocument {
+    #[serde(default)]
+    pub reason: Option<String>,
+}
+
+/// Withdraws a document before its filing is accepted (draft, submitted or awaiting
+/// correction): the owner who uploaded it, or an officer. The row and the file stay, marked
+/// withdrawn and audited; after acceptance the documents are the record, so 409.
+#[tracing::instrument(
+    name = "documents::withdraw",
+    skip_all,
+    fields(actor_id = actor.id, actor_org = actor.organization_id, document_id = id)
+)]
+pub async fn withdraw(
+    db: &sea_orm::DatabaseConnection,
+    actor: &Actor,
+    id: i64,
+    input: WithdrawDocument,
+) -> Result<DocumentView> {
+    use sea_orm::TransactionTrait;
+    use sea_orm::sea_query::Expr;
+    let doc = document::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or_else(|| Error::not_found("文件"))?;
+    let filing = visible_filing(db, actor, doc.filing_id)
+        .await
+        .map_err(|_| Error::not_found("文件"))?;
+    let uploader = actor.role == Role::Owner && actor.id.is_some() && actor.id == doc.uploaded_by;
+    if !(uploader || actor.role.keeps_ledger()) {
+        return Err(Error::Forbidden(
+            "只有上传该文件的建设单位人员或审批人员可以撤回文件".into(),
+        ));
+    }
+    let conflict = |message: &str| Error::Conflict {
+        code: ErrorCode::InvalidState,
+        message: message.into(),
+        fields: Vec::new(),
+    };
+    if doc.withdrawn_at.is_some() {
+        return Err(conflict("该文件已撤回"));
+    }
+    if !matches!(
+        filing.state,
+        FilingState::Draft | FilingState::Submitted | FilingState::CorrectionRequested
+    ) {
+        return Err(conflict("申报已受理或已结束，文件不能再撤回"));
+    }
+    let reason = input
+        .reason
+        .as_deref()
+        .map(str::trim)
+        .filter(|r| !r.is_empty())
+        .map(str::to_owned);
+    let txn = db.begin().await?;
+    let done = document::Entity::update_many()
+        .col_expr(document::Column::WithdrawnAt, Expr::value(super::now()))
+        .col_expr(document::Column::WithdrawnBy, Expr::value(actor.id))
+        .col_expr(
+            document::Column::WithdrawReason,
+            Expr::value(reason.clone()),
+        )
+        .filter(document::Column::Id.eq(id))
+        .filter(document::Column::WithdrawnAt.is_null())
+        .exec(&txn)
+        .await?;
+    if done.rows_affected == 0 {
+        return Err(conflict("该文件已撤回"));
+    }
+    let mut changes = audit::Changes::new();
+    changes.push("withdrawn", &false, &true);
+    if reason.is_some() {
+        changes.set("reason", &reason);
+    }
+    audit::write(
+        &txn,
+        actor,
+        "document",
+        id,
+        "withdraw",
+        changes,
+        serde_json::json!({"filing_id": doc.filing_id, "file_name": doc.file_name}),
+    )
+    .await?;
+    txn.commit().await?;
+    let row = document::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or_else(|| Error::not_found("文件"))?;
+    Ok(row.into())
 }
 
 #[cfg(test)]

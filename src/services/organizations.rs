@@ -223,12 +223,20 @@ pub(crate) async fn create_in<C: ConnectionTrait>(
     }
     .insert(db)
     .await?;
-    audit::record(
+    let mut changes = audit::Changes::new();
+    changes
+        .set("name", &org.name)
+        .set("credit_code", &org.credit_code)
+        .set("contact_name", &org.contact_name)
+        .set("contact_phone", &org.contact_phone)
+        .set("contact_email", &org.contact_email);
+    audit::write(
         db,
         actor,
         "organization",
         org.id,
         "create",
+        changes,
         serde_json::json!({"name": org.name, "credit_code": org.credit_code}),
     )
     .await?;
@@ -247,7 +255,7 @@ pub async fn update(
     patch: OrganizationPatch,
 ) -> Result<OrganizationView> {
     actor.require_keeper()?;
-    organization::Entity::find_by_id(id)
+    let current = organization::Entity::find_by_id(id)
         .one(db)
         .await?
         .ok_or_else(|| Error::not_found("建设单位"))?;
@@ -270,6 +278,40 @@ pub async fn update(
     if let Some(code) = &code {
         ensure_unique_code(db, code, Some(id)).await?;
     }
+    let mut changes = audit::Changes::new();
+    changes
+        .patch(
+            "name",
+            &current.name,
+            patch.name.as_ref().map(|n| n.trim().to_owned()).as_ref(),
+        )
+        .patch(
+            "credit_code",
+            &current.credit_code,
+            code.as_ref().map(|c| c.to_string()).as_ref(),
+        )
+        .patch(
+            "contact_name",
+            &current.contact_name,
+            patch.contact_name.as_ref(),
+        )
+        .patch(
+            "contact_phone",
+            &current.contact_phone,
+            patch.contact_phone.as_ref(),
+        )
+        .patch(
+            "contact_email",
+            &current.contact_email,
+            patch.contact_email.as_ref(),
+        );
+    // A PATCH that changes nothing leaves the version and the trail as they were.
+    if changes.is_empty() {
+        if patch.version != current.version {
+            return Err(Error::stale("建设单位"));
+        }
+        return get(db, actor, id).await;
+    }
     let txn = db.begin().await?;
     let mut update = super::update_versioned::<organization::Entity>(id, patch.version);
     if let Some(name) = &patch.name {
@@ -288,13 +330,14 @@ pub async fn update(
         }
     }
     super::exec_versioned(&txn, update, "建设单位").await?;
-    audit::record(
+    audit::write(
         &txn,
         actor,
         "organization",
         id,
         "update",
-        serde_json::json!({"name": patch.name, "credit_code": code.map(|c| c.to_string())}),
+        changes,
+        serde_json::json!({"from_version": patch.version}),
     )
     .await?;
     txn.commit().await?;

@@ -201,12 +201,18 @@ pub async fn create(
     }
     let txn = db.begin().await?;
     let row = insert(&txn, doc).await?;
-    audit::record(
+    let mut changes = audit::Changes::new();
+    changes
+        .set("document_number", &row.document_no)
+        .set("title", &row.title)
+        .set("active", &row.active);
+    audit::write(
         &txn,
         actor,
         "policy_exemption",
         row.id,
         "create",
+        changes,
         serde_json::json!({"document_no": row.document_no, "active": row.active}),
     )
     .await?;
@@ -226,7 +232,7 @@ pub async fn update(
     patch: PolicyExemptionPatch,
 ) -> Result<PolicyExemptionView> {
     require_admin(actor)?;
-    policy_exemption::Entity::find_by_id(id)
+    let current = policy_exemption::Entity::find_by_id(id)
         .one(db)
         .await?
         .ok_or_else(|| Error::not_found("政策豁免文件"))?;
@@ -262,12 +268,30 @@ pub async fn update(
         update = update.col_expr(C::Active, Expr::value(active));
     }
     super::exec_versioned(&txn, update, "政策豁免文件").await?;
-    audit::record(
+    let mut changes = audit::Changes::new();
+    changes
+        .patch(
+            "title",
+            &current.title,
+            patch.title.as_ref().map(|t| t.trim().to_owned()).as_ref(),
+        )
+        .patch("covers", &current.covers, patch.covers.as_ref())
+        .patch("note", &current.note, patch.note.as_ref())
+        .patch("active", &current.active, patch.active.as_ref());
+    if let Some(items) = &patch.items {
+        changes.diff(
+            "items",
+            &serde_json::to_value(&current.items.0).unwrap_or_default(),
+            &serde_json::to_value(items).unwrap_or_default(),
+        );
+    }
+    audit::write(
         &txn,
         actor,
         "policy_exemption",
         id,
         "update",
+        changes,
         serde_json::json!({"active": patch.active, "items_changed": patch.items.is_some()}),
     )
     .await?;

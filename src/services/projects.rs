@@ -18,6 +18,7 @@ use crate::domain::identifiers::ProjectCode;
 use crate::domain::ledger::{INDUSTRIES, Tier, industry_label};
 use crate::domain::money::Wan;
 use crate::domain::report::Measure;
+use crate::domain::role::Role;
 use crate::error::{Error, Result};
 use entity::{classification, county, filing, organization, project};
 
@@ -87,6 +88,11 @@ pub struct ProjectView {
     pub description: Option<String>,
     /// `exempt`, `registration_form`, `report_form`, `report`, or null when unclassified.
     pub tier: Option<Tier>,
+    /// The officer's reason for a project code of another county (see the area-code rule).
+    pub cross_county_reason: Option<String>,
+    /// Set on a project removed as entered by mistake (administrators alone still see it).
+    pub removed_at: Option<chrono::DateTime<chrono::Utc>>,
+    pub removed_reason: Option<String>,
     /// Present on single-project reads.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub classification: Option<ClassificationSummary>,
@@ -163,6 +169,8 @@ pub struct ProjectQuery {
     /// `true`: the current filing's open clock is past its due date; `false`: it is not (or
     /// the project has no open filing).
     pub overdue: Option<bool>,
+    /// `true`: the removed projects instead (administrators only).
+    pub removed: Option<bool>,
 }
 
 #[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
@@ -193,6 +201,10 @@ pub struct NewProject {
     pub status_verified_on: Option<NaiveDate>,
     #[serde(default)]
     pub description: Option<String>,
+    /// Confirms a project code whose division code is not the county's, its city's or its
+    /// province's: why the project belongs to this county.
+    #[serde(default)]
+    pub cross_county_reason: Option<String>,
 }
 
 fn yes() -> bool {
@@ -220,6 +232,9 @@ pub struct ProjectPatch {
     pub status_verified_on: Option<Option<NaiveDate>>,
     #[serde(default, deserialize_with = "super::nullable")]
     pub description: Option<Option<String>>,
+    /// See [`NewProject::cross_county_reason`].
+    #[serde(default)]
+    pub cross_county_reason: Option<String>,
 }
 
 /// Lookup tables that turn ids into the names a view shows.
@@ -299,6 +314,9 @@ impl Names {
             status_verified_on: p.status_verified_on,
             description: p.description,
             tier: p.current_tier,
+            cross_county_reason: p.cross_county_reason,
+            removed_at: p.removed_at,
+            removed_reason: p.removed_reason,
             classification: None,
             version: p.version,
             created_at: p.created_at,
@@ -322,10 +340,16 @@ pub async fn list(
     let mut errors = Vec::new();
     let paging = super::paging::Paging::check(query.page, query.per_page, &mut errors);
 
-    // A removed project is out of every list and report.
-    let mut select = project::Entity::find()
-        .filter(project::Column::RemovedAt.is_null())
-        .order_by_asc(project::Column::Id);
+    let mut select = project::Entity::find().order_by_asc(project::Column::Id);
+    // Removed projects are out of the ledger; an administrator may list them apart.
+    if query.removed == Some(true) {
+        if actor.role != Role::Admin {
+            return Err(Error::Forbidden("只有管理员可以查看已移除的项目".into()));
+        }
+        select = select.filter(project::Column::RemovedAt.is_not_null());
+    } else {
+        select = select.filter(project::Column::RemovedAt.is_null());
+    }
     if !actor.role.sees_all_projects() {
         // An owner sees its own organisation's projects and nothing else.
         select =
@@ -562,6 +586,11 @@ pub async fn get_with_filing<C: ConnectionTrait>(
 )]
 pub async fn get<C: ConnectionTrait>(db: &C, actor: &Actor, id: i64) -> Result<ProjectView> {
     let p = visible(db, actor, id).await?;
+    full_view(db, p).await
+}
+
+/// One project's view with its classification, whoever reads it.
+async fn full_view<C: ConnectionTrait>(db: &C, p: project::Model) -> Result<ProjectView> {
     let current = match p.current_classification_id {
         Some(cid) => classification::Entity::find_by_id(cid).one(db).await?,
         None => None,
@@ -579,7 +608,8 @@ pub async fn get<C: ConnectionTrait>(db: &C, actor: &Actor, id: i64) -> Result<P
     Ok(view)
 }
 
-/// The project if this actor may see it.
+/// The project if this actor may see it. A removed project is gone for everyone but an
+/// administrator (who may restore it).
 pub async fn visible<C: ConnectionTrait>(db: &C, actor: &Actor, id: i64) -> Result<project::Model> {
     project::Entity::find_by_id(id)
         .one(db)
@@ -587,6 +617,7 @@ pub async fn visible<C: ConnectionTrait>(db: &C, actor: &Actor, id: i64) -> Resu
         .filter(|p| {
             actor.role.sees_all_projects() || actor.organization_id == Some(p.organization_id)
         })
+        .filter(|p| p.removed_at.is_none() || actor.role == Role::Admin)
         .ok_or_else(|| Error::not_found("项目"))
 }
 
@@ -598,7 +629,7 @@ fn industry_hint() -> String {
 /// Validated values of a create or an update, with ids resolved.
 struct Checked {
     project_code: Option<ProjectCode>,
-    county_id: Option<i64>,
+    county: Option<county::Model>,
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -635,14 +666,14 @@ async fn check<C: ConnectionTrait>(
     {
         errors.push(FieldError::new("organization_id", "建设单位不存在"));
     }
-    let mut county_id = None;
+    let mut found_county = None;
     if let Some(code) = county {
         match county::Entity::find()
             .filter(county::Column::Code.eq(code.trim()))
             .one(db)
             .await?
         {
-            Some(c) => county_id = Some(c.id),
+            Some(c) => found_county = Some(c),
             None => errors.push(FieldError::new("county", "未知的行政区划代码")),
         }
     }
@@ -665,8 +696,60 @@ async fn check<C: ConnectionTrait>(
     }
     Ok(Checked {
         project_code,
-        county_id,
+        county: found_county,
     })
+}
+
+/// A division code as a reader knows it: `611021（洛南县）`, or the city's or the bare code.
+async fn division_name<C: ConnectionTrait>(db: &C, code: &str) -> Result<String> {
+    let counties = county::Entity::find().all(db).await?;
+    let name = counties
+        .iter()
+        .find(|c| c.code == code)
+        .map(|c| c.name.clone())
+        .or_else(|| {
+            counties
+                .iter()
+                .find(|c| c.city_code == code)
+                .map(|c| c.city_name.clone())
+        });
+    Ok(match name {
+        Some(name) => format!("{code}（{name}）"),
+        None => code.to_owned(),
+    })
+}
+
+/// The project code's division code must be the county's, its city's or its province's
+/// (domain rule [`ProjectCode::fits_county`]); otherwise the officer confirms a cross-county
+/// project with a reason.
+async fn check_area<C: ConnectionTrait>(
+    db: &C,
+    code: &ProjectCode,
+    county: &county::Model,
+    cross_county_reason: Option<&str>,
+    errors: &mut Vec<FieldError>,
+) -> Result<()> {
+    if code.fits_county(&county.code) || cross_county_reason.is_some_and(|r| !r.trim().is_empty()) {
+        return Ok(());
+    }
+    errors.push(FieldError::new(
+        "project_code",
+        format!(
+            "项目代码中的行政区划代码 {}与所选县区 {}（{}）不符；跨区县项目请确认（cross_county_reason）",
+            division_name(db, code.area_code()).await?,
+            county.code,
+            county.name
+        ),
+    ));
+    Ok(())
+}
+
+/// A reason as stored: trimmed, none when blank.
+fn reason_of(reason: Option<&str>) -> Option<String> {
+    reason
+        .map(str::trim)
+        .filter(|r| !r.is_empty())
+        .map(str::to_owned)
 }
 
 async fn ensure_unique_code<C: ConnectionTrait>(
@@ -674,6 +757,7 @@ async fn ensure_unique_code<C: ConnectionTrait>(
     code: &ProjectCode,
     except: Option<i64>,
 ) -> Result<()> {
+    // Removed projects count: their codes stay taken so that restoring them works.
     let mut query = project::Entity::find().filter(project::Column::ProjectCode.eq(code.as_str()));
     if let Some(id) = except {
         query = query.filter(project::Column::Id.ne(id));
@@ -744,19 +828,32 @@ pub(crate) async fn create_in<C: ConnectionTrait>(
         input.penalty_settled,
         &mut errors,
     );
-    let (Some(code), Some(county_id)) = (checked.project_code, checked.county_id) else {
+    let (Some(code), Some(county)) = (checked.project_code, checked.county) else {
         return Err(Error::Invalid(errors));
     };
+    check_area(
+        db,
+        &code,
+        &county,
+        input.cross_county_reason.as_deref(),
+        &mut errors,
+    )
+    .await?;
     if !errors.is_empty() {
         return Err(Error::Invalid(errors));
     }
     ensure_unique_code(db, &code, None).await?;
+    let cross_county_reason = if code.fits_county(&county.code) {
+        None
+    } else {
+        reason_of(input.cross_county_reason.as_deref())
+    };
 
     let row = project::ActiveModel {
         name: Set(input.name.trim().to_owned()),
         project_code: Set(code.to_string()),
         organization_id: Set(input.organization_id),
-        county_id: Set(county_id),
+        county_id: Set(county.id),
         provincial: Set(input.provincial),
         municipal: Set(input.municipal),
         industry: Set(input.industry),
@@ -769,16 +866,42 @@ pub(crate) async fn create_in<C: ConnectionTrait>(
         description: Set(input.description),
         current_tier: Set(None),
         current_classification_id: Set(None),
+        cross_county_reason: Set(cross_county_reason),
         ..Default::default()
     }
     .insert(db)
     .await?;
-    audit::record(
+    let organization = organization::Entity::find_by_id(row.organization_id)
+        .one(db)
+        .await?
+        .map(|o| o.name)
+        .unwrap_or_default();
+    let mut changes = audit::Changes::new();
+    changes
+        .set("name", &row.name)
+        .set("project_code", &row.project_code)
+        .set("organization", &organization)
+        .set("county", &county.code)
+        .set("provincial", &row.provincial)
+        .set("municipal", &row.municipal)
+        .set("industry", &row.industry)
+        .set("total_investment_wan", &input.total_investment_wan)
+        .set("point_to_point", &row.point_to_point)
+        .set("built_before_approval", &row.built_before_approval)
+        .set("penalty_settled", &row.penalty_settled)
+        .set("listed_on", &row.listed_on)
+        .set("status_verified_on", &row.status_verified_on)
+        .set("description", &row.description);
+    if row.cross_county_reason.is_some() {
+        changes.set("cross_county_reason", &row.cross_county_reason);
+    }
+    audit::write(
         db,
         actor,
         "project",
         row.id,
         "create",
+        changes,
         serde_json::json!({"name": row.name, "project_code": row.project_code,
                            "total_investment_wan": input.total_investment_wan}),
     )
@@ -822,24 +945,128 @@ pub async fn update(
         patch.penalty_settled.unwrap_or(current.penalty_settled),
         &mut errors,
     );
+    let current_county = county::Entity::find_by_id(current.county_id)
+        .one(db)
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("project {id} has no county"))?;
+    let current_code = ProjectCode::parse(&current.project_code).ok();
+    // The area rule, on the code and county the project will have, whenever either changes.
+    let mut cross_county_reason = current.cross_county_reason.clone();
+    let new_county = checked.county.clone().unwrap_or(current_county.clone());
+    if let Some(code) = checked.project_code.as_ref().or(current_code.as_ref())
+        && (checked.project_code.is_some()
+            || checked.county.is_some()
+            || patch.cross_county_reason.is_some())
+        && errors.is_empty()
+    {
+        if code.fits_county(&new_county.code) {
+            cross_county_reason = None;
+        } else {
+            check_area(
+                db,
+                code,
+                &new_county,
+                patch.cross_county_reason.as_deref(),
+                &mut errors,
+            )
+            .await?;
+            cross_county_reason = reason_of(patch.cross_county_reason.as_deref());
+        }
+    }
     if !errors.is_empty() {
         return Err(Error::Invalid(errors));
     }
     if let Some(code) = &checked.project_code {
         ensure_unique_code(db, code, Some(id)).await?;
     }
+    if patch.version != current.version {
+        return Err(Error::stale("项目"));
+    }
+
+    // Exactly the fields that change, with display values (money as the decimal string).
+    let mut changes = audit::Changes::new();
+    changes
+        .patch(
+            "name",
+            &current.name,
+            patch.name.as_ref().map(|n| n.trim().to_owned()).as_ref(),
+        )
+        .patch(
+            "project_code",
+            &current.project_code,
+            checked
+                .project_code
+                .as_ref()
+                .map(|c| c.to_string())
+                .as_ref(),
+        );
+    if let Some(org) = patch.organization_id
+        && org != current.organization_id
+    {
+        let names = Names::load(db, &[current.organization_id, org]).await?;
+        changes.push(
+            "organization",
+            &names.organization_name(current.organization_id),
+            &names.organization_name(org),
+        );
+    }
+    changes
+        .diff("county", &current_county.code, &new_county.code)
+        .patch("provincial", &current.provincial, patch.provincial.as_ref())
+        .patch("municipal", &current.municipal, patch.municipal.as_ref())
+        .patch("industry", &current.industry, patch.industry.as_ref())
+        .patch(
+            "total_investment_wan",
+            &Wan::from_hundredths(current.total_investment),
+            patch.total_investment_wan.as_ref(),
+        )
+        .patch(
+            "point_to_point",
+            &current.point_to_point,
+            patch.point_to_point.as_ref(),
+        )
+        .patch(
+            "built_before_approval",
+            &current.built_before_approval,
+            patch.built_before_approval.as_ref(),
+        )
+        .patch(
+            "penalty_settled",
+            &current.penalty_settled,
+            patch.penalty_settled.as_ref(),
+        )
+        .patch("listed_on", &current.listed_on, patch.listed_on.as_ref())
+        .patch(
+            "status_verified_on",
+            &current.status_verified_on,
+            patch.status_verified_on.as_ref(),
+        )
+        .patch(
+            "description",
+            &current.description,
+            patch.description.as_ref(),
+        )
+        .diff(
+            "cross_county_reason",
+            &current.cross_county_reason,
+            &cross_county_reason,
+        );
+    // A PATCH that changes nothing leaves the version and the trail as they were.
+    if changes.is_empty() {
+        return get(db, actor, id).await;
+    }
 
     let txn = db.begin().await?;
     use project::Column as P;
     let mut update = super::update_versioned::<project::Entity>(id, patch.version);
-    let changes: [(P, Option<sea_orm::Value>); 14] = [
+    let columns: [(P, Option<sea_orm::Value>); 15] = [
         (P::Name, patch.name.as_ref().map(|n| n.trim().into())),
         (
             P::ProjectCode,
             checked.project_code.as_ref().map(|c| c.as_str().into()),
         ),
         (P::OrganizationId, patch.organization_id.map(Into::into)),
-        (P::CountyId, checked.county_id.map(Into::into)),
+        (P::CountyId, checked.county.as_ref().map(|c| c.id.into())),
         (P::Provincial, patch.provincial.map(Into::into)),
         (P::Municipal, patch.municipal.map(Into::into)),
         (P::Industry, patch.industry.clone().map(Into::into)),
@@ -859,28 +1086,181 @@ pub async fn update(
             patch.status_verified_on.map(Into::into),
         ),
         (P::Description, patch.description.clone().map(Into::into)),
+        (
+            P::CrossCountyReason,
+            Some(cross_county_reason.clone().into()),
+        ),
     ];
-    for (column, value) in changes {
+    for (column, value) in columns {
         if let Some(value) = value {
             update = update.col_expr(column, Expr::value(value));
         }
     }
     super::exec_versioned(&txn, update, "项目").await?;
-    audit::record(
+    audit::write(
         &txn,
         actor,
         "project",
         id,
         "update",
-        serde_json::json!({
-            "from_version": patch.version,
-            "name": patch.name,
-            "project_code": patch.project_code,
-            "total_investment_wan": patch.total_investment_wan,
-            "point_to_point": patch.point_to_point,
-            "built_before_approval": patch.built_before_approval,
-            "penalty_settled": patch.penalty_settled,
-        }),
+        changes,
+        serde_json::json!({"from_version": patch.version}),
+    )
+    .await?;
+    txn.commit().await?;
+    get(db, actor, id).await
+}
+
+/// `POST /projects/{id}/remove` and `/restore`.
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RemoveProject {
+    pub version: i32,
+    /// Why the project is removed (entered by mistake, a duplicate…); required.
+    #[serde(default)]
+    pub reason: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RestoreProject {
+    pub version: i32,
+    #[serde(default)]
+    pub reason: Option<String>,
+}
+
+/// Removes a project entered by mistake: the row stays, marked removed, out of every list,
+/// view and report, until an administrator restores it. Refused while the project has a
+/// filing past draft or a service sheet: a project with a real procedure is not a typo.
+#[tracing::instrument(
+    name = "projects::remove",
+    skip_all,
+    fields(actor_id = actor.id, actor_org = actor.organization_id, project_id = id)
+)]
+pub async fn remove(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    id: i64,
+    input: RemoveProject,
+) -> Result<ProjectView> {
+    actor.require_keeper()?;
+    let current = visible(db, actor, id).await?;
+    let Some(reason) = reason_of(input.reason.as_deref()) else {
+        return Err(Error::invalid("reason", "请填写移除原因"));
+    };
+    if reason.chars().count() > 1000 {
+        return Err(Error::invalid("reason", "移除原因不超过1000字"));
+    }
+    if current.removed_at.is_some() {
+        return Err(Error::Conflict {
+            code: crate::error::ErrorCode::InvalidState,
+            message: "该项目已移除".into(),
+            fields: Vec::new(),
+        });
+    }
+    let filings = entity::filing::Entity::find()
+        .filter(entity::filing::Column::ProjectId.eq(id))
+        .filter(entity::filing::Column::State.ne(crate::domain::filing::FilingState::Draft))
+        .count(db)
+        .await?;
+    let sheets = entity::service_sheet::Entity::find()
+        .filter(entity::service_sheet::Column::ProjectId.eq(id))
+        .count(db)
+        .await?;
+    if filings > 0 || sheets > 0 {
+        return Err(Error::Conflict {
+            code: crate::error::ErrorCode::InvalidState,
+            message: "项目已有提交的环评申请或点对点服务单，不能作为误录移除".into(),
+            fields: Vec::new(),
+        });
+    }
+    let txn = db.begin().await?;
+    super::exec_versioned(
+        &txn,
+        super::update_versioned::<project::Entity>(id, input.version)
+            .col_expr(project::Column::RemovedAt, Expr::value(super::now()))
+            .col_expr(project::Column::RemovedBy, Expr::value(actor.id))
+            .col_expr(project::Column::RemovedReason, Expr::value(reason.clone())),
+        "项目",
+    )
+    .await?;
+    let mut changes = audit::Changes::new();
+    changes
+        .push("removed", &false, &true)
+        .set("removed_reason", &reason);
+    audit::write(
+        &txn,
+        actor,
+        "project",
+        id,
+        "remove",
+        changes,
+        serde_json::json!({"reason": reason}),
+    )
+    .await?;
+    txn.commit().await?;
+    // The remover sees what was removed, once; after that the project is gone but for admins.
+    let row = project::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or_else(|| Error::not_found("项目"))?;
+    full_view(db, row).await
+}
+
+/// An administrator puts a removed project back in the ledger.
+#[tracing::instrument(
+    name = "projects::restore",
+    skip_all,
+    fields(actor_id = actor.id, actor_org = actor.organization_id, project_id = id)
+)]
+pub async fn restore(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    id: i64,
+    input: RestoreProject,
+) -> Result<ProjectView> {
+    if actor.role != Role::Admin {
+        return Err(Error::Forbidden("只有管理员可以恢复已移除的项目".into()));
+    }
+    let current = visible(db, actor, id).await?;
+    if current.removed_at.is_none() {
+        return Err(Error::Conflict {
+            code: crate::error::ErrorCode::InvalidState,
+            message: "该项目未被移除".into(),
+            fields: Vec::new(),
+        });
+    }
+    let reason = reason_of(input.reason.as_deref());
+    let txn = db.begin().await?;
+    super::exec_versioned(
+        &txn,
+        super::update_versioned::<project::Entity>(id, input.version)
+            .col_expr(
+                project::Column::RemovedAt,
+                Expr::value(Option::<chrono::DateTime<chrono::Utc>>::None),
+            )
+            .col_expr(project::Column::RemovedBy, Expr::value(Option::<i64>::None))
+            .col_expr(
+                project::Column::RemovedReason,
+                Expr::value(Option::<String>::None),
+            ),
+        "项目",
+    )
+    .await?;
+    let mut changes = audit::Changes::new();
+    changes.push("removed", &true, &false).push(
+        "removed_reason",
+        &current.removed_reason,
+        &None::<String>,
+    );
+    audit::write(
+        &txn,
+        actor,
+        "project",
+        id,
+        "restore",
+        changes,
+        serde_json::json!({"reason": reason}),
     )
     .await?;
     txn.commit().await?;

@@ -4,8 +4,8 @@
 
 use chrono::NaiveDate;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
-    QueryOrder, Set, TransactionTrait, sea_query::Expr,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait,
+    PaginatorTrait, QueryFilter, QueryOrder, Set, TransactionTrait, sea_query::Expr,
 };
 use serde::{Deserialize, Serialize};
 
@@ -16,7 +16,7 @@ use crate::domain::FieldError;
 use crate::domain::point_to_point::{ItemKind, ItemStatus};
 use crate::domain::role::Role;
 use crate::error::{Error, ErrorCode, Result};
-use crate::notify::messages::SheetReassigned;
+use crate::notify::messages::{SheetReopened, SheetsReassigned};
 use entity::{app_user, project, service_item, service_sheet, sheet_assignment};
 
 #[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
@@ -60,6 +60,9 @@ pub struct ItemPatch {
     pub evidence: Option<String>,
     /// When it was done; defaults to today when the status becomes `done`.
     pub done_on: Option<NaiveDate>,
+    /// Why the item is cancelled; required when the status becomes `cancelled`.
+    #[serde(default)]
+    pub cancel_reason: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
@@ -100,6 +103,8 @@ pub struct ItemView {
     pub status: ItemStatus,
     pub evidence: Option<String>,
     pub done_on: Option<NaiveDate>,
+    /// Why it was cancelled, for a `cancelled` item.
+    pub cancel_reason: Option<String>,
     /// 催办 date, if the item was urged.
     pub urged_on: Option<NaiveDate>,
     /// 督办 date, if it went to the officer's leader.
@@ -114,6 +119,15 @@ pub struct AssignmentView {
     pub reason: Option<String>,
     pub assigned_by: Option<i64>,
     pub assigned_at: chrono::DateTime<chrono::Utc>,
+}
+
+/// A signed-off sheet opened again by a later change.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct ReopeningView {
+    pub at: chrono::DateTime<chrono::Utc>,
+    pub by: Option<i64>,
+    /// What changed after the sign-off.
+    pub reason: String,
 }
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -134,6 +148,8 @@ pub struct SheetView {
     pub sign_off_note: Option<String>,
     pub items: Vec<ItemView>,
     pub assignments: Vec<AssignmentView>,
+    /// Each time a change after the sign-off opened the sheet again, oldest first.
+    pub reopenings: Vec<ReopeningView>,
     pub version: i32,
 }
 
@@ -148,6 +164,7 @@ fn item_view(i: service_item::Model) -> Result<ItemView> {
         status: i.status,
         evidence: i.evidence,
         done_on: i.done_on,
+        cancel_reason: i.cancel_reason,
         urged_on: i.urged_on,
         supervised_on: i.supervised_on,
         version: i.version,
@@ -185,6 +202,20 @@ async fn view<C: ConnectionTrait>(db: &C, sheet: service_sheet::Model) -> Result
             assigned_at: a.assigned_at,
         })
         .collect();
+    let reopenings = entity::audit_event::Entity::find()
+        .filter(entity::audit_event::Column::Entity.eq("service_sheet"))
+        .filter(entity::audit_event::Column::EntityId.eq(sheet.id))
+        .filter(entity::audit_event::Column::Action.eq("reopen"))
+        .order_by_asc(entity::audit_event::Column::Id)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|e| ReopeningView {
+            at: e.recorded_at,
+            by: e.actor_id,
+            reason: e.detail["reason"].as_str().unwrap_or_default().to_owned(),
+        })
+        .collect();
     Ok(SheetView {
         id: sheet.id,
         project_id: project.id,
@@ -202,6 +233,7 @@ async fn view<C: ConnectionTrait>(db: &C, sheet: service_sheet::Model) -> Result
         sign_off_note: sheet.sign_off_note,
         items,
         assignments,
+        reopenings,
         version: sheet.version,
     })
 }
@@ -261,6 +293,7 @@ async fn insert_item<C: ConnectionTrait>(
         done_on: Set(None),
         urged_on: Set(None),
         supervised_on: Set(None),
+        cancel_reason: Set(None),
         ..Default::default()
     }
     .insert(db)
@@ -429,6 +462,7 @@ fn require_responsible(actor: &Actor, sheet: &service_sheet::Model) -> Result<()
 #[tracing::instrument(name = "service_sheets::add_item", skip_all, fields(actor_id = actor.id, actor_org = actor.organization_id, sheet_id))]
 pub async fn add_item(
     db: &DatabaseConnection,
+    settings: &Settings,
     actor: &Actor,
     sheet_id: i64,
     item: NewItem,
@@ -442,27 +476,43 @@ pub async fn add_item(
     }
     let txn = db.begin().await?;
     let row = insert_item(&txn, sheet_id, &item).await?;
-    audit::record(
+    let mut changes = audit::Changes::new();
+    changes
+        .set("item", &row.description)
+        .set("promised_on", &row.promised_on);
+    audit::write(
         &txn,
         actor,
         "service_sheet",
         sheet_id,
         "add_item",
+        changes,
         serde_json::json!({"item_id": row.id, "promised_on": row.promised_on}),
     )
     .await?;
+    if sheet.signed_off_at.is_some() {
+        reopen(
+            &txn,
+            settings,
+            actor,
+            &sheet,
+            &format!("新增服务事项“{}”", row.description),
+        )
+        .await?;
+    }
     txn.commit().await?;
     get(db, actor, sheet_id).await
 }
 
 pub async fn update_item(
     db: &DatabaseConnection,
+    settings: &Settings,
     actor: &Actor,
     item_id: i64,
     patch: ItemPatch,
 ) -> Result<SheetView> {
     let txn = db.begin().await?;
-    let sheet_id = update_item_in(&txn, actor, item_id, &patch).await?;
+    let sheet_id = update_item_in(&txn, settings, actor, item_id, &patch).await?;
     txn.commit().await?;
     get(db, actor, sheet_id).await
 }
@@ -471,6 +521,7 @@ pub async fn update_item(
 #[tracing::instrument(name = "service_sheets::update_item", skip_all, fields(actor_id = actor.id, actor_org = actor.organization_id, item_id))]
 pub(crate) async fn update_item_in<C: ConnectionTrait>(
     db: &C,
+    settings: &Settings,
     actor: &Actor,
     item_id: i64,
     patch: &ItemPatch,
@@ -492,39 +543,183 @@ pub(crate) async fn update_item_in<C: ConnectionTrait>(
     if patch.done_on.is_some_and(|d| d > today()) {
         errors.push(FieldError::new("done_on", "日期不能晚于今天"));
     }
-    if patch.done_on.is_some() && patch.status.is_some_and(|s| s != ItemStatus::Done) {
+    let status = patch.status.unwrap_or(item.status);
+    if patch.done_on.is_some() && status != ItemStatus::Done {
         errors.push(FieldError::new("done_on", "只有办结的事项有办结日期"));
     }
+    let given_reason = patch
+        .cancel_reason
+        .as_deref()
+        .map(str::trim)
+        .filter(|r| !r.is_empty());
+    let cancel_reason = match status {
+        ItemStatus::Cancelled => {
+            let reason = given_reason
+                .map(str::to_owned)
+                .or(item.cancel_reason.clone());
+            if reason.is_none() {
+                errors.push(FieldError::new(
+                    "cancel_reason",
+                    "取消服务事项须填写取消原因",
+                ));
+            }
+            reason
+        }
+        _ => {
+            if patch.cancel_reason.is_some() {
+                errors.push(FieldError::new(
+                    "cancel_reason",
+                    "只有取消的事项有取消原因（status 应为 cancelled）",
+                ));
+            }
+            None
+        }
+    };
     if !errors.is_empty() {
         return Err(Error::Invalid(errors));
     }
+    let done_on = if status == ItemStatus::Done {
+        if patch.status == Some(ItemStatus::Done) || patch.done_on.is_some() {
+            Some(patch.done_on.or(item.done_on).unwrap_or_else(today))
+        } else {
+            item.done_on
+        }
+    } else {
+        None
+    };
+    let description = patch
+        .description
+        .as_deref()
+        .map(str::trim)
+        .unwrap_or(&item.description)
+        .to_owned();
+    let promised_on = patch.promised_on.unwrap_or(item.promised_on);
+    let evidence = match &patch.evidence {
+        Some(e) => Some(e.trim().to_owned()),
+        None => item.evidence.clone(),
+    };
+    let mut changes = audit::Changes::new();
+    changes
+        .diff("status", &item.status.as_str(), &status.as_str())
+        .diff("description", &item.description, &description)
+        .diff("promised_on", &item.promised_on, &promised_on)
+        .diff("evidence", &item.evidence, &evidence)
+        .diff("done_on", &item.done_on, &done_on)
+        .diff("cancel_reason", &item.cancel_reason, &cancel_reason);
+    // A PATCH that changes nothing leaves the item, its version and the trail as they were.
+    if changes.is_empty() {
+        if patch.version != item.version {
+            return Err(Error::stale("服务事项"));
+        }
+        return Ok(sheet.id);
+    }
     use service_item::Column as C;
-    let mut update = super::update_versioned::<service_item::Entity>(item_id, patch.version);
-    if let Some(status) = patch.status {
-        update = update.col_expr(C::Status, Expr::value(status.as_str()));
-        let done_on = (status == ItemStatus::Done).then(|| patch.done_on.unwrap_or_else(today));
-        update = update.col_expr(C::DoneOn, Expr::value(done_on));
-    }
-    if let Some(d) = &patch.description {
-        update = update.col_expr(C::Description, Expr::value(d.trim()));
-    }
-    if let Some(p) = patch.promised_on {
-        update = update.col_expr(C::PromisedOn, Expr::value(p));
-    }
-    if let Some(e) = &patch.evidence {
-        update = update.col_expr(C::Evidence, Expr::value(e.trim()));
-    }
+    let update = super::update_versioned::<service_item::Entity>(item_id, patch.version)
+        .col_expr(C::Status, Expr::value(status.as_str()))
+        .col_expr(C::DoneOn, Expr::value(done_on))
+        .col_expr(C::Description, Expr::value(description.clone()))
+        .col_expr(C::PromisedOn, Expr::value(promised_on))
+        .col_expr(C::Evidence, Expr::value(evidence))
+        .col_expr(C::CancelReason, Expr::value(cancel_reason));
     super::exec_versioned(db, update, "服务事项").await?;
-    audit::record(
+    audit::write(
         db,
         actor,
         "service_sheet",
         sheet.id,
         "update_item",
-        serde_json::json!({"item_id": item_id, "status": patch.status.map(|s| s.as_str())}),
+        changes,
+        serde_json::json!({"item_id": item_id, "status": status.as_str()}),
     )
     .await?;
+    if sheet.signed_off_at.is_some() {
+        reopen(
+            db,
+            settings,
+            actor,
+            &sheet,
+            &format!("修改服务事项“{}”", item.description),
+        )
+        .await?;
+    }
     Ok(sheet.id)
+}
+
+/// A change after the sign-off opens the sheet again: the sign-off is cleared, the reopening
+/// recorded (who, why) in the sheet's history and the trail, and the owner told.
+async fn reopen<C: ConnectionTrait>(
+    db: &C,
+    settings: &Settings,
+    actor: &Actor,
+    sheet: &service_sheet::Model,
+    reason: &str,
+) -> Result<()> {
+    super::update_row::<service_sheet::Entity>(sheet.id)
+        .col_expr(
+            service_sheet::Column::SignedOffAt,
+            Expr::value(Option::<chrono::DateTime<chrono::Utc>>::None),
+        )
+        .col_expr(
+            service_sheet::Column::SignedOffBy,
+            Expr::value(Option::<i64>::None),
+        )
+        .col_expr(
+            service_sheet::Column::SignOffNote,
+            Expr::value(Option::<String>::None),
+        )
+        .exec(db)
+        .await?;
+    let mut changes = audit::Changes::new();
+    changes.push("signed_off", &true, &false);
+    audit::write(
+        db,
+        actor,
+        "service_sheet",
+        sheet.id,
+        "reopen",
+        changes,
+        serde_json::json!({
+            "reason": reason,
+            "signed_off_at": sheet.signed_off_at,
+            "signed_off_by": sheet.signed_off_by,
+        }),
+    )
+    .await?;
+    let project = project::Entity::find_by_id(sheet.project_id)
+        .one(db)
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("sheet {} has no project", sheet.id))?;
+    let changed_by = match actor.id {
+        Some(id) => app_user::Entity::find_by_id(id)
+            .one(db)
+            .await?
+            .map(|u| u.display_name)
+            .unwrap_or_default(),
+        None => "系统".into(),
+    };
+    let reopened = entity::audit_event::Entity::find()
+        .filter(entity::audit_event::Column::Entity.eq("service_sheet"))
+        .filter(entity::audit_event::Column::EntityId.eq(sheet.id))
+        .filter(entity::audit_event::Column::Action.eq("reopen"))
+        .count(db)
+        .await?;
+    notifications::enqueue(
+        db,
+        settings,
+        Occasion {
+            key: format!("sheet:{}:reopen:{reopened}", sheet.id),
+            entity: Some(("service_sheet", sheet.id)),
+        },
+        &SheetReopened {
+            sheet_id: sheet.id,
+            project_name: project.name,
+            changed_by,
+            reason: reason.to_owned(),
+        },
+        &notifications::owners_of(db, project.organization_id).await?,
+    )
+    .await?;
+    Ok(())
 }
 
 /// The owner signs the sheet off (确认签收).
@@ -559,6 +754,59 @@ pub(crate) async fn sign_off_in<C: ConnectionTrait>(
             fields: Vec::new(),
         });
     }
+    // Every item done, or cancelled with a reason, before the owner signs.
+    let items = service_item::Entity::find()
+        .filter(service_item::Column::SheetId.eq(id))
+        .order_by_asc(service_item::Column::PromisedOn)
+        .order_by_asc(service_item::Column::Id)
+        .all(db)
+        .await?;
+    let open: Vec<(usize, &service_item::Model)> = items
+        .iter()
+        .enumerate()
+        .filter(|(_, i)| {
+            i.status.is_open()
+                || (i.status == ItemStatus::Cancelled
+                    && i.cancel_reason
+                        .as_deref()
+                        .is_none_or(|r| r.trim().is_empty()))
+        })
+        .collect();
+    if !open.is_empty() {
+        let names: Vec<String> = open
+            .iter()
+            .map(|(_, i)| {
+                format!(
+                    "{}“{}”（{}）",
+                    i.kind.label(),
+                    i.description,
+                    i.status.label()
+                )
+            })
+            .collect();
+        return Err(Error::Conflict {
+            code: ErrorCode::OpenItems,
+            message: format!(
+                "尚有{}项服务事项未办结或未说明取消原因，不能签收：{}",
+                open.len(),
+                names.join("；")
+            ),
+            fields: open
+                .iter()
+                .map(|(n, i)| {
+                    FieldError::new(
+                        format!("items[{n}]"),
+                        format!(
+                            "{}“{}”尚未办结（{}）",
+                            i.kind.label(),
+                            i.description,
+                            i.status.label()
+                        ),
+                    )
+                })
+                .collect(),
+        });
+    }
     super::exec_versioned(
         db,
         super::update_versioned::<service_sheet::Entity>(id, input.version)
@@ -571,29 +819,32 @@ pub(crate) async fn sign_off_in<C: ConnectionTrait>(
         "服务单",
     )
     .await?;
-    audit::record(
+    let mut changes = audit::Changes::new();
+    changes.push("signed_off", &false, &true);
+    audit::write(
         db,
         actor,
         "service_sheet",
         id,
         "sign_off",
+        changes,
         serde_json::json!({"note": input.note}),
     )
     .await?;
     Ok(())
 }
 
-/// Moves one sheet to another officer, keeping the history and telling the new officer and
-/// the owner, in the caller's transaction.
+/// Moves one sheet to another officer, keeping the history, in the caller's transaction.
+/// Returns the new assignment's id. Who is told is the caller's business: one mail per sheet
+/// for a single reassignment, one per person for a bulk one.
 async fn move_sheet<C: ConnectionTrait>(
     db: &C,
-    settings: &Settings,
     actor: &Actor,
     sheet: &service_sheet::Model,
     to: &app_user::Model,
     reason: Option<&str>,
     expected_version: i32,
-) -> Result<()> {
+) -> Result<i64> {
     super::exec_versioned(
         db,
         super::update_versioned::<service_sheet::Entity>(sheet.id, expected_version)
@@ -611,44 +862,26 @@ async fn move_sheet<C: ConnectionTrait>(
     }
     .insert(db)
     .await?;
-    audit::record(
+    let previous = app_user::Entity::find_by_id(sheet.officer_id)
+        .one(db)
+        .await?;
+    let mut changes = audit::Changes::new();
+    changes.push(
+        "officer",
+        &previous.map(|p| p.display_name).unwrap_or_default(),
+        &to.display_name,
+    );
+    audit::write(
         db,
         actor,
         "service_sheet",
         sheet.id,
         "reassign",
+        changes,
         serde_json::json!({"from": sheet.officer_id, "to": to.id, "reason": reason}),
     )
     .await?;
-
-    let project = project::Entity::find_by_id(sheet.project_id)
-        .one(db)
-        .await?
-        .ok_or_else(|| anyhow::anyhow!("sheet {} has no project", sheet.id))?;
-    let previous = app_user::Entity::find_by_id(sheet.officer_id)
-        .one(db)
-        .await?;
-    let mut recipients = vec![Recipient::user(to)];
-    recipients.extend(notifications::owners_of(db, project.organization_id).await?);
-    notifications::enqueue(
-        db,
-        settings,
-        Occasion {
-            key: format!("sheet:{}:assignment:{}", sheet.id, assignment.id),
-            entity: Some(("service_sheet", sheet.id)),
-        },
-        &SheetReassigned {
-            sheet_id: sheet.id,
-            project_name: project.name.clone(),
-            officer_name: to.display_name.clone(),
-            previous_officer_name: previous.map(|p| p.display_name).unwrap_or_default(),
-            officer_phone: sheet.bureau_contact_phone.clone(),
-            reason: reason.map(str::to_owned),
-        },
-        &recipients,
-    )
-    .await?;
-    Ok(())
+    Ok(assignment.id)
 }
 
 #[tracing::instrument(name = "service_sheets::reassign", skip_all, fields(actor_id = actor.id, actor_org = actor.organization_id, sheet_id = id))]
@@ -660,27 +893,44 @@ pub async fn reassign(
     input: Reassign,
 ) -> Result<SheetView> {
     actor.require_keeper()?;
-    let (sheet, _) = visible(db, actor, id).await?;
+    let (sheet, project) = visible(db, actor, id).await?;
     let to = active_officer(db, input.officer_id, "officer_id").await?;
     if to.id == sheet.officer_id {
         return Err(Error::invalid("officer_id", "新责任人与当前责任人相同"));
     }
+    let reason = input.reason.as_deref();
     let txn = db.begin().await?;
-    move_sheet(
+    let assignment = move_sheet(&txn, actor, &sheet, &to, reason, input.version).await?;
+    let previous = app_user::Entity::find_by_id(sheet.officer_id)
+        .one(&txn)
+        .await?;
+    let mut recipients = vec![Recipient::user(&to)];
+    recipients.extend(notifications::owners_of(&txn, project.organization_id).await?);
+    notifications::enqueue(
         &txn,
         settings,
-        actor,
-        &sheet,
-        &to,
-        input.reason.as_deref(),
-        input.version,
+        Occasion {
+            key: format!("sheet:{}:assignment:{assignment}", sheet.id),
+            entity: Some(("service_sheet", sheet.id)),
+        },
+        &crate::notify::messages::SheetReassigned {
+            sheet_id: sheet.id,
+            project_name: project.name.clone(),
+            officer_name: to.display_name.clone(),
+            previous_officer_name: previous.map(|p| p.display_name).unwrap_or_default(),
+            officer_phone: sheet.bureau_contact_phone.clone(),
+            reason: reason.map(str::to_owned),
+        },
+        &recipients,
     )
     .await?;
     txn.commit().await?;
     get(db, actor, id).await
 }
 
-/// When an officer leaves: every sheet of theirs moves to another officer in one transaction.
+/// When an officer leaves: every sheet of theirs moves to another officer in one transaction,
+/// and each person concerned gets one mail listing their sheets: the new officer all of them,
+/// each owner those of its organisation.
 #[tracing::instrument(name = "service_sheets::reassign_all", skip_all, fields(actor_id = actor.id, actor_org = actor.organization_id))]
 pub async fn reassign_all(
     db: &DatabaseConnection,
@@ -702,16 +952,64 @@ pub async fn reassign_all(
         .order_by_asc(service_sheet::Column::Id)
         .all(db)
         .await?;
+    if sheets.is_empty() {
+        return Ok(Vec::new());
+    }
+    let previous = app_user::Entity::find_by_id(input.from_officer_id)
+        .one(db)
+        .await?
+        .map(|p| p.display_name)
+        .unwrap_or_default();
+    let reason = input.reason.as_deref();
     let txn = db.begin().await?;
+    let mut first_assignment = None;
+    // Each organisation's sheets, in sheet order, for its owners' one mail.
+    let mut by_org: std::collections::BTreeMap<i64, Vec<(i64, String)>> = Default::default();
+    let mut all = Vec::new();
     for sheet in &sheets {
-        move_sheet(
+        let assignment = move_sheet(&txn, actor, sheet, &to, reason, sheet.version).await?;
+        first_assignment.get_or_insert(assignment);
+        let project = project::Entity::find_by_id(sheet.project_id)
+            .one(&txn)
+            .await?
+            .ok_or_else(|| anyhow::anyhow!("sheet {} has no project", sheet.id))?;
+        by_org
+            .entry(project.organization_id)
+            .or_default()
+            .push((sheet.id, project.name.clone()));
+        all.push((sheet.id, project.name));
+    }
+    let key = format!(
+        "sheets:bulk:{}",
+        first_assignment.expect("at least one sheet moved")
+    );
+    let message = |sheets: Vec<(i64, String)>| SheetsReassigned {
+        officer_name: to.display_name.clone(),
+        previous_officer_name: previous.clone(),
+        reason: reason.map(str::to_owned),
+        sheets,
+    };
+    notifications::enqueue(
+        &txn,
+        settings,
+        Occasion {
+            key: format!("{key}:officer"),
+            entity: None,
+        },
+        &message(all),
+        &[Recipient::user(&to)],
+    )
+    .await?;
+    for (org, sheets) in by_org {
+        notifications::enqueue(
             &txn,
             settings,
-            actor,
-            sheet,
-            &to,
-            input.reason.as_deref(),
-            sheet.version,
+            Occasion {
+                key: format!("{key}:org:{org}"),
+                entity: None,
+            },
+            &message(sheets),
+            &notifications::owners_of(&txn, org).await?,
         )
         .await?;
     }

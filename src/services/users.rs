@@ -267,12 +267,20 @@ pub(crate) async fn create_in<C: ConnectionTrait>(
     }
     .insert(db)
     .await?;
-    audit::record(
+    let mut changes = audit::Changes::new();
+    changes
+        .set("username", &user.username)
+        .set("display_name", &user.display_name)
+        .set("role", &user.role.as_str())
+        .set("organization_id", &user.organization_id)
+        .set("email", &user.email);
+    audit::write(
         db,
         actor,
         "user",
         user.id,
         "create",
+        changes,
         serde_json::json!({"username": user.username, "role": user.role, "organization_id": user.organization_id}),
     )
     .await?;
@@ -468,12 +476,41 @@ pub async fn update(
     if hash.is_some() || patch.active == Some(false) || role != current_role {
         auth::revoke_all(&txn, id).await?;
     }
-    audit::record(
+    // Field-level trail; a password change is recorded as such, never the hash.
+    let mut changes = audit::Changes::new();
+    changes
+        .diff("role", &current_role.as_str(), &role.as_str())
+        .diff(
+            "organization_id",
+            &current.organization_id,
+            &organization_id,
+        )
+        .patch(
+            "display_name",
+            &current.display_name,
+            patch
+                .display_name
+                .as_ref()
+                .map(|n| n.trim().to_owned())
+                .as_ref(),
+        )
+        .patch("email", &current.email, patch.email.as_ref())
+        .patch(
+            "supervisor_id",
+            &current.supervisor_id,
+            patch.supervisor_id.as_ref(),
+        )
+        .patch("active", &current.active, patch.active.as_ref());
+    if hash.is_some() {
+        changes.push("password", "", "（已修改）");
+    }
+    audit::write(
         &txn,
         actor,
         "user",
         id,
         "update",
+        changes,
         serde_json::json!({
             "role": role.as_str(),
             "organization_id": organization_id,

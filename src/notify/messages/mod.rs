@@ -22,7 +22,10 @@ pub use handling::{
     FilingOverdue, FilingOverdueEscalated, FilingQueued, FilingWithdrawn, RegistrationReceipt,
 };
 pub use reports::{Figures, LeaderDigest, ProvinceMonthlyReport};
-pub use service::{ServiceItemDue, ServiceItemSupervised, ServiceItemUrged, SheetReassigned};
+pub use service::{
+    ServiceItemDue, ServiceItemSupervised, ServiceItemUrged, SheetReassigned, SheetReopened,
+    SheetsReassigned,
+};
 
 use super::templates::{self, Rendered, TemplateError};
 use crate::links::{Links, Page};

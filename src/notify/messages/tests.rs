@@ -252,6 +252,35 @@ fn sheet_reassigned() {
 }
 
 #[test]
+fn sheets_reassigned() {
+    snapshot(
+        "sheets_reassigned",
+        &SheetsReassigned {
+            officer_name: "王审批".into(),
+            previous_officer_name: "李审批".into(),
+            reason: Some("人员调整".into()),
+            sheets: vec![
+                (3, "商洛市城区污水处理厂提标改造工程".into()),
+                (7, "G312线商州过境公路改线工程".into()),
+            ],
+        },
+    );
+}
+
+#[test]
+fn sheet_reopened() {
+    snapshot(
+        "sheet_reopened",
+        &SheetReopened {
+            sheet_id: 3,
+            project_name: "商洛市城区污水处理厂提标改造工程".into(),
+            changed_by: "王审批".into(),
+            reason: "修改服务事项“环评文件编制技术指导”".into(),
+        },
+    );
+}
+
+#[test]
 fn leader_digest() {
     snapshot(
         "leader_digest",

@@ -106,7 +106,8 @@ pub async fn list<C: ConnectionTrait>(
     }
     let due = Code::check(query.due, "due", "应为 overdue 或 soon", &mut errors)
         .map(|due| due == DueFilter::Overdue);
-    let mut project_filter = project::Entity::find();
+    // A removed project's (draft) filings leave the queue with it.
+    let mut project_filter = project::Entity::find().filter(project::Column::RemovedAt.is_null());
     if let Some(code) = query.county.as_deref() {
         match county::Entity::find()
             .filter(county::Column::Code.eq(code))
