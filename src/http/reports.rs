@@ -20,6 +20,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(summary))
         .routes(routes!(projects))
+        .routes(routes!(first_time_right))
 }
 
 const GROUP_BY_HINT: &str = "应为 county、level、tier 或 industry";
@@ -272,4 +273,47 @@ async fn projects(
         page,
         per_page,
     }))
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct FirstTimeRightParams {
+    /// First day of the period (YYYY-MM-DD); 1 January of this year when omitted.
+    pub from: Option<NaiveDate>,
+    /// Last day of the period, not after today; today when omitted.
+    pub to: Option<NaiveDate>,
+    /// `county` or `officer`.
+    pub group_by: Option<String>,
+}
+
+/// The first-time-right rate (一次性受理率): of the filings accepted in the period (by the
+/// acceptance's date), those accepted with no correction round before, overall and by county or
+/// by the officer handling them. Leaders, officers and administrators.
+#[utoipa::path(get, path = "/api/v1/reports/first-time-right", tag = "reports", security(("bearer" = [])),
+    params(FirstTimeRightParams),
+    responses((status = 200, body = crate::services::quality::FirstTimeRight), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn first_time_right(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ApiQuery(query): ApiQuery<FirstTimeRightParams>,
+) -> Result<Json<crate::services::quality::FirstTimeRight>> {
+    use chrono::Datelike;
+    let to = query.to.unwrap_or_else(services::today);
+    let from = query
+        .from
+        .unwrap_or_else(|| NaiveDate::from_ymd_opt(to.year(), 1, 1).unwrap_or(to));
+    Ok(Json(
+        crate::services::quality::first_time_right(
+            &state.db,
+            &user.actor,
+            from,
+            to,
+            query
+                .group_by
+                .as_deref()
+                .map(str::trim)
+                .filter(|g| !g.is_empty()),
+        )
+        .await?,
+    ))
 }

@@ -14,6 +14,7 @@ pub mod organizations;
 pub mod paging;
 pub mod policy_exemptions;
 pub mod projects;
+pub mod quality;
 pub mod reminders;
 pub mod reports;
 pub mod service_sheets;

@@ -413,6 +413,14 @@ pub struct Filing {
     pub allowed_actions: Vec<String>,
     pub open_correction: Option<Vec<String>>,
     pub suggested_refusal_reason: Option<String>,
+    #[serde(default)]
+    pub correction_rounds: u32,
+    #[serde(default)]
+    pub stops: Vec<Value>,
+    #[serde(default)]
+    pub hearings: Vec<Value>,
+    #[serde(default)]
+    pub decision_blocked: Option<String>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
