@@ -102,6 +102,7 @@ async fn deadline_reminders(
                 tier: open.filing.tier,
                 clock: kind,
                 due,
+                estimated: open.clock.estimated,
                 working_days_left: left,
             },
             &recipients,

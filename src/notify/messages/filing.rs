@@ -189,6 +189,8 @@ pub struct DeadlineApproaching {
     pub tier: Tier,
     pub clock: ClockKind,
     pub due: NaiveDate,
+    /// The due date reaches a year whose holidays are not loaded: said as 预计.
+    pub estimated: bool,
     pub working_days_left: i64,
 }
 
@@ -204,7 +206,14 @@ impl Message for DeadlineApproaching {
             ("project_name", self.project_name.clone()),
             ("tier_label", self.tier.label().to_owned()),
             ("clock_label", self.clock.label().to_owned()),
-            ("due", self.due.to_string()),
+            (
+                "due",
+                if self.estimated {
+                    format!("预计{}", self.due)
+                } else {
+                    self.due.to_string()
+                },
+            ),
             ("days_left", self.working_days_left.to_string()),
         ])
     }

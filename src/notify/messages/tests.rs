@@ -189,6 +189,7 @@ fn deadline_approaching() {
             tier: Tier::ReportForm,
             clock: ClockKind::Decision,
             due: d("2023-04-20"),
+            estimated: false,
             working_days_left: 2,
         },
     );
