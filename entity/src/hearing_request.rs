@@ -40,20 +40,4 @@ impl Related<super::filing::Entity> for Entity {
     }
 }
 
-#[async_trait::async_trait]
-impl ActiveModelBehavior for ActiveModel {
-    async fn before_save<C>(mut self, _db: &C, insert: bool) -> Result<Self, DbErr>
-    where
-        C: ConnectionTrait,
-    {
-        if insert {
-            if self.created_at.is_not_set() {
-                self.created_at = sea_orm::ActiveValue::Set(chrono::Utc::now());
-            }
-            if self.version.is_not_set() {
-                self.version = sea_orm::ActiveValue::Set(1);
-            }
-        }
-        Ok(self)
-    }
-}
+crate::created_versioned!();

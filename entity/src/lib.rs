@@ -86,3 +86,29 @@ macro_rules! stamped {
     };
 }
 pub(crate) use stamped;
+
+/// The insert stamps of a table whose rows carry a `version` but no `updated_at` (clock stops,
+/// hearing requests): `created_at` now and `version` 1 unless the caller set them; changes go
+/// through conditional updates on the version.
+macro_rules! created_versioned {
+    () => {
+        #[async_trait::async_trait]
+        impl ActiveModelBehavior for ActiveModel {
+            async fn before_save<C>(mut self, _db: &C, insert: bool) -> Result<Self, DbErr>
+            where
+                C: ConnectionTrait,
+            {
+                if insert {
+                    if self.created_at.is_not_set() {
+                        self.created_at = sea_orm::ActiveValue::Set(chrono::Utc::now());
+                    }
+                    if self.version.is_not_set() {
+                        self.version = sea_orm::ActiveValue::Set(1);
+                    }
+                }
+                Ok(self)
+            }
+        }
+    };
+}
+pub(crate) use created_versioned;

@@ -22,6 +22,22 @@ pub(crate) fn fk(table: &str, column: &str, target: &str) -> ForeignKeyCreateSta
         .to_owned()
 }
 
+/// Adds one column to a table (SQLite alters one column per statement).
+pub(crate) async fn add_column(
+    manager: &SchemaManager<'_>,
+    table: &str,
+    column: ColumnDef,
+) -> Result<(), DbErr> {
+    manager
+        .alter_table(
+            Table::alter()
+                .table(table.to_owned())
+                .add_column(column)
+                .to_owned(),
+        )
+        .await
+}
+
 /// An index named after its table and columns.
 pub(crate) fn index(table: &str, columns: &[&str], unique: bool) -> IndexCreateStatement {
     let mut stmt = Index::create();

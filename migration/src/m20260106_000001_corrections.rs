@@ -3,42 +3,30 @@
 //! of lists and reports, restorable).
 use sea_orm_migration::{prelude::*, schema::*};
 
-use crate::index;
+use crate::{add_column, index};
 
 #[derive(DeriveMigrationName)]
 pub struct Migration;
 
-/// SQLite alters one column per statement.
-async fn add(manager: &SchemaManager<'_>, table: &str, column: ColumnDef) -> Result<(), DbErr> {
-    manager
-        .alter_table(
-            Table::alter()
-                .table(table.to_owned())
-                .add_column(column)
-                .to_owned(),
-        )
-        .await
-}
-
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        add(
+        add_column(
             manager,
             "filing_event",
             timestamp_with_time_zone_null("voided_at"),
         )
         .await?;
-        add(manager, "filing_event", big_integer_null("voided_by")).await?;
-        add(manager, "filing_event", text_null("void_reason")).await?;
-        add(
+        add_column(manager, "filing_event", big_integer_null("voided_by")).await?;
+        add_column(manager, "filing_event", text_null("void_reason")).await?;
+        add_column(
             manager,
             "project",
             timestamp_with_time_zone_null("removed_at"),
         )
         .await?;
-        add(manager, "project", big_integer_null("removed_by")).await?;
-        add(manager, "project", text_null("removed_reason")).await?;
+        add_column(manager, "project", big_integer_null("removed_by")).await?;
+        add_column(manager, "project", text_null("removed_reason")).await?;
         manager
             .create_index(index("project", &["removed_at"], false))
             .await?;

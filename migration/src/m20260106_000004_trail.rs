@@ -7,30 +7,18 @@ use sea_orm_migration::{prelude::*, schema::*};
 
 use sea_orm_migration::sea_orm::{ConnectionTrait, DatabaseBackend};
 
-use crate::index;
+use crate::{add_column, index};
 
 #[derive(DeriveMigrationName)]
 pub struct Migration;
 
-/// SQLite alters one column per statement.
-async fn add(manager: &SchemaManager<'_>, table: &str, column: ColumnDef) -> Result<(), DbErr> {
-    manager
-        .alter_table(
-            Table::alter()
-                .table(table.to_owned())
-                .add_column(column)
-                .to_owned(),
-        )
-        .await
-}
-
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        add(manager, "audit_event", text_null("request_id")).await?;
-        add(manager, "audit_event", text_null("changes")).await?;
-        add(manager, "audit_event", big_integer_null("project_id")).await?;
-        add(manager, "audit_event", big_integer_null("organization_id")).await?;
+        add_column(manager, "audit_event", text_null("request_id")).await?;
+        add_column(manager, "audit_event", text_null("changes")).await?;
+        add_column(manager, "audit_event", big_integer_null("project_id")).await?;
+        add_column(manager, "audit_event", big_integer_null("organization_id")).await?;
         manager
             .create_index(index("audit_event", &["project_id", "id"], false))
             .await?;
@@ -38,17 +26,17 @@ impl MigrationTrait for Migration {
             .create_index(index("audit_event", &["organization_id", "id"], false))
             .await?;
 
-        add(
+        add_column(
             manager,
             "document",
             timestamp_with_time_zone_null("withdrawn_at"),
         )
         .await?;
-        add(manager, "document", big_integer_null("withdrawn_by")).await?;
-        add(manager, "document", text_null("withdraw_reason")).await?;
+        add_column(manager, "document", big_integer_null("withdrawn_by")).await?;
+        add_column(manager, "document", text_null("withdraw_reason")).await?;
 
-        add(manager, "service_item", text_null("cancel_reason")).await?;
-        add(manager, "project", text_null("cross_county_reason")).await?;
+        add_column(manager, "service_item", text_null("cancel_reason")).await?;
+        add_column(manager, "project", text_null("cross_county_reason")).await?;
 
         // The trail is append-only: no endpoint changes it, and the database refuses to.
         let db = manager.get_connection();

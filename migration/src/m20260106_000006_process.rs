@@ -3,44 +3,32 @@
 //! whether they are the copy for public disclosure.
 use sea_orm_migration::{prelude::*, schema::*};
 
-use crate::{fk, index};
+use crate::{add_column, fk, index};
 
 #[derive(DeriveMigrationName)]
 pub struct Migration;
 
-/// SQLite alters one column per statement.
-async fn add(manager: &SchemaManager<'_>, table: &str, column: ColumnDef) -> Result<(), DbErr> {
-    manager
-        .alter_table(
-            Table::alter()
-                .table(table.to_owned())
-                .add_column(column)
-                .to_owned(),
-        )
-        .await
-}
-
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        add(manager, "clock_stop", big_integer_null("closed_by")).await?;
-        add(
+        add_column(manager, "clock_stop", big_integer_null("closed_by")).await?;
+        add_column(
             manager,
             "clock_stop",
             timestamp_with_time_zone_null("closed_at"),
         )
         .await?;
-        add(
+        add_column(
             manager,
             "clock_stop",
             timestamp_with_time_zone_null("voided_at"),
         )
         .await?;
-        add(manager, "clock_stop", big_integer_null("voided_by")).await?;
-        add(manager, "clock_stop", text_null("void_reason")).await?;
+        add_column(manager, "clock_stop", big_integer_null("voided_by")).await?;
+        add_column(manager, "clock_stop", text_null("void_reason")).await?;
 
-        add(manager, "document", string_null("material")).await?;
-        add(
+        add_column(manager, "document", string_null("material")).await?;
+        add_column(
             manager,
             "document",
             boolean("public_disclosure").default(false).to_owned(),

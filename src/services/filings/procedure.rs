@@ -41,6 +41,21 @@ fn not_in_decision_clock(state: FilingState, field: &str) -> Error {
     }
 }
 
+/// Ends a change: its audit record, the commit, and the filing as the actor now sees it.
+async fn commit_with_record(
+    txn: sea_orm::DatabaseTransaction,
+    db: &DatabaseConnection,
+    settings: &Settings,
+    actor: &Actor,
+    id: i64,
+    action: &str,
+    detail: serde_json::Value,
+) -> Result<FilingView> {
+    audit::record(&txn, actor, "filing", id, action, detail).await?;
+    txn.commit().await?;
+    get(db, settings, actor, id).await
+}
+
 /// The effective date of the latest live step with this action.
 fn last_on(events: &[filing_event::Model], action: Action) -> Option<NaiveDate> {
     events
@@ -132,17 +147,8 @@ pub async fn add_stop(
     }
     let txn = db.begin().await?;
     let row = insert_stop(&txn, actor, id, stop.reason, stop.from, stop.to, stop.note).await?;
-    audit::record(
-        &txn,
-        actor,
-        "filing",
-        id,
-        "clock_stop",
-        serde_json::json!({"stop_id": row.id, "reason": row.reason, "from": row.from_on, "to": row.to_on}),
-    )
-    .await?;
-    txn.commit().await?;
-    get(db, settings, actor, id).await
+    let detail = serde_json::json!({"stop_id": row.id, "reason": row.reason, "from": row.from_on, "to": row.to_on});
+    commit_with_record(txn, db, settings, actor, id, "clock_stop", detail).await
 }
 
 async fn insert_stop<C: ConnectionTrait>(
@@ -315,17 +321,16 @@ pub async fn void_stop(
         "暂停计时记录",
     )
     .await?;
-    audit::record(
-        &txn,
+    commit_with_record(
+        txn,
+        db,
+        settings,
         actor,
-        "filing",
         id,
         "clock_stop_void",
         serde_json::json!({"stop_id": stop.id, "reason": reason}),
     )
-    .await?;
-    txn.commit().await?;
-    get(db, settings, actor, id).await
+    .await
 }
 
 /// `POST /filings/{id}/hearing-requests`: a hearing asked for during the pre-decision notice —
@@ -433,17 +438,8 @@ pub async fn request_hearing(
     }
     .insert(&txn)
     .await?;
-    audit::record(
-        &txn,
-        actor,
-        "filing",
-        id,
-        "hearing_request",
-        serde_json::json!({"hearing_id": row.id, "party": row.party, "requester": row.requester, "requested_on": row.requested_on}),
-    )
-    .await?;
-    txn.commit().await?;
-    get(db, settings, actor, id).await
+    let detail = serde_json::json!({"hearing_id": row.id, "party": row.party, "requester": row.requester, "requested_on": row.requested_on});
+    commit_with_record(txn, db, settings, actor, id, "hearing_request", detail).await
 }
 
 /// `POST /filings/{id}/hearing-requests/{hearing_id}/close`: the hearing was held, or the
@@ -535,17 +531,8 @@ pub async fn close_hearing(
     {
         end_stop(&txn, actor, &stop, stop.version, req.closed_on).await?;
     }
-    audit::record(
-        &txn,
-        actor,
-        "filing",
-        id,
-        "hearing_close",
-        serde_json::json!({"hearing_id": hearing.id, "status": req.status, "closed_on": req.closed_on, "outcome": req.outcome.trim()}),
-    )
-    .await?;
-    txn.commit().await?;
-    get(db, settings, actor, id).await
+    let detail = serde_json::json!({"hearing_id": hearing.id, "status": req.status, "closed_on": req.closed_on, "outcome": req.outcome.trim()});
+    commit_with_record(txn, db, settings, actor, id, "hearing_close", detail).await
 }
 
 /// `POST /filings/{id}/void-step`: the latest step was entered by mistake. The event stays,
@@ -625,21 +612,12 @@ pub async fn void_step(
         .filter(filing_event::Column::Id.eq(last.id))
         .exec(&txn)
         .await?;
-    audit::record(
-        &txn,
-        actor,
-        "filing",
-        id,
-        "void_step",
-        serde_json::json!({
-            "event_id": last.id, "action": last.action, "from": last.to_state, "to": previous,
-            "reason": reason, "decision_no": last.detail.decision_no, "receipt_no": last.detail.receipt_no,
-        }),
-    )
-    .await?;
-    txn.commit().await?;
     tracing::info!(filing = id, event = last.id, "filing step voided");
-    get(db, settings, actor, id).await
+    let detail = serde_json::json!({
+        "event_id": last.id, "action": last.action, "from": last.to_state, "to": previous,
+        "reason": reason, "decision_no": last.detail.decision_no, "receipt_no": last.detail.receipt_no,
+    });
+    commit_with_record(txn, db, settings, actor, id, "void_step", detail).await
 }
 
 /// The filing's hearing requests, oldest first.
