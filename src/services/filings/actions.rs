@@ -228,7 +228,7 @@ pub(crate) async fn apply<C: ConnectionTrait>(
         detail.recorded_for = Some(RecordedFor::Owner);
     }
     if matches!(req.action, Action::Approve | Action::Disapprove) {
-        check_decision_gate(txn, f, events, effective_on).await?;
+        check_decision_gate(txn, f, events, effective_on, req.effective_on.is_some()).await?;
     }
     if matches!(req.action, Action::Submit | Action::Resubmit) {
         detail.materials_waived = check_materials(txn, settings, actor, f, req).await?;
@@ -350,6 +350,7 @@ async fn check_decision_gate<C: ConnectionTrait>(
     f: &filing::Model,
     events: &[filing_event::Model],
     on: NaiveDate,
+    dated: bool,
 ) -> Result<()> {
     let posted = events
         .iter()
@@ -369,19 +370,11 @@ async fn check_decision_gate<C: ConnectionTrait>(
             code: ErrorCode::NoticePeriod,
             message: block.message(),
             fields: vec![FieldError::new(
-                if req_is_paper(on) {
-                    "effective_on"
-                } else {
-                    "action"
-                },
+                if dated { "effective_on" } else { "action" },
                 block.message(),
             )],
         }),
     }
-}
-
-fn req_is_paper(on: NaiveDate) -> bool {
-    on != today()
 }
 
 /// The materials a submission must carry (`filings.required_materials`): uploaded documents
