@@ -48,6 +48,19 @@ async fn post(app: &TestApp, token: &str, path: &str, body: Value) -> (StatusCod
         .await
 }
 
+/// The recipients of the hearing-request notices written so far.
+async fn hearing_mail(app: &TestApp) -> Vec<Option<i64>> {
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    entity::notification::Entity::find()
+        .filter(entity::notification::Column::Template.eq("hearing_requested"))
+        .all(&app.db)
+        .await
+        .expect("read the outbox")
+        .into_iter()
+        .map(|n| n.user_id)
+        .collect()
+}
+
 fn decision_due(view: &Value) -> Option<String> {
     view["clock"]["decision_due"].as_str().map(str::to_owned)
 }
@@ -122,6 +135,8 @@ async fn a_requested_hearing_holds_the_decision_until_it_is_held(app: TestApp) {
     assert_eq!(hearing["party_label"], "利害关系人");
     assert_eq!(view["stops"][0]["reason"], "hearing");
     assert_eq!(view["stops"][0]["to"], Value::Null);
+    // Recorded afterwards from the paper file: history, nobody is mailed.
+    assert!(hearing_mail(&app).await.is_empty());
 
     // The notice has run out by 03-14, but the hearing is open.
     let version = view["version"].as_i64().unwrap();
@@ -179,6 +194,9 @@ async fn the_owner_asks_for_a_hearing_during_the_notice(app: TestApp) {
     assert_eq!(status, StatusCode::OK, "{view}");
     assert_eq!(view["hearings"][0]["party"], "owner");
     assert_eq!(view["hearings"][0]["requested_on"], json!(today()));
+    // The officer handling the filing hears of it, once, and nobody else.
+    let mailed = hearing_mail(&app).await;
+    assert_eq!(mailed, [Some(cast.officer.id)], "{view}");
     assert!(
         view["decision_blocked"]
             .as_str()

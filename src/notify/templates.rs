@@ -34,6 +34,7 @@ templates!(
     "province_monthly_report",
     "filing_queued",
     "filing_withdrawn",
+    "hearing_requested",
     "registration_receipt",
     "filing_overdue",
     "filing_overdue_escalated",

@@ -42,6 +42,37 @@ impl Message for FilingQueued {
     }
 }
 
+/// To the officer handling it: a hearing was asked for during the pre-decision notice; no
+/// decision until it is held or withdrawn.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HearingRequested {
+    pub filing_id: i64,
+    pub project_name: String,
+    pub tier: Tier,
+    /// 申请人 or 利害关系人.
+    pub party_label: &'static str,
+    pub requester: String,
+    pub requested_on: NaiveDate,
+}
+
+impl Message for HearingRequested {
+    const TEMPLATE: &'static str = "hearing_requested";
+
+    fn page(&self) -> Option<Page> {
+        Some(Page::Filing(self.filing_id))
+    }
+
+    fn vars(&self) -> Vars {
+        Vars::from([
+            ("project_name", self.project_name.clone()),
+            ("tier_label", self.tier.label().to_owned()),
+            ("party_label", self.party_label.to_owned()),
+            ("requester", self.requester.clone()),
+            ("requested_on", self.requested_on.to_string()),
+        ])
+    }
+}
+
 /// To the officer handling it: the owner withdrew the filing.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FilingWithdrawn {

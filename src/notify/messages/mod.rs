@@ -19,7 +19,8 @@ pub use filing::{
     FilingRefused, FilingSubmitted,
 };
 pub use handling::{
-    FilingOverdue, FilingOverdueEscalated, FilingQueued, FilingWithdrawn, RegistrationReceipt,
+    FilingOverdue, FilingOverdueEscalated, FilingQueued, FilingWithdrawn, HearingRequested,
+    RegistrationReceipt,
 };
 pub use reports::{Figures, LeaderDigest, ProvinceMonthlyReport};
 pub use service::{

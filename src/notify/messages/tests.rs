@@ -354,6 +354,21 @@ fn filing_withdrawn() {
 }
 
 #[test]
+fn hearing_requested() {
+    snapshot(
+        "hearing_requested",
+        &HearingRequested {
+            filing_id: 12,
+            project_name: "商洛市城区污水处理厂提标改造工程".into(),
+            tier: Tier::ReportForm,
+            party_label: "利害关系人",
+            requester: "张某".into(),
+            requested_on: d("2023-03-08"),
+        },
+    );
+}
+
+#[test]
 fn registration_receipt() {
     snapshot(
         "registration_receipt",

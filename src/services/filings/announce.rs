@@ -12,7 +12,7 @@ use crate::domain::filing::{Action, ClockInput, ClockStop, filing_clock};
 use crate::error::Result;
 use crate::notify::messages::{
     CorrectionRequested, Decision, Due, FilingAccepted, FilingDecided, FilingQueued, FilingRefused,
-    FilingSubmitted, FilingWithdrawn, RegistrationReceipt,
+    FilingSubmitted, FilingWithdrawn, HearingRequested, RegistrationReceipt,
 };
 use crate::services::calendar;
 use crate::services::notifications::{self, Occasion};
@@ -200,5 +200,37 @@ pub(super) async fn announce<C: ConnectionTrait>(
         Action::StartEvaluation | Action::FinishEvaluation => 0,
     };
     tracing::debug!(filing_id = f.id, written, "notifications written");
+    Ok(())
+}
+
+/// A hearing asked for today reaches the officer handling the filing, or the officers who may
+/// claim it while nobody does; one recorded afterwards with an earlier date is history.
+pub(super) async fn hearing_requested<C: ConnectionTrait>(
+    txn: &C,
+    settings: &Settings,
+    f: &filing::Model,
+    project: &project::Model,
+    hearing: &entity::hearing_request::Model,
+) -> Result<()> {
+    if hearing.requested_on != crate::services::today() {
+        return Ok(());
+    }
+    let officers = match f.officer_id {
+        Some(id) => notifications::user(txn, id).await?.into_iter().collect(),
+        None => assignment::queue_officers(txn, project.county_id).await?,
+    };
+    let message = HearingRequested {
+        filing_id: f.id,
+        project_name: project.name.clone(),
+        tier: f.tier,
+        party_label: hearing.party.label(),
+        requester: hearing.requester.clone(),
+        requested_on: hearing.requested_on,
+    };
+    let occasion = Occasion {
+        key: format!("filing:{}:hearing:{}", f.id, hearing.id),
+        entity: Some(("filing", f.id)),
+    };
+    notifications::enqueue(txn, settings, occasion, &message, &officers).await?;
     Ok(())
 }

@@ -10,7 +10,7 @@ use sea_orm::{
 use serde::Deserialize;
 
 use super::views::FilingView;
-use super::{get, live_events, visible};
+use super::{announce, get, live_events, visible};
 use crate::config::Settings;
 use crate::domain::FieldError;
 use crate::domain::filing::{Action, FilingState, HearingParty, HearingStatus, StopReason};
@@ -438,6 +438,7 @@ pub async fn request_hearing(
     }
     .insert(&txn)
     .await?;
+    announce::hearing_requested(&txn, settings, &f, &project, &row).await?;
     let detail = serde_json::json!({"hearing_id": row.id, "party": row.party, "requester": row.requester, "requested_on": row.requested_on});
     commit_with_record(txn, db, settings, actor, id, "hearing_request", detail).await
 }
