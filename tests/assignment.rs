@@ -16,9 +16,9 @@ use axum::body::Body;
 use axum::http::{Method, Request, StatusCode, header};
 use chrono::{Datelike, Duration, NaiveDate};
 use common::build::{Cast, Kind, User};
-use common::{TestApp, api, decode};
+use common::{TestApp, api, decode, drain, memory_worker};
 use eiaflow::config::{MailSettings, MailTransport, SmtpSecurity};
-use eiaflow::notify::mailer::{Mailer, MemoryTransport, SentMail};
+use eiaflow::notify::mailer::{Mailer, SentMail};
 use eiaflow::notify::worker::Worker;
 use eiaflow::services::reminders;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
@@ -55,29 +55,6 @@ struct Rule {
 
 fn email(user: &User) -> String {
     format!("{}@test.eiaflow.example.cn", user.username)
-}
-
-/// A worker that delivers into memory.
-fn memory_worker(app: &TestApp) -> (Worker, MemoryTransport) {
-    let transport = MemoryTransport::new();
-    let worker = Worker::new(
-        app.db.clone(),
-        Mailer::memory(&transport),
-        app.settings.mail.clone(),
-    )
-    .expect("worker");
-    (worker, transport)
-}
-
-async fn drain(worker: &Worker) -> usize {
-    let mut total = 0;
-    loop {
-        let n = worker.drain_once().await.expect("drain");
-        if n == 0 {
-            return total;
-        }
-        total += n;
-    }
 }
 
 /// Everything mailed so far, delivered to memory.

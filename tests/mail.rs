@@ -12,9 +12,9 @@ use std::collections::{BTreeMap, HashSet};
 use axum::http::{Method, StatusCode};
 use chrono::{Duration, NaiveDate};
 use common::build::{Cast, Kind, User};
-use common::{TestApp, api, error, today};
+use common::{TestApp, api, drain, error, memory_worker, today};
 use eiaflow::config::{MailSettings, MailTransport, SmtpSecurity};
-use eiaflow::notify::mailer::{Mailer, MemoryTransport, SentMail};
+use eiaflow::notify::mailer::{Mailer, SentMail};
 use eiaflow::notify::worker::Worker;
 use eiaflow::services::reminders;
 use entity::notification::Status;
@@ -37,30 +37,6 @@ fn smtp_settings(app: &TestApp, port: u16) -> MailSettings {
 fn worker(app: &TestApp, settings: MailSettings) -> Worker {
     let mailer = Mailer::from_settings(&settings, app.dir.path()).expect("mailer");
     Worker::new(app.db.clone(), mailer, settings).expect("worker")
-}
-
-/// A worker that delivers into memory.
-fn memory_worker(app: &TestApp) -> (Worker, MemoryTransport) {
-    let transport = MemoryTransport::new();
-    let worker = Worker::new(
-        app.db.clone(),
-        Mailer::memory(&transport),
-        app.settings.mail.clone(),
-    )
-    .expect("worker");
-    (worker, transport)
-}
-
-/// Drains until a pass handles nothing.
-async fn drain(worker: &Worker) -> usize {
-    let mut total = 0;
-    loop {
-        let n = worker.drain_once().await.expect("drain");
-        if n == 0 {
-            return total;
-        }
-        total += n;
-    }
 }
 
 fn email(user: &User) -> String {

@@ -773,3 +773,37 @@ pub async fn working_day(app: &TestApp, token: &str, date: NaiveDate) -> bool {
 pub fn data_path(app: &TestApp, relative: &str) -> PathBuf {
     app.dir.path().join(relative)
 }
+
+// ---------------------------------------------------------------------------------------------
+// The outbox worker
+// ---------------------------------------------------------------------------------------------
+
+/// A worker that delivers into memory, and the transport to read what it sent.
+pub fn memory_worker(
+    app: &TestApp,
+) -> (
+    eiaflow::notify::worker::Worker,
+    eiaflow::notify::mailer::MemoryTransport,
+) {
+    use eiaflow::notify::mailer::{Mailer, MemoryTransport};
+    let transport = MemoryTransport::new();
+    let worker = eiaflow::notify::worker::Worker::new(
+        app.db.clone(),
+        Mailer::memory(&transport),
+        app.settings.mail.clone(),
+    )
+    .expect("worker");
+    (worker, transport)
+}
+
+/// Drains the outbox until a pass handles nothing; how many messages it handled.
+pub async fn drain(worker: &eiaflow::notify::worker::Worker) -> usize {
+    let mut total = 0;
+    loop {
+        let n = worker.drain_once().await.expect("drain");
+        if n == 0 {
+            return total;
+        }
+        total += n;
+    }
+}
