@@ -158,6 +158,8 @@ pub struct AuthSettings {
     pub token_ttl_hours: u32,
     pub max_failed_logins: u32,
     pub login_window_minutes: u32,
+    /// A session unused this long ends (等保: session time-out); 0 = only the token's expiry.
+    pub idle_minutes: u32,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]

@@ -3,7 +3,7 @@
 //!
 //! The pure rules are the `domain` crate (re-exported here as `domain`, so `crate::domain::…`
 //! reads as before); `services/` is the only code that touches the database, `http/` the API
-//! that calls them, `notify/` composes and sends every message.
+//! that calls them, `web/` the pages, `notify/` composes and sends every message.
 pub mod cli;
 pub mod config;
 pub mod db;
@@ -16,3 +16,4 @@ pub mod notify;
 pub mod scheduler;
 pub mod services;
 pub mod telemetry;
+pub mod web;

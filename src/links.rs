@@ -17,7 +17,7 @@ pub enum Page {
     Filing(i64),
     /// `/service-sheets/{id}` — a point-to-point service sheet (服务单).
     ServiceSheet(i64),
-    /// `/reports` — the leadership dashboard, on a date or today.
+    /// `/dashboard` — the leadership dashboard, on a date or today.
     Reports { as_of: Option<NaiveDate> },
     /// `/notifications` — one's own notices.
     Notifications,
@@ -48,8 +48,8 @@ impl Page {
             Page::WorkQueue => "/filings".into(),
             Page::Filing(id) => format!("/filings/{id}"),
             Page::ServiceSheet(id) => format!("/service-sheets/{id}"),
-            Page::Reports { as_of: None } => "/reports".into(),
-            Page::Reports { as_of: Some(day) } => format!("/reports?as_of={day}"),
+            Page::Reports { as_of: None } => "/dashboard".into(),
+            Page::Reports { as_of: Some(day) } => format!("/dashboard?as_of={day}"),
             Page::Notifications => "/notifications".into(),
             Page::PublicNotices => "/public/notices".into(),
         }

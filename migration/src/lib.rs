@@ -12,6 +12,7 @@ mod m20260106_000003_accounts;
 mod m20260106_000004_trail;
 mod m20260106_000005_assignment;
 mod m20260106_000006_process;
+mod m20260201_000001_sessions;
 
 /// A foreign key named after its table and column.
 pub(crate) fn fk(table: &str, column: &str, target: &str) -> ForeignKeyCreateStatement {
@@ -68,6 +69,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20260106_000003_accounts::Migration),
             Box::new(m20260106_000005_assignment::Migration),
             Box::new(m20260106_000004_trail::Migration),
+            Box::new(m20260201_000001_sessions::Migration),
         ]
     }
 }

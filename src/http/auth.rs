@@ -41,7 +41,7 @@ where
             .ok_or_else(|| {
                 Error::Unauthorized("请先登录（缺少 Authorization: Bearer 令牌）".into())
             })?;
-        let session = services::auth::session(&state.db, token).await?;
+        let session = services::auth::session(&state.db, token, state.idle()).await?;
         let actor = session.actor;
         // The request span declares both fields (see `observe::request_span`).
         let span = tracing::Span::current();

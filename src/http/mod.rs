@@ -53,6 +53,11 @@ impl AppState {
             login_throttle,
         }
     }
+
+    /// How long a session may sit unused.
+    pub fn idle(&self) -> crate::services::auth::Idle {
+        crate::services::auth::Idle::minutes(self.settings.auth.idle_minutes)
+    }
 }
 
 #[derive(OpenApi)]
@@ -98,15 +103,13 @@ pub fn app(state: AppState) -> Router {
     let openapi = Arc::new(openapi);
     let body_limit = state.settings.server.body_limit_bytes;
 
-    let api = api
-        .route(
-            "/api/v1/openapi.json",
-            get({
-                let openapi = openapi.clone();
-                move || async move { axum::Json(openapi.as_ref().clone()) }
-            }),
-        )
-        .fallback(|| async { Error::NotFound("没有这个接口".into()) });
+    let api = api.route(
+        "/api/v1/openapi.json",
+        get({
+            let openapi = openapi.clone();
+            move || async move { axum::Json(openapi.as_ref().clone()) }
+        }),
+    );
 
     let mut router = Router::new()
         .route("/healthz", get(|| async { "ok" }))
@@ -123,12 +126,26 @@ pub fn app(state: AppState) -> Router {
                 .url("/api/v1/docs/openapi.json", openapi.as_ref().clone()),
         )
         .merge(api)
+        .merge(
+            crate::web::routes()
+                .fallback(fallback)
+                .layer(axum::middleware::from_fn(crate::web::page::frame_headers)),
+        )
         .layer(axum::middleware::from_fn_with_state(
             shape::Methods::of(&openapi),
             shape::error_shape,
         ))
         .layer(DefaultBodyLimit::max(body_limit));
     observe::observed(router).with_state(state)
+}
+
+/// An unknown path: the API's JSON 404 under `/api/`, the web interface's 404 page elsewhere.
+async fn fallback(uri: axum::http::Uri) -> axum::response::Response {
+    if uri.path().starts_with("/api/") {
+        Error::NotFound("没有这个接口".into()).into_response()
+    } else {
+        crate::web::page::not_found().await
+    }
 }
 
 async fn readyz(State(state): State<AppState>) -> impl IntoResponse {

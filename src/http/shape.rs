@@ -1,6 +1,7 @@
 //! Every 4xx in the API's error shape: what axum answers by itself (405 with an empty body for
 //! a known path and an unknown method, a bare 404, 413 or 415 from a layer) becomes the JSON
-//! error body in Chinese, keeping the status and any `Allow` header.
+//! error body in Chinese, keeping the status and any `Allow` header; outside `/api/` it becomes
+//! the web interface's error page instead.
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
@@ -48,6 +49,7 @@ pub async fn error_shape(
     next: Next,
 ) -> Response<Body> {
     let method = req.method().clone();
+    let page = !req.uri().path().starts_with("/api/");
     let route = req
         .extensions()
         .get::<MatchedPath>()
@@ -57,12 +59,12 @@ pub async fn error_shape(
     if !status.is_client_error() {
         return res;
     }
-    let is_json = res
+    let content_type = res
         .headers()
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("application/json"));
-    if is_json {
+        .unwrap_or_default();
+    if content_type.starts_with("application/json") || content_type.starts_with("text/html") {
         return res;
     }
     let mut allow = res.headers().get(header::ALLOW).cloned();
@@ -103,7 +105,12 @@ pub async fn error_shape(
         StatusCode::TOO_MANY_REQUESTS => Error::RateLimited("请求过于频繁，请稍后再试".into()),
         other => Error::malformed(format!("请求无法处理（HTTP {}）", other.as_u16())),
     };
-    let mut shaped = error.into_response();
+    // Outside the API a person is reading: the error page, not JSON.
+    let mut shaped = if page {
+        crate::web::page::status_page(status, error.to_string())
+    } else {
+        error.into_response()
+    };
     // Whatever status axum chose stays; only the body changes.
     *shaped.status_mut() = status;
     if let Some(allow) = allow {

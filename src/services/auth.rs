@@ -135,6 +135,7 @@ pub async fn login(
         token_hash: Set(token_hash(&token)),
         expires_at: Set(expires_at),
         revoked_at: Set(None),
+        last_seen_at: Set(Some(now())),
         ..Default::default()
     }
     .insert(db)
@@ -150,20 +151,36 @@ pub async fn login(
 /// The user a bearer token belongs to, if the token is known, unexpired and unrevoked and the
 /// account is active.
 #[tracing::instrument(name = "auth::authenticate", skip_all)]
-pub async fn authenticate(db: &DatabaseConnection, token: &str) -> Result<Actor> {
-    Ok(session(db, token).await?.actor)
+pub async fn authenticate(db: &DatabaseConnection, token: &str, idle: Idle) -> Result<Actor> {
+    Ok(session(db, token, idle).await?.actor)
 }
+
+/// How long a session may go unused before it ends (等保: session time-out); `None` = never.
+#[derive(Debug, Clone, Copy)]
+pub struct Idle(pub Option<chrono::Duration>);
+
+impl Idle {
+    pub fn minutes(minutes: u32) -> Idle {
+        Idle((minutes > 0).then(|| chrono::Duration::minutes(i64::from(minutes))))
+    }
+}
+
+/// A token's last use is written at most this often, so that a page with many requests costs
+/// one write, not one per request.
+const SEEN_GRANULARITY_SECONDS: i64 = 60;
 
 /// A signed-in session: who, and whether an administrator's reset obliges them to change
 /// their password before anything else.
 pub struct Session {
     pub actor: Actor,
+    /// The name pages greet the user by.
+    pub display_name: String,
     pub must_change_password: bool,
 }
 
 /// [`authenticate`], also telling whether the password must be changed first.
 #[tracing::instrument(name = "auth::session", skip_all)]
-pub async fn session(db: &DatabaseConnection, token: &str) -> Result<Session> {
+pub async fn session(db: &DatabaseConnection, token: &str, idle: Idle) -> Result<Session> {
     let unauthorized = || Error::Unauthorized("登录已失效或令牌无效，请重新登录".into());
     let row = auth_token::Entity::find()
         .filter(auth_token::Column::TokenHash.eq(token_hash(token)))
@@ -172,6 +189,22 @@ pub async fn session(db: &DatabaseConnection, token: &str) -> Result<Session> {
         .one(db)
         .await?
         .ok_or_else(unauthorized)?;
+    let at = now();
+    let last_seen = row.last_seen_at.unwrap_or(row.created_at);
+    if let Idle(Some(limit)) = idle
+        && at - last_seen > limit
+    {
+        return Err(Error::Unauthorized(
+            "长时间未操作，登录已超时，请重新登录".into(),
+        ));
+    }
+    if (at - last_seen).num_seconds() >= SEEN_GRANULARITY_SECONDS {
+        auth_token::Entity::update_many()
+            .col_expr(auth_token::Column::LastSeenAt, Expr::value(at))
+            .filter(auth_token::Column::Id.eq(row.id))
+            .exec(db)
+            .await?;
+    }
     let user = app_user::Entity::find_by_id(row.user_id)
         .one(db)
         .await?
@@ -179,6 +212,7 @@ pub async fn session(db: &DatabaseConnection, token: &str) -> Result<Session> {
         .ok_or_else(unauthorized)?;
     Ok(Session {
         must_change_password: user.must_change_password,
+        display_name: user.display_name.clone(),
         actor: Actor {
             id: Some(user.id),
             username: user.username,

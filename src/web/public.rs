@@ -1,0 +1,8 @@
+//! The public register (`/public/notices`), without sign-in.
+use axum::Router;
+
+use crate::http::AppState;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+}

@@ -1,0 +1,1 @@
+//! Browser cases: admin pages (filled in with the pages).

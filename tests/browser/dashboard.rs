@@ -1,0 +1,1 @@
+//! Browser cases: dashboard pages (filled in with the pages).

@@ -1,0 +1,1 @@
+//! Browser cases: filing pages (filled in with the pages).

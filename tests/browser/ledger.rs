@@ -1,0 +1,1 @@
+//! Browser cases: ledger pages (filled in with the pages).

@@ -1,0 +1,1 @@
+//! Browser cases: portal pages (filled in with the pages).

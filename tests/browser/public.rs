@@ -1,0 +1,1 @@
+//! Browser cases: public pages (filled in with the pages).
