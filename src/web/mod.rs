@@ -43,3 +43,59 @@ pub fn routes() -> Router<AppState> {
         .merge(admin::routes())
         .route("/assets/{name}", get(assets::serve))
 }
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    /// The Content-Security-Policy allows no inline script or style, so no template may hold
+    /// one: a `<script>` with a body, a `<style>` element, a `style=` attribute or an `on…=`
+    /// event handler would be blocked in the browser (and silently break the page).
+    #[test]
+    fn templates_hold_no_inline_script_or_style() {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/web/templates");
+        let mut stack = vec![dir];
+        let mut checked = 0;
+        while let Some(dir) = stack.pop() {
+            for entry in std::fs::read_dir(&dir).expect("templates dir") {
+                let path = entry.expect("entry").path();
+                if path.is_dir() {
+                    stack.push(path);
+                    continue;
+                }
+                let text = std::fs::read_to_string(&path).expect("template");
+                let lower = text.to_lowercase();
+                let name = path.display();
+                assert!(!lower.contains("<style"), "{name}: <style> element");
+                assert!(!lower.contains(" style="), "{name}: style attribute");
+                assert!(!lower.contains("javascript:"), "{name}: javascript: URL");
+                for (i, _) in lower.match_indices("<script") {
+                    let tag_end = lower[i..]
+                        .find('>')
+                        .map(|e| i + e + 1)
+                        .unwrap_or(lower.len());
+                    assert!(
+                        lower[i..tag_end].contains(" src=")
+                            && lower[tag_end..].trim_start().starts_with("</script>"),
+                        "{name}: inline script"
+                    );
+                }
+                let bytes = lower.as_bytes();
+                for (i, _) in lower.match_indices(" on") {
+                    let rest = &lower[i + 3..];
+                    let word: String = rest
+                        .chars()
+                        .take_while(|c| c.is_ascii_alphabetic())
+                        .collect();
+                    let after = bytes.get(i + 3 + word.len()).copied();
+                    assert!(
+                        word.is_empty() || after != Some(b'='),
+                        "{name}: inline event handler on{word}="
+                    );
+                }
+                checked += 1;
+            }
+        }
+        assert!(checked >= 3, "found the templates");
+    }
+}

@@ -7,7 +7,9 @@ use axum::routing::{get, post};
 use axum::{Form, Router};
 use serde::Deserialize;
 
-use super::page::{Chrome, Problems, WebError, WebResult, home_of, redirect_with, render_with};
+use super::page::{
+    Chrome, Problems, WebError, WebResult, flash_of, home_of, redirect_with, render_with,
+};
 use super::session::{
     MaybeUser, WebForm, WebUser, check_origin, clear_session_cookie, secure, session_cookie,
 };
@@ -59,6 +61,7 @@ async fn login_page(
     State(state): State<AppState>,
     MaybeUser(user): MaybeUser,
     Query(query): Query<NextQuery>,
+    headers: HeaderMap,
 ) -> WebResult {
     let next = safe_next(query.next.as_deref());
     if let Some(user) = user {
@@ -68,7 +71,10 @@ async fn login_page(
     render_with(
         StatusCode::OK,
         LoginPage {
-            chrome: Chrome::public("登录", &state.settings.bureau.name),
+            chrome: Chrome {
+                flash: flash_of(&headers),
+                ..Chrome::public("登录", &state.settings.bureau.name)
+            },
             username: String::new(),
             next: next.unwrap_or_default(),
             problem: None,

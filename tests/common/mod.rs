@@ -14,6 +14,7 @@
 pub mod api;
 pub mod build;
 pub mod snap;
+pub mod web;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
