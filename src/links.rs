@@ -89,7 +89,7 @@ mod tests {
             links.url(Page::Reports {
                 as_of: NaiveDate::from_ymd_opt(2023, 6, 30)
             }),
-            "https://eia.example.cn/reports?as_of=2023-06-30"
+            "https://eia.example.cn/dashboard?as_of=2023-06-30"
         );
         assert_eq!(links.url(Page::Home), "https://eia.example.cn/");
     }
