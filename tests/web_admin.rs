@@ -221,8 +221,14 @@ async fn users_are_created_edited_deactivated_and_reset(app: TestApp) {
     .await;
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
     let page = html(&bad);
-    assert!(page.contains("<p class=\"field-error\">用户名须为3–32位"), "{page}");
-    assert!(page.contains("value=\"王五\""), "the display name typed is kept");
+    assert!(
+        page.contains("<p class=\"field-error\">用户名须为3–32位"),
+        "{page}"
+    );
+    assert!(
+        page.contains("value=\"王五\""),
+        "the display name typed is kept"
+    );
     assert!(page.contains("value=\"wangwu@example.cn\""));
     // An owner account without its organisation.
     let no_org = post(
@@ -282,7 +288,11 @@ async fn users_are_created_edited_deactivated_and_reset(app: TestApp) {
             Some((login.as_bytes(), "application/x-www-form-urlencoded")),
         )
         .await;
-    assert_eq!(location(&reply), "/account/password", "the temporary password works");
+    assert_eq!(
+        location(&reply),
+        "/account/password",
+        "the temporary password works"
+    );
 
     // Edited: a phone number that is none comes back beside its field; a good one is stored.
     let path = format!("/admin/users/{}", row.id);
@@ -327,7 +337,11 @@ async fn users_are_created_edited_deactivated_and_reset(app: TestApp) {
         &app,
         &admin,
         &path,
-        &[("version", &version), ("display_name", "旧"), ("role", "officer")],
+        &[
+            ("version", &version),
+            ("display_name", "旧"),
+            ("role", "officer"),
+        ],
     )
     .await;
     assert_eq!(stale.status, StatusCode::SEE_OTHER);
@@ -390,7 +404,10 @@ async fn users_are_created_edited_deactivated_and_reset(app: TestApp) {
         &get(
             &app,
             &admin,
-            &format!("/admin/audit?entity=user&entity_id={}&user={}", row.id, me.id),
+            &format!(
+                "/admin/audit?entity=user&entity_id={}&user={}",
+                row.id, me.id
+            ),
         )
         .await,
     );
@@ -459,7 +476,11 @@ async fn a_calendar_year_is_previewed_then_stored(app: TestApp) {
         "the preview names the open filing whose deadline moves: {page}"
     );
     assert!(page.contains("（估算）"));
-    assert_eq!(schedule_rows(&app, next).await, 0, "a preview stores nothing");
+    assert_eq!(
+        schedule_rows(&app, next).await,
+        0,
+        "a preview stores nothing"
+    );
     let home = html(&get(&app, &admin, "/admin").await);
     assert!(home.contains(&format!("尚未载入{next}年的节假日安排")));
 
@@ -561,7 +582,13 @@ async fn exemption_documents_and_assignment_rules_are_kept(app: TestApp) {
             .unwrap()
     };
     let count = rules().await.len();
-    let missing = post(&app, &admin, "/admin/assignment-rules", &[("county", "611024")]).await;
+    let missing = post(
+        &app,
+        &admin,
+        "/admin/assignment-rules",
+        &[("county", "611024")],
+    )
+    .await;
     assert_eq!(missing.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(html(&missing).contains("请选择承办的审批人员"));
     let rule = [
@@ -626,7 +653,13 @@ async fn a_parked_mail_is_listed_and_resent(app: TestApp) {
     let page = html(&get(&app, &admin, "/admin/outbox").await);
     assert!(page.contains(&format!("data-notification-id=\"{}\"", parked.id)));
     assert!(page.contains("550 mailbox unavailable") && page.contains("nobody@example.cn"));
-    let resent = post(&app, &admin, &format!("/admin/outbox/{}/resend", parked.id), &[]).await;
+    let resent = post(
+        &app,
+        &admin,
+        &format!("/admin/outbox/{}/resend", parked.id),
+        &[],
+    )
+    .await;
     assert_eq!(resent.status, StatusCode::SEE_OTHER);
     let row = notification::Entity::find_by_id(parked.id)
         .one(&app.db)
@@ -637,7 +670,13 @@ async fn a_parked_mail_is_listed_and_resent(app: TestApp) {
     let pending = html(&get(&app, &admin, "/admin/outbox?status=pending").await);
     assert!(pending.contains(&format!("data-notification-id=\"{}\"", parked.id)));
     // Resending it again: it is no longer parked.
-    let twice = post(&app, &admin, &format!("/admin/outbox/{}/resend", parked.id), &[]).await;
+    let twice = post(
+        &app,
+        &admin,
+        &format!("/admin/outbox/{}/resend", parked.id),
+        &[],
+    )
+    .await;
     assert_eq!(twice.status, StatusCode::SEE_OTHER);
     assert!(flash(&twice).contains("只能重发发送失败的邮件"));
     // A form without its token is refused.
@@ -645,7 +684,13 @@ async fn a_parked_mail_is_listed_and_resent(app: TestApp) {
         cookie: admin.cookie.clone(),
         csrf: "forged".into(),
     };
-    let reply = post(&app, &forged, &format!("/admin/outbox/{}/resend", parked.id), &[]).await;
+    let reply = post(
+        &app,
+        &forged,
+        &format!("/admin/outbox/{}/resend", parked.id),
+        &[],
+    )
+    .await;
     assert_eq!(reply.status, StatusCode::FORBIDDEN);
 }
 

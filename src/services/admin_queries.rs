@@ -132,7 +132,12 @@ pub async fn audit<C: ConnectionTrait>(
     let mut select = audit_event::Entity::find()
         .order_by_desc(audit_event::Column::RecordedAt)
         .order_by_desc(audit_event::Column::Id);
-    if let Some(entity) = filter.entity.as_deref().map(str::trim).filter(|e| !e.is_empty()) {
+    if let Some(entity) = filter
+        .entity
+        .as_deref()
+        .map(str::trim)
+        .filter(|e| !e.is_empty())
+    {
         select = select.filter(audit_event::Column::Entity.eq(entity));
     }
     if let Some(id) = filter.entity_id {
@@ -141,14 +146,20 @@ pub async fn audit<C: ConnectionTrait>(
     if let Some(id) = filter.actor_id {
         select = select.filter(audit_event::Column::ActorId.eq(id));
     }
-    if let Some(action) = filter.action.as_deref().map(str::trim).filter(|a| !a.is_empty()) {
+    if let Some(action) = filter
+        .action
+        .as_deref()
+        .map(str::trim)
+        .filter(|a| !a.is_empty())
+    {
         select = select.filter(audit_event::Column::Action.eq(action));
     }
     if let Some(from) = filter.from {
         select = select.filter(audit_event::Column::RecordedAt.gte(start_of(from)));
     }
     if let Some(to) = filter.to {
-        select = select.filter(audit_event::Column::RecordedAt.lt(start_of(to + Duration::days(1))));
+        select =
+            select.filter(audit_event::Column::RecordedAt.lt(start_of(to + Duration::days(1))));
     }
     let page = paging.fetch(db, select).await?;
     let ids: Vec<i64> = page.items.iter().filter_map(|e| e.actor_id).collect();

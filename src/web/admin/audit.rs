@@ -139,7 +139,10 @@ async fn page(
     let mut date = |field: &str, v: &Option<String>| -> Option<chrono::NaiveDate> {
         let v = some(v)?;
         v.parse().ok().or_else(|| {
-            problems.push(crate::domain::FieldError::new(field, "日期格式应为 YYYY-MM-DD"));
+            problems.push(crate::domain::FieldError::new(
+                field,
+                "日期格式应为 YYYY-MM-DD",
+            ));
             None
         })
     };

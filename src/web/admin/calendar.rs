@@ -89,8 +89,14 @@ async fn calendar_page(
 
 async fn page(State(state): State<AppState>, user: WebUser) -> WebResult {
     admin_only(&user)?;
-    let page = calendar_page(&state, &user, String::new(), String::new(), Problems::default())
-        .await?;
+    let page = calendar_page(
+        &state,
+        &user,
+        String::new(),
+        String::new(),
+        Problems::default(),
+    )
+    .await?;
     render(page)
 }
 
@@ -151,8 +157,9 @@ async fn preview(
     let mut year = String::new();
     let mut pasted = String::new();
     let mut file = String::new();
-    let unreadable =
-        |e: axum::extract::multipart::MultipartError| Error::malformed(format!("上传的内容无法读取：{e}"));
+    let unreadable = |e: axum::extract::multipart::MultipartError| {
+        Error::malformed(format!("上传的内容无法读取：{e}"))
+    };
     while let Some(field) = multipart.next_field().await.map_err(unreadable)? {
         let name = field.name().unwrap_or_default().to_owned();
         let bytes = field.bytes().await.map_err(unreadable)?;

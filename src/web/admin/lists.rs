@@ -35,9 +35,7 @@ pub fn routes() -> Router<AppState> {
 fn is_field_problem(err: &Error) -> bool {
     match err {
         Error::Invalid(_) | Error::Malformed { .. } => true,
-        Error::Conflict { code, fields, .. } => {
-            *code == ErrorCode::Duplicate && !fields.is_empty()
-        }
+        Error::Conflict { code, fields, .. } => *code == ErrorCode::Duplicate && !fields.is_empty(),
         _ => false,
     }
 }
@@ -339,11 +337,7 @@ async fn exemptions(State(state): State<AppState>, user: WebUser) -> WebResult {
     render(exemptions_page(&state, &user, Typed::blank(), Problems::default()).await?)
 }
 
-async fn add_exemption(
-    State(state): State<AppState>,
-    user: WebUser,
-    form: FormPairs,
-) -> WebResult {
+async fn add_exemption(State(state): State<AppState>, user: WebUser, form: FormPairs) -> WebResult {
     admin_only(&user)?;
     let typed = Typed::of(&form);
     let outcome = match typed.document() {
@@ -504,10 +498,7 @@ async fn rules_page(
             .into_iter()
             .map(|r| RuleRow {
                 id: r.id,
-                county: by_county
-                    .get(&r.county)
-                    .cloned()
-                    .unwrap_or(r.county_name),
+                county: by_county.get(&r.county).cloned().unwrap_or(r.county_name),
                 tier: r.tier_label,
                 officer: r.officer_name,
                 created_at: local_time(r.created_at),

@@ -9,9 +9,9 @@ use serde::Deserialize;
 use super::{MAIL_STATUSES, Pager, admin_only, local_time, mail_status_label, query_base};
 use crate::error::{Error, ErrorCode};
 use crate::http::AppState;
+use crate::services::Code;
 use crate::services::admin_queries;
 use crate::services::notifications::{self, OutboxQuery};
-use crate::services::Code;
 use crate::web::page::{Chrome, WebResult, redirect_with, render};
 use crate::web::session::{WebForm, WebUser};
 use entity::notification::Status;
@@ -144,7 +144,11 @@ async fn resend(
             code: ErrorCode::InvalidState,
             message,
             ..
-        }) => Ok(redirect_with("/admin/outbox?status=failed", "error", &message)),
+        }) => Ok(redirect_with(
+            "/admin/outbox?status=failed",
+            "error",
+            &message,
+        )),
         Err(other) => Err(other.into()),
     }
 }

@@ -268,7 +268,14 @@ async fn form_page(
 
 async fn new_form(State(state): State<AppState>, user: WebUser) -> WebResult {
     admin_only(&user)?;
-    let page = form_page(&state, &user, None, &UserForm::default(), Problems::default()).await?;
+    let page = form_page(
+        &state,
+        &user,
+        None,
+        &UserForm::default(),
+        Problems::default(),
+    )
+    .await?;
     render(page)
 }
 
@@ -276,9 +283,7 @@ async fn new_form(State(state): State<AppState>, user: WebUser) -> WebResult {
 fn is_field_problem(err: &Error) -> bool {
     match err {
         Error::Invalid(_) | Error::Malformed { .. } => true,
-        Error::Conflict { code, fields, .. } => {
-            *code == ErrorCode::Duplicate && !fields.is_empty()
-        }
+        Error::Conflict { code, fields, .. } => *code == ErrorCode::Duplicate && !fields.is_empty(),
         _ => false,
     }
 }
@@ -344,9 +349,7 @@ async fn create(
         let organization_id = parse_id("organization_id", &form.organization_id)?;
         let supervisor = checked_supervisor(&state, &user, &form).await?;
         let typed = form.password.clone().filter(|p| !p.is_empty());
-        let password = typed
-            .clone()
-            .unwrap_or_else(users::temporary_password);
+        let password = typed.clone().unwrap_or_else(users::temporary_password);
         let created = users::create(
             &state.db,
             &user.actor,
@@ -419,11 +422,7 @@ async fn create(
     }
 }
 
-async fn edit_form(
-    State(state): State<AppState>,
-    user: WebUser,
-    Path(id): Path<i64>,
-) -> WebResult {
+async fn edit_form(State(state): State<AppState>, user: WebUser, Path(id): Path<i64>) -> WebResult {
     admin_only(&user)?;
     let current = admin_queries::user(&state.db, &user.actor, id).await?;
     let editing = Editing {
@@ -579,8 +578,7 @@ async fn reset_password(
     WebForm(_): WebForm<Empty>,
 ) -> WebResult {
     admin_only(&user)?;
-    let done =
-        users::reset_password(&state.db, &user.actor, id, PasswordReset::default()).await?;
+    let done = users::reset_password(&state.db, &user.actor, id, PasswordReset::default()).await?;
     render(PasswordShown {
         chrome: user.chrome("密码已重置"),
         id,
