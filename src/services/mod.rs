@@ -1,5 +1,6 @@
 //! The only place that reads and writes the database. Each change runs in one transaction
 //! together with its audit event; handlers call these functions and nothing else touches SQL.
+pub mod admin_queries;
 pub mod assignment_rules;
 pub mod audit;
 pub mod auth;
