@@ -100,8 +100,10 @@ impl<'a> Page<'a> {
         all.extend_from_slice(fields);
         for (k, v) in all {
             body.extend_from_slice(
-                format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n")
-                    .as_bytes(),
+                format!(
+                    "--{boundary}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n"
+                )
+                .as_bytes(),
             );
         }
         for (field, name, bytes) in files {
@@ -216,7 +218,11 @@ async fn the_forms_store_each_step(app: TestApp) {
     let shown = officer.follow(&reply).await;
     assert!(shown.contains("待补正"), "{shown}");
     let events = app.events(&cast.officer.token, id).await;
-    let asked = events.iter().rev().find(|e| e.action == "request_correction").unwrap();
+    let asked = events
+        .iter()
+        .rev()
+        .find(|e| e.action == "request_correction")
+        .unwrap();
     assert_eq!(
         asked.detail["missing_items"],
         json!(["审批申请函：未加盖公章", "环评文件公开版"])
@@ -252,27 +258,56 @@ async fn the_forms_store_each_step(app: TestApp) {
     // Acceptance, evaluation, and a dated step.
     for (action, extra) in [
         ("accept", vec![]),
-        ("start_evaluation", vec![("evaluator", "商洛市环境工程评估中心")]),
+        (
+            "start_evaluation",
+            vec![("evaluator", "商洛市环境工程评估中心")],
+        ),
     ] {
-        let version = app.filing(&cast.officer.token, id).await.version.to_string();
+        let version = app
+            .filing(&cast.officer.token, id)
+            .await
+            .version
+            .to_string();
         let key = format!("act-{action}");
-        let mut pairs = vec![("_form", key.as_str()), ("action", action), ("version", &version)];
+        let mut pairs = vec![
+            ("_form", key.as_str()),
+            ("action", action),
+            ("version", &version),
+        ];
         pairs.extend(extra);
         let reply = officer.post(&format!("{path}/actions"), &pairs, true).await;
-        assert_eq!(reply.status, StatusCode::SEE_OTHER, "{action}: {}", html(&reply));
+        assert_eq!(
+            reply.status,
+            StatusCode::SEE_OTHER,
+            "{action}: {}",
+            html(&reply)
+        );
     }
     assert_eq!(
         actions_of(&app, &cast.officer.token, id).await,
-        ["submit", "request_correction", "resubmit", "accept", "start_evaluation"]
+        [
+            "submit",
+            "request_correction",
+            "resubmit",
+            "accept",
+            "start_evaluation"
+        ]
     );
     let page = html(&officer.get(&path).await);
-    assert!(page.contains("商洛市环境工程评估中心"), "the evaluator in the timeline");
+    assert!(
+        page.contains("商洛市环境工程评估中心"),
+        "the evaluator in the timeline"
+    );
 
     // An expert review stops the clock, then voiding the latest step.
     let reply = officer
         .post(
             &format!("{path}/stops"),
-            &[("_form", "stop-new"), ("reason", "expert_review"), ("from", &today().to_string())],
+            &[
+                ("_form", "stop-new"),
+                ("reason", "expert_review"),
+                ("from", &today().to_string()),
+            ],
             true,
         )
         .await;
@@ -290,12 +325,20 @@ async fn the_forms_store_each_step(app: TestApp) {
     let reply = officer
         .post(
             &format!("{path}/void-step"),
-            &[("_form", "void-step"), ("version", &version), ("event_id", &event), ("reason", "误录")],
+            &[
+                ("_form", "void-step"),
+                ("version", &version),
+                ("event_id", &event),
+                ("reason", "误录"),
+            ],
             true,
         )
         .await;
     let shown = officer.follow(&reply).await;
-    assert!(shown.contains("已作废") && shown.contains("误录"), "{shown}");
+    assert!(
+        shown.contains("已作废") && shown.contains("误录"),
+        "{shown}"
+    );
     assert_eq!(app.filing(&cast.officer.token, id).await.state, "accepted");
 }
 
@@ -321,8 +364,14 @@ async fn a_wrong_field_comes_back_beside_it(app: TestApp) {
         .await;
     assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
     let page = html(&reply);
-    assert!(page.contains("<p class=\"field-error\">不予受理须说明理由</p>"), "{page}");
-    assert!(page.contains(&format!("value=\"{day}\"")), "the date typed is kept");
+    assert!(
+        page.contains("<p class=\"field-error\">不予受理须说明理由</p>"),
+        "{page}"
+    );
+    assert!(
+        page.contains(&format!("value=\"{day}\"")),
+        "the date typed is kept"
+    );
 
     // A row with a note but no item: the note stays, the message beside the row.
     let reply = officer
@@ -348,7 +397,11 @@ async fn a_wrong_field_comes_back_beside_it(app: TestApp) {
     let reply = officer
         .post(
             &format!("/filings/{id}/actions"),
-            &[("_form", "act-accept"), ("action", "accept"), ("version", "1")],
+            &[
+                ("_form", "act-accept"),
+                ("action", "accept"),
+                ("version", "1"),
+            ],
             true,
         )
         .await;
@@ -364,7 +417,10 @@ async fn owners_see_their_own_and_no_officer_forms(app: TestApp) {
     let page = html(&owner.get(&path).await);
     assert!(page.contains("已提交"));
     assert!(page.contains("撤回申报"), "the owner may withdraw");
-    assert!(!page.contains("value=\"accept\"") && !page.contains("通知补正"), "{page}");
+    assert!(
+        !page.contains("value=\"accept\"") && !page.contains("通知补正"),
+        "{page}"
+    );
 
     let stranger = Page::sign_in(&app, "owner2").await;
     let reply = stranger.get(&path).await;
@@ -373,7 +429,10 @@ async fn owners_see_their_own_and_no_officer_forms(app: TestApp) {
     let reply = stranger
         .post(
             &format!("{path}/actions"),
-            &[("action", "withdraw"), ("version", &filing.version.to_string())],
+            &[
+                ("action", "withdraw"),
+                ("version", &filing.version.to_string()),
+            ],
             true,
         )
         .await;
@@ -383,7 +442,10 @@ async fn owners_see_their_own_and_no_officer_forms(app: TestApp) {
     let reply = owner
         .post(
             &format!("{path}/actions"),
-            &[("action", "accept"), ("version", &filing.version.to_string())],
+            &[
+                ("action", "accept"),
+                ("version", &filing.version.to_string()),
+            ],
             true,
         )
         .await;
@@ -392,13 +454,19 @@ async fn owners_see_their_own_and_no_officer_forms(app: TestApp) {
     let reply = owner
         .post(
             &format!("{path}/actions"),
-            &[("action", "withdraw"), ("version", &filing.version.to_string())],
+            &[
+                ("action", "withdraw"),
+                ("version", &filing.version.to_string()),
+            ],
             false,
         )
         .await;
     assert_eq!(reply.status, StatusCode::FORBIDDEN);
     assert!(html(&reply).contains("表单已过期"));
-    assert_eq!(app.filing(&cast.owner.token, filing.id).await.state, "submitted");
+    assert_eq!(
+        app.filing(&cast.owner.token, filing.id).await.state,
+        "submitted"
+    );
 }
 
 async fn a_new_filing_carries_its_materials(app: TestApp) {
@@ -407,7 +475,10 @@ async fn a_new_filing_carries_its_materials(app: TestApp) {
     let owner = Page::sign_in(&app, "owner1").await;
     let path = format!("/projects/{project}/filings/new");
     let page = html(&owner.get(&path).await);
-    assert!(page.contains("审批申请函（必交）") && page.contains("环评文件公开版"), "{page}");
+    assert!(
+        page.contains("审批申请函（必交）") && page.contains("环评文件公开版"),
+        "{page}"
+    );
 
     // Without the full text: 422 beside it, nothing created.
     let before = app.count(entity::filing::Entity).await;
@@ -441,7 +512,10 @@ async fn a_new_filing_carries_its_materials(app: TestApp) {
     let view = app.filing(&cast.owner.token, id).await;
     assert_eq!(view.state, "submitted");
     let docs: Vec<serde_json::Value> = app
-        .get_ok(&format!("/api/v1/filings/{id}/documents"), &cast.owner.token)
+        .get_ok(
+            &format!("/api/v1/filings/{id}/documents"),
+            &cast.owner.token,
+        )
         .await;
     assert_eq!(docs.len(), 3);
     // A document downloads from the page's link.
@@ -451,25 +525,39 @@ async fn a_new_filing_carries_its_materials(app: TestApp) {
     assert!(file.bytes.starts_with(b"%PDF"));
     // Another filing's path to the same document is a 404.
     let other = cast.filing_in(&app, Kind::ReportForm, "draft").await;
-    let wrong = owner.get(&format!("/filings/{}/materials/{doc}", other.id)).await;
+    let wrong = owner
+        .get(&format!("/filings/{}/materials/{doc}", other.id))
+        .await;
     assert_eq!(wrong.status, StatusCode::NOT_FOUND);
 }
 
 async fn a_decision_waits_for_the_notice_and_then_gets_its_number(app: TestApp) {
     let cast = Cast::sign_in(&app).await;
-    let early = cast.filing_in(&app, Kind::ReportForm, "pre_decision_notice").await;
+    let early = cast
+        .filing_in(&app, Kind::ReportForm, "pre_decision_notice")
+        .await;
     let officer = Page::sign_in(&app, "officer1").await;
     let path = format!("/filings/{}", early.id);
     let reply = officer
         .post(
             &format!("{path}/actions"),
-            &[("_form", "act-approve"), ("action", "approve"), ("version", &early.version.to_string())],
+            &[
+                ("_form", "act-approve"),
+                ("action", "approve"),
+                ("version", &early.version.to_string()),
+            ],
             true,
         )
         .await;
     let shown = officer.follow(&reply).await;
-    assert!(shown.contains("不能作出审批决定") && shown.contains("起方可审批"), "{shown}");
-    assert_eq!(app.filing(&cast.officer.token, early.id).await.state, "pre_decision_notice");
+    assert!(
+        shown.contains("不能作出审批决定") && shown.contains("起方可审批"),
+        "{shown}"
+    );
+    assert_eq!(
+        app.filing(&cast.officer.token, early.id).await.state,
+        "pre_decision_notice"
+    );
 
     let ready = cast.ready_to_decide(&app).await;
     let view = app.filing(&cast.officer.token, ready).await;
@@ -491,9 +579,15 @@ async fn a_decision_waits_for_the_notice_and_then_gets_its_number(app: TestApp) 
     let decided = app.filing(&cast.officer.token, ready).await;
     assert_eq!(decided.state, "disapproved");
     let number = decided.decision_no.expect("a decision number");
-    assert!(shown.contains(&number) && shown.contains("不予批准"), "{shown}");
+    assert!(
+        shown.contains(&number) && shown.contains("不予批准"),
+        "{shown}"
+    );
     assert!(shown.contains("第十一条第（一）项") && shown.contains("第十一条第（五）项"));
-    assert!(shown.contains("/documents/decision"), "the printable decision is linked");
+    assert!(
+        shown.contains("/documents/decision"),
+        "the printable decision is linked"
+    );
 }
 
 crate::on_both_backends!(demo;

@@ -64,7 +64,10 @@ async fn a_filing_goes_through_its_whole_life_in_the_forms(app: TestApp) {
     attach(&b, "#file-public_copy", &file("报告表公开版")).await;
     b.click("button[name=intent][value=submit]").await;
     let path = b.wait_path("/filings/").await;
-    let id: i64 = path.trim_start_matches("/filings/").parse().expect("a filing id");
+    let id: i64 = path
+        .trim_start_matches("/filings/")
+        .parse()
+        .expect("a filing id");
     wait_text(&b, ".flash", "申报已提交").await;
     assert_eq!(b.text(".state-label").await, "已提交");
     b.sign_out().await;
@@ -74,10 +77,14 @@ async fn a_filing_goes_through_its_whole_life_in_the_forms(app: TestApp) {
     b.goto(&format!("/filings/{id}")).await;
     open_form(&b, "act-request_correction").await;
     b.fill("#act-request_correction-item-0", "审批申请函").await;
-    b.fill("#act-request_correction-note-0", "未加盖建设单位公章").await;
-    b.fill("#act-request_correction-item-1", "环评文件公开版").await;
-    b.fill("#act-request_correction-note-1", "未删除涉密内容").await;
-    b.click("#form-act-request_correction button[type=submit]").await;
+    b.fill("#act-request_correction-note-0", "未加盖建设单位公章")
+        .await;
+    b.fill("#act-request_correction-item-1", "环评文件公开版")
+        .await;
+    b.fill("#act-request_correction-note-1", "未删除涉密内容")
+        .await;
+    b.click("#form-act-request_correction button[type=submit]")
+        .await;
     wait_text(&b, ".flash", "待补正").await;
     b.sign_out().await;
 
@@ -87,7 +94,8 @@ async fn a_filing_goes_through_its_whole_life_in_the_forms(app: TestApp) {
     wait_text(&b, ".alert-warn", "未加盖建设单位公章").await;
     open_form(&b, "act-resubmit").await;
     b.fill("#act-resubmit-answer-0", "已补盖公章").await;
-    b.select("#act-resubmit-material-0", "application_letter").await;
+    b.select("#act-resubmit-material-0", "application_letter")
+        .await;
     attach(&b, "#act-resubmit-file-0", &file("申请函盖章版")).await;
     b.fill("#act-resubmit-answer-1", "已重新编制公开版").await;
     b.select("#act-resubmit-material-1", "public_copy").await;
@@ -131,8 +139,11 @@ async fn a_filing_goes_through_its_whole_life_in_the_forms(app: TestApp) {
         wait_text(&b, ".flash", flash).await;
     }
     open_form(&b, "act-approve").await;
-    b.fill("#act-approve-decision_text", "同意该项目按报告表所列内容建设。")
-        .await;
+    b.fill(
+        "#act-approve-decision_text",
+        "同意该项目按报告表所列内容建设。",
+    )
+    .await;
     let asked = b
         .click_confirming("#form-act-approve button[type=submit]")
         .await;
@@ -154,7 +165,10 @@ async fn a_filing_goes_through_its_whole_life_in_the_forms(app: TestApp) {
         "批复",
         &number,
     ] {
-        assert!(timeline.contains(step), "{step} in the timeline: {timeline}");
+        assert!(
+            timeline.contains(step),
+            "{step} in the timeline: {timeline}"
+        );
     }
     assert!(b.text("main").await.contains("审批决定公告"));
     b.check_page("officer-filing").await;
@@ -166,7 +180,10 @@ async fn a_filing_goes_through_its_whole_life_in_the_forms(app: TestApp) {
     assert_eq!(b.text(".state-label").await, "已批复");
     assert_eq!(b.text(".decision-no").await, number);
     assert!(!b.text(".handler").await.is_empty());
-    assert!(b.find_all("#form-act-accept").await.is_empty(), "no officer forms");
+    assert!(
+        b.find_all("#form-act-accept").await.is_empty(),
+        "no officer forms"
+    );
     b.check_page("owner-filing").await;
     b.close().await;
 }
