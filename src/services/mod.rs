@@ -13,6 +13,7 @@ pub mod monitoring;
 pub mod notifications;
 pub mod organizations;
 pub mod paging;
+pub mod people;
 pub mod policy_exemptions;
 pub mod projects;
 pub mod quality;

@@ -1,0 +1,599 @@
+//! The filing page and its forms, through the router: each form's step stored, a wrong field
+//! sent back with 422 beside the field and the values kept, another owner's filing a 404 page,
+//! no officer forms for an owner, a form without its token refused, and the notice period
+//! named when a decision comes too early.
+mod common;
+
+use axum::body::Body;
+use axum::http::{Method, Request, StatusCode, header};
+use serde_json::json;
+
+use common::build::{Cast, Kind};
+use common::{Reply, TestApp, send, today};
+
+/// A browser's session: the cookie from signing in through `/login`, and the form token read
+/// from a page.
+struct Page<'a> {
+    app: &'a TestApp,
+    cookie: String,
+    csrf: String,
+}
+
+impl<'a> Page<'a> {
+    async fn sign_in(app: &'a TestApp, username: &str) -> Page<'a> {
+        let body = format!("username={username}&password={}", common::DEMO_PASSWORD);
+        let req = Request::builder()
+            .method(Method::POST)
+            .uri("/login")
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(Body::from(body))
+            .unwrap();
+        let reply = send(&app.router, req).await;
+        assert_eq!(reply.status, StatusCode::SEE_OTHER, "sign-in as {username}");
+        let cookie = reply
+            .headers
+            .get_all(header::SET_COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .find(|v| v.starts_with("eiaflow_session="))
+            .and_then(|v| v.split(';').next())
+            .expect("a session cookie")
+            .to_owned();
+        let mut page = Page {
+            app,
+            cookie,
+            csrf: String::new(),
+        };
+        let home = page.get("/account/password").await;
+        page.csrf = csrf_in(&html(&home));
+        page
+    }
+
+    async fn get(&self, path: &str) -> Reply {
+        self.get_with(path, None).await
+    }
+
+    async fn get_with(&self, path: &str, flash: Option<&str>) -> Reply {
+        let cookie = match flash {
+            Some(f) => format!("{}; {f}", self.cookie),
+            None => self.cookie.clone(),
+        };
+        let req = Request::builder()
+            .uri(path)
+            .header(header::COOKIE, cookie)
+            .body(Body::empty())
+            .unwrap();
+        send(&self.app.router, req).await
+    }
+
+    /// Posts a form (the token added unless `with_token` is false).
+    async fn post(&self, path: &str, pairs: &[(&str, &str)], with_token: bool) -> Reply {
+        let mut all: Vec<(&str, &str)> = pairs.to_vec();
+        if with_token {
+            all.push(("_csrf", &self.csrf));
+        }
+        let body: String = all
+            .iter()
+            .map(|(k, v)| format!("{}={}", enc(k), enc(v)))
+            .collect::<Vec<_>>()
+            .join("&");
+        let req = Request::builder()
+            .method(Method::POST)
+            .uri(path)
+            .header(header::COOKIE, &self.cookie)
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(Body::from(body))
+            .unwrap();
+        send(&self.app.router, req).await
+    }
+
+    /// Posts a multipart form: text fields, then files (field, file name, bytes).
+    async fn post_multipart(
+        &self,
+        path: &str,
+        fields: &[(&str, &str)],
+        files: &[(&str, &str, &[u8])],
+    ) -> Reply {
+        let boundary = "----eiaflow-web-test";
+        let mut body = Vec::new();
+        let mut all: Vec<(&str, &str)> = vec![("_csrf", &self.csrf)];
+        all.extend_from_slice(fields);
+        for (k, v) in all {
+            body.extend_from_slice(
+                format!(
+                    "--{boundary}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n"
+                )
+                .as_bytes(),
+            );
+        }
+        for (field, name, bytes) in files {
+            body.extend_from_slice(
+                format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{field}\"; filename=\"{name}\"\r\nContent-Type: application/pdf\r\n\r\n")
+                    .as_bytes(),
+            );
+            body.extend_from_slice(bytes);
+            body.extend_from_slice(b"\r\n");
+        }
+        body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+        let req = Request::builder()
+            .method(Method::POST)
+            .uri(path)
+            .header(header::COOKIE, &self.cookie)
+            .header(
+                header::CONTENT_TYPE,
+                format!("multipart/form-data; boundary={boundary}"),
+            )
+            .body(Body::from(body))
+            .unwrap();
+        send(&self.app.router, req).await
+    }
+
+    /// Follows a 303 with the flash it set; the page's HTML.
+    async fn follow(&self, reply: &Reply) -> String {
+        assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", html(reply));
+        let to = reply.header("location").expect("a location").to_owned();
+        let flash = reply
+            .headers
+            .get_all(header::SET_COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .find(|v| v.starts_with("eiaflow_flash="))
+            .and_then(|v| v.split(';').next())
+            .map(str::to_owned);
+        let page = self.get_with(&to, flash.as_deref()).await;
+        assert_eq!(page.status, StatusCode::OK, "{to}");
+        html(&page)
+    }
+}
+
+fn enc(s: &str) -> String {
+    s.bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
+}
+
+fn html(reply: &Reply) -> String {
+    String::from_utf8_lossy(&reply.bytes).into_owned()
+}
+
+fn csrf_in(page: &str) -> String {
+    let at = page
+        .find("name=\"_csrf\" value=\"")
+        .expect("a form token on the page");
+    let rest = &page[at + "name=\"_csrf\" value=\"".len()..];
+    rest[..rest.find('"').unwrap()].to_owned()
+}
+
+fn pdf(name: &str) -> Vec<u8> {
+    format!("%PDF-1.7\n{name}\n%%EOF\n").into_bytes()
+}
+
+async fn actions_of(app: &TestApp, token: &str, id: i64) -> Vec<String> {
+    app.events(token, id)
+        .await
+        .into_iter()
+        .filter(|e| e.kind == "step" && e.voided_at.is_none())
+        .map(|e| e.action)
+        .collect()
+}
+
+async fn the_forms_store_each_step(app: TestApp) {
+    let cast = Cast::sign_in(&app).await;
+    let filing = cast.filing_in(&app, Kind::ReportForm, "submitted").await;
+    let id = filing.id;
+    let officer = Page::sign_in(&app, "officer1").await;
+    let path = format!("/filings/{id}");
+    let page = html(&officer.get(&path).await);
+    assert!(page.contains("已提交"), "{page}");
+    assert!(page.contains("通知补正（一次性告知）"));
+    assert!(page.contains("法定时限") && page.contains("承诺时限"));
+
+    // A correction request with two items of six rows; blank rows are left out.
+    let version = filing.version.to_string();
+    let reply = officer
+        .post(
+            &format!("{path}/actions"),
+            &[
+                ("_form", "act-request_correction"),
+                ("action", "request_correction"),
+                ("version", &version),
+                ("item", "审批申请函"),
+                ("note", "未加盖公章"),
+                ("item", ""),
+                ("note", ""),
+                ("item", "环评文件公开版"),
+                ("note", ""),
+                ("item", ""),
+                ("note", ""),
+            ],
+            true,
+        )
+        .await;
+    let shown = officer.follow(&reply).await;
+    assert!(shown.contains("待补正"), "{shown}");
+    let events = app.events(&cast.officer.token, id).await;
+    let asked = events
+        .iter()
+        .rev()
+        .find(|e| e.action == "request_correction")
+        .unwrap();
+    assert_eq!(
+        asked.detail["missing_items"],
+        json!(["审批申请函：未加盖公章", "环评文件公开版"])
+    );
+
+    // The owner answers each item with a file, and resubmits.
+    let owner = Page::sign_in(&app, "owner1").await;
+    let page = html(&owner.get(&path).await);
+    assert!(page.contains("逐项答复补正通知"), "{page}");
+    let version = app.filing(&cast.owner.token, id).await.version.to_string();
+    let reply = owner
+        .post_multipart(
+            &format!("{path}/resubmit"),
+            &[
+                ("_form", "act-resubmit"),
+                ("action", "resubmit"),
+                ("version", &version),
+                ("answer", "已补盖公章"),
+                ("material_0", "application_letter"),
+                ("answer", "已上传公开版"),
+                ("material_1", "public_copy"),
+            ],
+            &[
+                ("file_0", "申请函.pdf", &pdf("letter")),
+                ("file_1", "公开版.pdf", &pdf("copy")),
+            ],
+        )
+        .await;
+    let shown = owner.follow(&reply).await;
+    assert!(shown.contains("补正材料已提交"), "{shown}");
+    assert!(shown.contains("申请函.pdf"));
+
+    // Acceptance, evaluation, and a dated step.
+    for (action, extra) in [
+        ("accept", vec![]),
+        (
+            "start_evaluation",
+            vec![("evaluator", "商洛市环境工程评估中心")],
+        ),
+    ] {
+        let version = app
+            .filing(&cast.officer.token, id)
+            .await
+            .version
+            .to_string();
+        let key = format!("act-{action}");
+        let mut pairs = vec![
+            ("_form", key.as_str()),
+            ("action", action),
+            ("version", &version),
+        ];
+        pairs.extend(extra);
+        let reply = officer.post(&format!("{path}/actions"), &pairs, true).await;
+        assert_eq!(
+            reply.status,
+            StatusCode::SEE_OTHER,
+            "{action}: {}",
+            html(&reply)
+        );
+    }
+    assert_eq!(
+        actions_of(&app, &cast.officer.token, id).await,
+        [
+            "submit",
+            "request_correction",
+            "resubmit",
+            "accept",
+            "start_evaluation"
+        ]
+    );
+    let page = html(&officer.get(&path).await);
+    assert!(
+        page.contains("商洛市环境工程评估中心"),
+        "the evaluator in the timeline"
+    );
+
+    // An expert review stops the clock, then voiding the latest step.
+    let reply = officer
+        .post(
+            &format!("{path}/stops"),
+            &[
+                ("_form", "stop-new"),
+                ("reason", "expert_review"),
+                ("from", &today().to_string()),
+            ],
+            true,
+        )
+        .await;
+    assert!(officer.follow(&reply).await.contains("专家评审"));
+    let view = app.filing(&cast.officer.token, id).await;
+    assert_eq!(view.stops.len(), 1);
+    let last = app
+        .events(&cast.officer.token, id)
+        .await
+        .into_iter()
+        .filter(|e| e.kind == "step")
+        .max_by_key(|e| e.id)
+        .unwrap();
+    let (version, event) = (view.version.to_string(), last.id.to_string());
+    let reply = officer
+        .post(
+            &format!("{path}/void-step"),
+            &[
+                ("_form", "void-step"),
+                ("version", &version),
+                ("event_id", &event),
+                ("reason", "误录"),
+            ],
+            true,
+        )
+        .await;
+    let shown = officer.follow(&reply).await;
+    assert!(
+        shown.contains("已作废") && shown.contains("误录"),
+        "{shown}"
+    );
+    assert_eq!(app.filing(&cast.officer.token, id).await.state, "accepted");
+}
+
+async fn a_wrong_field_comes_back_beside_it(app: TestApp) {
+    let cast = Cast::sign_in(&app).await;
+    let filing = cast.filing_in(&app, Kind::ReportForm, "submitted").await;
+    let id = filing.id;
+    let officer = Page::sign_in(&app, "officer1").await;
+    let version = filing.version.to_string();
+    let day = today().to_string();
+    let reply = officer
+        .post(
+            &format!("/filings/{id}/actions"),
+            &[
+                ("_form", "act-refuse"),
+                ("action", "refuse"),
+                ("version", &version),
+                ("reason", "  "),
+                ("effective_on", &day),
+            ],
+            true,
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let page = html(&reply);
+    assert!(
+        page.contains("<p class=\"field-error\">不予受理须说明理由</p>"),
+        "{page}"
+    );
+    assert!(
+        page.contains(&format!("value=\"{day}\"")),
+        "the date typed is kept"
+    );
+
+    // A row with a note but no item: the note stays, the message beside the row.
+    let reply = officer
+        .post(
+            &format!("/filings/{id}/actions"),
+            &[
+                ("_form", "act-request_correction"),
+                ("action", "request_correction"),
+                ("version", &version),
+                ("item", ""),
+                ("note", "缺少盖章页"),
+            ],
+            true,
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let page = html(&reply);
+    assert!(page.contains("请填写需补正的材料或事项"), "{page}");
+    assert!(page.contains("value=\"缺少盖章页\""));
+    assert_eq!(actions_of(&app, &cast.officer.token, id).await, ["submit"]);
+
+    // A stale version: the fresh page with the reason.
+    let reply = officer
+        .post(
+            &format!("/filings/{id}/actions"),
+            &[
+                ("_form", "act-accept"),
+                ("action", "accept"),
+                ("version", "1"),
+            ],
+            true,
+        )
+        .await;
+    let shown = officer.follow(&reply).await;
+    assert!(shown.contains("已被他人办理或修改"), "{shown}");
+}
+
+async fn owners_see_their_own_and_no_officer_forms(app: TestApp) {
+    let cast = Cast::sign_in(&app).await;
+    let filing = cast.filing_in(&app, Kind::ReportForm, "submitted").await;
+    let path = format!("/filings/{}", filing.id);
+    let owner = Page::sign_in(&app, "owner1").await;
+    let page = html(&owner.get(&path).await);
+    assert!(page.contains("已提交"));
+    assert!(page.contains("撤回申报"), "the owner may withdraw");
+    assert!(
+        !page.contains("value=\"accept\"") && !page.contains("通知补正"),
+        "{page}"
+    );
+
+    let stranger = Page::sign_in(&app, "owner2").await;
+    let reply = stranger.get(&path).await;
+    assert_eq!(reply.status, StatusCode::NOT_FOUND);
+    assert!(html(&reply).contains("页面不存在"));
+    let reply = stranger
+        .post(
+            &format!("{path}/actions"),
+            &[
+                ("action", "withdraw"),
+                ("version", &filing.version.to_string()),
+            ],
+            true,
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::NOT_FOUND);
+
+    // An owner posting an officer's step is refused.
+    let reply = owner
+        .post(
+            &format!("{path}/actions"),
+            &[
+                ("action", "accept"),
+                ("version", &filing.version.to_string()),
+            ],
+            true,
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::FORBIDDEN);
+    // A form without its token.
+    let reply = owner
+        .post(
+            &format!("{path}/actions"),
+            &[
+                ("action", "withdraw"),
+                ("version", &filing.version.to_string()),
+            ],
+            false,
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::FORBIDDEN);
+    assert!(html(&reply).contains("表单已过期"));
+    assert_eq!(
+        app.filing(&cast.owner.token, filing.id).await.state,
+        "submitted"
+    );
+}
+
+async fn a_new_filing_carries_its_materials(app: TestApp) {
+    let cast = Cast::sign_in(&app).await;
+    let project = cast.project(&app, Kind::ReportForm).await;
+    let owner = Page::sign_in(&app, "owner1").await;
+    let path = format!("/projects/{project}/filings/new");
+    let page = html(&owner.get(&path).await);
+    assert!(
+        page.contains("审批申请函（必交）") && page.contains("环评文件公开版"),
+        "{page}"
+    );
+
+    // Without the full text: 422 beside it, nothing created.
+    let before = app.count(entity::filing::Entity).await;
+    let reply = owner
+        .post_multipart(
+            &path,
+            &[("intent", "submit")],
+            &[("file_application_letter", "申请函.pdf", &pdf("a"))],
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(html(&reply).contains("缺少环评文件全本"));
+    assert_eq!(app.count(entity::filing::Entity).await, before);
+
+    let reply = owner
+        .post_multipart(
+            &path,
+            &[("intent", "submit")],
+            &[
+                ("file_application_letter", "申请函.pdf", &pdf("a")),
+                ("file_full_text", "报告表全本.pdf", &pdf("b")),
+                ("file_public_copy", "报告表公开版.pdf", &pdf("c")),
+                ("file_other", "", b""),
+            ],
+        )
+        .await;
+    let shown = owner.follow(&reply).await;
+    assert!(shown.contains("申报已提交"), "{shown}");
+    let to = reply.header("location").unwrap();
+    let id: i64 = to.trim_start_matches("/filings/").parse().unwrap();
+    let view = app.filing(&cast.owner.token, id).await;
+    assert_eq!(view.state, "submitted");
+    let docs: Vec<serde_json::Value> = app
+        .get_ok(
+            &format!("/api/v1/filings/{id}/documents"),
+            &cast.owner.token,
+        )
+        .await;
+    assert_eq!(docs.len(), 3);
+    // A document downloads from the page's link.
+    let doc = docs[0]["id"].as_i64().unwrap();
+    let file = owner.get(&format!("/filings/{id}/materials/{doc}")).await;
+    assert_eq!(file.status, StatusCode::OK);
+    assert!(file.bytes.starts_with(b"%PDF"));
+    // Another filing's path to the same document is a 404.
+    let other = cast.filing_in(&app, Kind::ReportForm, "draft").await;
+    let wrong = owner
+        .get(&format!("/filings/{}/materials/{doc}", other.id))
+        .await;
+    assert_eq!(wrong.status, StatusCode::NOT_FOUND);
+}
+
+async fn a_decision_waits_for_the_notice_and_then_gets_its_number(app: TestApp) {
+    let cast = Cast::sign_in(&app).await;
+    let early = cast
+        .filing_in(&app, Kind::ReportForm, "pre_decision_notice")
+        .await;
+    let officer = Page::sign_in(&app, "officer1").await;
+    let path = format!("/filings/{}", early.id);
+    let reply = officer
+        .post(
+            &format!("{path}/actions"),
+            &[
+                ("_form", "act-approve"),
+                ("action", "approve"),
+                ("version", &early.version.to_string()),
+            ],
+            true,
+        )
+        .await;
+    let shown = officer.follow(&reply).await;
+    assert!(
+        shown.contains("不能作出审批决定") && shown.contains("起方可审批"),
+        "{shown}"
+    );
+    assert_eq!(
+        app.filing(&cast.officer.token, early.id).await.state,
+        "pre_decision_notice"
+    );
+
+    let ready = cast.ready_to_decide(&app).await;
+    let view = app.filing(&cast.officer.token, ready).await;
+    let reply = officer
+        .post(
+            &format!("/filings/{ready}/actions"),
+            &[
+                ("_form", "act-disapprove"),
+                ("action", "disapprove"),
+                ("version", &view.version.to_string()),
+                ("reason", "选址位于饮用水水源保护区"),
+                ("grounds", "nonconforming_with_law_or_plans"),
+                ("grounds", "defective_document"),
+            ],
+            true,
+        )
+        .await;
+    let shown = officer.follow(&reply).await;
+    let decided = app.filing(&cast.officer.token, ready).await;
+    assert_eq!(decided.state, "disapproved");
+    let number = decided.decision_no.expect("a decision number");
+    assert!(
+        shown.contains(&number) && shown.contains("不予批准"),
+        "{shown}"
+    );
+    assert!(shown.contains("第十一条第（一）项") && shown.contains("第十一条第（五）项"));
+    assert!(
+        shown.contains("/documents/decision"),
+        "the printable decision is linked"
+    );
+}
+
+crate::on_both_backends!(demo;
+    the_forms_store_each_step,
+    a_wrong_field_comes_back_beside_it,
+    owners_see_their_own_and_no_officer_forms,
+    a_new_filing_carries_its_materials,
+    a_decision_waits_for_the_notice_and_then_gets_its_number,
+);
