@@ -3,148 +3,29 @@
 //! preview changes nothing until it is confirmed.
 mod common;
 
-use axum::body::Body;
-use axum::http::{Method, Request, StatusCode, header};
+use axum::http::{Method, StatusCode};
 use chrono::Datelike;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
 use common::build::{Cast, Kind};
-use common::{DEMO_PASSWORD, Reply, TestApp};
-
-/// A browser's session: the cookie the sign-in page set, and the form token of its pages.
-struct Session {
-    cookie: String,
-    csrf: String,
-}
+use common::web::Session;
+use common::{Reply, TestApp};
 
 async fn sign_in(app: &TestApp, username: &str) -> Session {
-    let body = format!("username={username}&password={DEMO_PASSWORD}");
-    let reply = app
-        .send(
-            Method::POST,
-            "/login",
-            None,
-            Some((body.as_bytes(), "application/x-www-form-urlencoded")),
-        )
-        .await;
-    assert_eq!(reply.status, StatusCode::SEE_OTHER, "sign-in of {username}");
-    let cookie = reply
-        .headers
-        .get_all(header::SET_COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .find(|v| v.starts_with("eiaflow_session="))
-        .and_then(|v| v.split(';').next())
-        .expect("a session cookie")
-        .to_owned();
-    let mut session = Session {
-        cookie,
-        csrf: String::new(),
-    };
-    let page = get(app, &session, "/account/password").await;
-    session.csrf = csrf_of(&html(&page));
-    session
-}
-
-fn csrf_of(page: &str) -> String {
-    let at = page
-        .find("name=\"_csrf\" value=\"")
-        .expect("a form token on the page")
-        + "name=\"_csrf\" value=\"".len();
-    page[at..].split('"').next().expect("token").to_owned()
-}
-
-fn html(reply: &Reply) -> String {
-    String::from_utf8_lossy(&reply.bytes).into_owned()
-}
-
-async fn request(
-    app: &TestApp,
-    s: &Session,
-    method: Method,
-    path: &str,
-    body: Option<(Vec<u8>, String)>,
-) -> Reply {
-    let mut req = Request::builder()
-        .method(method)
-        .uri(path)
-        .header(header::COOKIE, &s.cookie);
-    let req = match body {
-        Some((bytes, content_type)) => req
-            .header(header::CONTENT_TYPE, content_type)
-            .body(Body::from(bytes)),
-        None => {
-            req = req.header(header::ACCEPT, "text/html");
-            req.body(Body::empty())
-        }
-    }
-    .expect("request");
-    common::send(&app.router, req).await
+    app.web_login(username).await
 }
 
 async fn get(app: &TestApp, s: &Session, path: &str) -> Reply {
-    request(app, s, Method::GET, path, None).await
+    app.page(Method::GET, path, Some(s)).await
 }
 
 /// Posts a form (with the session's token) and answers the reply.
 async fn post(app: &TestApp, s: &Session, path: &str, fields: &[(&str, &str)]) -> Reply {
-    let body = form_urlencoded::Serializer::new(String::new())
-        .append_pair("_csrf", &s.csrf)
-        .extend_pairs(fields)
-        .finish();
-    request(
-        app,
-        s,
-        Method::POST,
-        path,
-        Some((
-            body.into_bytes(),
-            "application/x-www-form-urlencoded".into(),
-        )),
-    )
-    .await
+    app.post_form(path, s, fields).await
 }
 
 async fn post_multipart(app: &TestApp, s: &Session, path: &str, fields: &[(&str, &str)]) -> Reply {
-    let boundary = "----eiaflow-test-boundary";
-    let mut body = String::new();
-    for (name, value) in [("_csrf", s.csrf.as_str())].iter().chain(fields) {
-        body.push_str(&format!(
-            "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
-        ));
-    }
-    body.push_str(&format!("--{boundary}--\r\n"));
-    request(
-        app,
-        s,
-        Method::POST,
-        path,
-        Some((
-            body.into_bytes(),
-            format!("multipart/form-data; boundary={boundary}"),
-        )),
-    )
-    .await
-}
-
-fn location(reply: &Reply) -> &str {
-    reply.header("location").unwrap_or_default()
-}
-
-/// The message a redirect carries to the next page.
-fn flash(reply: &Reply) -> String {
-    let raw = reply
-        .headers
-        .get_all(header::SET_COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .find_map(|v| v.strip_prefix("eiaflow_flash="))
-        .and_then(|v| v.split(';').next())
-        .unwrap_or_default();
-    form_urlencoded::parse(format!("v={raw}").as_bytes())
-        .next()
-        .map(|(_, v)| v.into_owned())
-        .unwrap_or_default()
+    app.post_multipart(path, s, fields, &[]).await
 }
 
 async fn user_row(app: &TestApp, username: &str) -> entity::app_user::Model {
@@ -172,7 +53,7 @@ async fn pages_are_for_administrators_only(app: TestApp) {
         for path in paths {
             let reply = get(&app, &s, path).await;
             assert_eq!(reply.status, StatusCode::FORBIDDEN, "{who} GET {path}");
-            assert!(html(&reply).contains("无权访问"), "{who} {path}");
+            assert!(reply.html().contains("无权访问"), "{who} {path}");
         }
         let reply = post(&app, &s, "/admin/users", &[("username", "sneaky")]).await;
         assert_eq!(reply.status, StatusCode::FORBIDDEN, "{who} POST");
@@ -191,7 +72,7 @@ async fn pages_are_for_administrators_only(app: TestApp) {
         let reply = get(&app, &admin, path).await;
         assert_eq!(reply.status, StatusCode::OK, "admin GET {path}");
     }
-    let home = html(&get(&app, &admin, "/admin").await);
+    let home = get(&app, &admin, "/admin").await.html();
     let next = common::today().year() + 1;
     assert!(
         home.contains(&format!("尚未载入{next}年的节假日安排")),
@@ -201,7 +82,12 @@ async fn pages_are_for_administrators_only(app: TestApp) {
     // A signed-out visitor is sent to sign in, coming back here.
     let reply = app.send(Method::GET, "/admin/users", None, None).await;
     assert_eq!(reply.status, StatusCode::SEE_OTHER);
-    assert!(location(&reply).starts_with("/login?next="));
+    assert!(
+        reply
+            .location()
+            .unwrap_or_default()
+            .starts_with("/login?next=")
+    );
 }
 
 async fn users_are_created_edited_deactivated_and_reset(app: TestApp) {
@@ -220,7 +106,7 @@ async fn users_are_created_edited_deactivated_and_reset(app: TestApp) {
     )
     .await;
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
-    let page = html(&bad);
+    let page = bad.html();
     assert!(
         page.contains("<p class=\"field-error\">用户名须为3–32位"),
         "{page}"
@@ -239,7 +125,7 @@ async fn users_are_created_edited_deactivated_and_reset(app: TestApp) {
     )
     .await;
     assert_eq!(no_org.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(html(&no_org).contains("建设单位账号必须关联一个建设单位"));
+    assert!(no_org.html().contains("建设单位账号必须关联一个建设单位"));
     // A username taken.
     let taken = post(
         &app,
@@ -249,7 +135,7 @@ async fn users_are_created_edited_deactivated_and_reset(app: TestApp) {
     )
     .await;
     assert_eq!(taken.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(html(&taken).contains("已被使用"));
+    assert!(taken.html().contains("已被使用"));
 
     // Created without a password: a temporary one, shown once, to be changed at sign-in.
     let leader = user_row(&app, "leader").await;
@@ -268,7 +154,7 @@ async fn users_are_created_edited_deactivated_and_reset(app: TestApp) {
     )
     .await;
     assert_eq!(created.status, StatusCode::OK);
-    let page = html(&created);
+    let page = created.html();
     assert!(page.contains("临时密码只显示这一次"));
     let row = user_row(&app, "wangwu").await;
     assert_eq!(row.display_name, "王五");
@@ -289,7 +175,7 @@ async fn users_are_created_edited_deactivated_and_reset(app: TestApp) {
         )
         .await;
     assert_eq!(
-        location(&reply),
+        reply.location().unwrap_or_default(),
         "/account/password",
         "the temporary password works"
     );
@@ -310,8 +196,8 @@ async fn users_are_created_edited_deactivated_and_reset(app: TestApp) {
     )
     .await;
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(html(&bad).contains("办公电话应为3–32位数字"));
-    assert!(html(&bad).contains("value=\"call me\""));
+    assert!(bad.html().contains("办公电话应为3–32位数字"));
+    assert!(bad.html().contains("value=\"call me\""));
     let ok = post(
         &app,
         &admin,
@@ -324,7 +210,7 @@ async fn users_are_created_edited_deactivated_and_reset(app: TestApp) {
         ],
     )
     .await;
-    assert_eq!(ok.status, StatusCode::SEE_OTHER, "{}", html(&ok));
+    assert_eq!(ok.status, StatusCode::SEE_OTHER, "{}", ok.html());
     let row = user_row(&app, "wangwu").await;
     assert_eq!(
         (row.display_name.as_str(), row.role.as_str()),
@@ -345,7 +231,7 @@ async fn users_are_created_edited_deactivated_and_reset(app: TestApp) {
     )
     .await;
     assert_eq!(stale.status, StatusCode::SEE_OTHER);
-    assert!(flash(&stale).contains("已被他人修改"));
+    assert!(stale.flash().contains("已被他人修改"));
     assert_eq!(user_row(&app, "wangwu").await.display_name, "王五五");
 
     // Deactivated, then reactivated.
@@ -360,7 +246,9 @@ async fn users_are_created_edited_deactivated_and_reset(app: TestApp) {
     assert_eq!(off.status, StatusCode::SEE_OTHER);
     let row = user_row(&app, "wangwu").await;
     assert!(!row.active);
-    let list = html(&get(&app, &admin, "/admin/users?active=false&q=wangwu").await);
+    let list = get(&app, &admin, "/admin/users?active=false&q=wangwu")
+        .await
+        .html();
     assert!(list.contains("data-total=\"1\"") && list.contains("已停用"));
     let v = row.version.to_string();
     post(
@@ -380,7 +268,7 @@ async fn users_are_created_edited_deactivated_and_reset(app: TestApp) {
         &[("version", &me.version.to_string()), ("active", "false")],
     )
     .await;
-    assert!(flash(&own).contains("不能停用自己的账号"));
+    assert!(own.flash().contains("不能停用自己的账号"));
     assert!(user_row(&app, "admin").await.active);
 
     // A reset shows the new temporary password once.
@@ -393,28 +281,27 @@ async fn users_are_created_edited_deactivated_and_reset(app: TestApp) {
     )
     .await;
     assert_eq!(reset.status, StatusCode::OK);
-    assert!(html(&reset).contains("data-temporary-password"));
+    assert!(reset.html().contains("data-temporary-password"));
     assert!(user_row(&app, "officer2").await.must_change_password);
 
     // The list filters by role and search.
-    let list = html(&get(&app, &admin, "/admin/users?role=owner").await);
+    let list = get(&app, &admin, "/admin/users?role=owner").await.html();
     assert!(list.contains("owner1") && !list.contains(">officer1<"));
     // The audit trail finds what the administrator did to the account.
-    let trail = html(
-        &get(
-            &app,
-            &admin,
-            &format!(
-                "/admin/audit?entity=user&entity_id={}&user={}",
-                row.id, me.id
-            ),
-        )
-        .await,
-    );
+    let trail = get(
+        &app,
+        &admin,
+        &format!(
+            "/admin/audit?entity=user&entity_id={}&user={}",
+            row.id, me.id
+        ),
+    )
+    .await
+    .html();
     assert!(trail.contains("王五 → 王五五"), "{trail}");
     assert!(trail.contains("重置密码"));
     let bad = get(&app, &admin, "/admin/audit?from=2026-13-01").await;
-    assert!(html(&bad).contains("日期格式应为 YYYY-MM-DD"));
+    assert!(bad.html().contains("日期格式应为 YYYY-MM-DD"));
 }
 
 fn plain_year(year: i32) -> String {
@@ -448,7 +335,7 @@ async fn a_calendar_year_is_previewed_then_stored(app: TestApp) {
     )
     .await;
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(html(&bad).contains("节假日安排格式有误"));
+    assert!(bad.html().contains("节假日安排格式有误"));
     let other = post_multipart(
         &app,
         &admin,
@@ -457,7 +344,7 @@ async fn a_calendar_year_is_previewed_then_stored(app: TestApp) {
     )
     .await;
     assert_eq!(other.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(html(&other).contains("请求的年份为2031"));
+    assert!(other.html().contains("请求的年份为2031"));
 
     let source = plain_year(next);
     let preview = post_multipart(
@@ -468,7 +355,7 @@ async fn a_calendar_year_is_previewed_then_stored(app: TestApp) {
     )
     .await;
     assert_eq!(preview.status, StatusCode::OK);
-    let page = html(&preview);
+    let page = preview.html();
     assert!(page.contains(&format!("载入{next}年节假日安排（预览）")));
     assert!(page.contains("新增年份"));
     assert!(
@@ -481,7 +368,7 @@ async fn a_calendar_year_is_previewed_then_stored(app: TestApp) {
         0,
         "a preview stores nothing"
     );
-    let home = html(&get(&app, &admin, "/admin").await);
+    let home = get(&app, &admin, "/admin").await.html();
     assert!(home.contains(&format!("尚未载入{next}年的节假日安排")));
 
     let stored = post(
@@ -492,14 +379,18 @@ async fn a_calendar_year_is_previewed_then_stored(app: TestApp) {
     )
     .await;
     assert_eq!(stored.status, StatusCode::SEE_OTHER);
-    assert_eq!(location(&stored), "/admin/calendar");
-    assert!(flash(&stored).contains(&format!("已载入{next}年节假日安排")));
+    assert_eq!(stored.location().unwrap_or_default(), "/admin/calendar");
+    assert!(
+        stored
+            .flash()
+            .contains(&format!("已载入{next}年节假日安排"))
+    );
     assert_eq!(schedule_rows(&app, next).await, 1);
-    let page = html(&get(&app, &admin, "/admin/calendar").await);
+    let page = get(&app, &admin, "/admin/calendar").await.html();
     assert!(page.contains(&format!("data-year=\"{next}\"")));
     assert!(page.contains("测试：只有工作日"));
     assert!(!page.contains("尚未载入"));
-    let home = html(&get(&app, &admin, "/admin").await);
+    let home = get(&app, &admin, "/admin").await.html();
     assert!(!home.contains("尚未载入"), "the warning is gone");
 }
 
@@ -521,8 +412,8 @@ async fn exemption_documents_and_assignment_rules_are_kept(app: TestApp) {
     ];
     let empty = post(&app, &admin, "/admin/exemptions", &doc).await;
     assert_eq!(empty.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(html(&empty).contains("至少需要一个条目"));
-    assert!(html(&empty).contains("value=\"商洛市环评豁免试点清单\""));
+    assert!(empty.html().contains("至少需要一个条目"));
+    assert!(empty.html().contains("value=\"商洛市环评豁免试点清单\""));
     let mut fields = doc.to_vec();
     fields.extend([
         ("items[0].code", "豁免-乡村道路"),
@@ -533,10 +424,13 @@ async fn exemption_documents_and_assignment_rules_are_kept(app: TestApp) {
     ]);
     let bad = post(&app, &admin, "/admin/exemptions", &fields).await;
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(html(&bad).contains("<p class=\"field-error\">名录行号999不存在"));
+    assert!(
+        bad.html()
+            .contains("<p class=\"field-error\">名录行号999不存在")
+    );
     fields[7] = ("items[0].rows", "131");
     let ok = post(&app, &admin, "/admin/exemptions", &fields).await;
-    assert_eq!(ok.status, StatusCode::SEE_OTHER, "{}", html(&ok));
+    assert_eq!(ok.status, StatusCode::SEE_OTHER, "{}", ok.html());
     let row = entity::policy_exemption::Entity::find()
         .filter(entity::policy_exemption::Column::DocumentNo.eq("商环发〔2026〕9号"))
         .one(&app.db)
@@ -548,7 +442,7 @@ async fn exemption_documents_and_assignment_rules_are_kept(app: TestApp) {
     assert!(row.active);
     let again = post(&app, &admin, "/admin/exemptions", &fields).await;
     assert_eq!(again.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(html(&again).contains("已被使用"));
+    assert!(again.html().contains("已被使用"));
     // Removed from the list (kept on record).
     let removed = post(
         &app,
@@ -590,22 +484,22 @@ async fn exemption_documents_and_assignment_rules_are_kept(app: TestApp) {
     )
     .await;
     assert_eq!(missing.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(html(&missing).contains("请选择承办的审批人员"));
+    assert!(missing.html().contains("请选择承办的审批人员"));
     let rule = [
         ("county", "611024"),
         ("tier", "report"),
         ("officer_id", &officer.id.to_string()),
     ];
     let ok = post(&app, &admin, "/admin/assignment-rules", &rule).await;
-    assert_eq!(ok.status, StatusCode::SEE_OTHER, "{}", html(&ok));
+    assert_eq!(ok.status, StatusCode::SEE_OTHER, "{}", ok.html());
     let all = rules().await;
     assert_eq!(all.len(), count + 1);
     let added = all.iter().max_by_key(|r| r.id).unwrap().clone();
     assert_eq!(added.officer_id, officer.id);
     let twice = post(&app, &admin, "/admin/assignment-rules", &rule).await;
     assert_eq!(twice.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(html(&twice).contains("已有分办规则"));
-    let page = html(&get(&app, &admin, "/admin/assignment-rules").await);
+    assert!(twice.html().contains("已有分办规则"));
+    let page = get(&app, &admin, "/admin/assignment-rules").await.html();
     assert!(page.contains(&format!("data-rule-id=\"{}\"", added.id)));
     let gone = post(
         &app,
@@ -648,9 +542,9 @@ async fn a_parked_mail_is_listed_and_resent(app: TestApp) {
     .await
     .expect("a parked mail");
     let admin = sign_in(&app, "admin").await;
-    let home = html(&get(&app, &admin, "/admin").await);
+    let home = get(&app, &admin, "/admin").await.html();
     assert!(home.contains("已搁置"));
-    let page = html(&get(&app, &admin, "/admin/outbox").await);
+    let page = get(&app, &admin, "/admin/outbox").await.html();
     assert!(page.contains(&format!("data-notification-id=\"{}\"", parked.id)));
     assert!(page.contains("550 mailbox unavailable") && page.contains("nobody@example.cn"));
     let resent = post(
@@ -667,7 +561,9 @@ async fn a_parked_mail_is_listed_and_resent(app: TestApp) {
         .unwrap()
         .unwrap();
     assert_eq!((row.status, row.attempts), (Status::Pending, 0));
-    let pending = html(&get(&app, &admin, "/admin/outbox?status=pending").await);
+    let pending = get(&app, &admin, "/admin/outbox?status=pending")
+        .await
+        .html();
     assert!(pending.contains(&format!("data-notification-id=\"{}\"", parked.id)));
     // Resending it again: it is no longer parked.
     let twice = post(
@@ -678,7 +574,7 @@ async fn a_parked_mail_is_listed_and_resent(app: TestApp) {
     )
     .await;
     assert_eq!(twice.status, StatusCode::SEE_OTHER);
-    assert!(flash(&twice).contains("只能重发发送失败的邮件"));
+    assert!(twice.flash().contains("只能重发发送失败的邮件"));
     // A form without its token is refused.
     let forged = Session {
         cookie: admin.cookie.clone(),

@@ -4,87 +4,43 @@
 //! named when a decision comes too early.
 mod common;
 
-use axum::body::Body;
-use axum::http::{Method, Request, StatusCode, header};
+use axum::http::{Method, StatusCode};
 use serde_json::json;
 
 use common::build::{Cast, Kind};
-use common::{Reply, TestApp, send, today};
+use common::web::Session;
+use common::{Reply, TestApp, today};
 
 /// A browser's session: the cookie from signing in through `/login`, and the form token read
 /// from a page.
 struct Page<'a> {
     app: &'a TestApp,
-    cookie: String,
-    csrf: String,
+    session: Session,
 }
 
 impl<'a> Page<'a> {
     async fn sign_in(app: &'a TestApp, username: &str) -> Page<'a> {
-        let body = format!("username={username}&password={}", common::DEMO_PASSWORD);
-        let req = Request::builder()
-            .method(Method::POST)
-            .uri("/login")
-            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-            .body(Body::from(body))
-            .unwrap();
-        let reply = send(&app.router, req).await;
-        assert_eq!(reply.status, StatusCode::SEE_OTHER, "sign-in as {username}");
-        let cookie = reply
-            .headers
-            .get_all(header::SET_COOKIE)
-            .iter()
-            .filter_map(|v| v.to_str().ok())
-            .find(|v| v.starts_with("eiaflow_session="))
-            .and_then(|v| v.split(';').next())
-            .expect("a session cookie")
-            .to_owned();
-        let mut page = Page {
+        Page {
             app,
-            cookie,
-            csrf: String::new(),
-        };
-        let home = page.get("/account/password").await;
-        page.csrf = csrf_in(&html(&home));
-        page
+            session: app.web_login(username).await,
+        }
     }
 
     async fn get(&self, path: &str) -> Reply {
-        self.get_with(path, None).await
-    }
-
-    async fn get_with(&self, path: &str, flash: Option<&str>) -> Reply {
-        let cookie = match flash {
-            Some(f) => format!("{}; {f}", self.cookie),
-            None => self.cookie.clone(),
-        };
-        let req = Request::builder()
-            .uri(path)
-            .header(header::COOKIE, cookie)
-            .body(Body::empty())
-            .unwrap();
-        send(&self.app.router, req).await
+        self.app.page(Method::GET, path, Some(&self.session)).await
     }
 
     /// Posts a form (the token added unless `with_token` is false).
     async fn post(&self, path: &str, pairs: &[(&str, &str)], with_token: bool) -> Reply {
-        let mut all: Vec<(&str, &str)> = pairs.to_vec();
         if with_token {
-            all.push(("_csrf", &self.csrf));
+            return self.app.post_form(path, &self.session, pairs).await;
         }
-        let body: String = all
-            .iter()
-            .map(|(k, v)| format!("{}={}", enc(k), enc(v)))
-            .collect::<Vec<_>>()
-            .join("&");
-        let req = Request::builder()
-            .method(Method::POST)
-            .uri(path)
-            .header(header::COOKIE, &self.cookie)
-            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-            .body(Body::from(body))
-            .unwrap();
-        send(&self.app.router, req).await
+        let body = form_urlencoded::Serializer::new(String::new())
+            .extend_pairs(pairs)
+            .finish();
+        self.app
+            .page_with(Method::POST, path, Some(&self.session), Some(body))
+            .await
     }
 
     /// Posts a multipart form: text fields, then files (field, file name, bytes).
@@ -94,80 +50,15 @@ impl<'a> Page<'a> {
         fields: &[(&str, &str)],
         files: &[(&str, &str, &[u8])],
     ) -> Reply {
-        let boundary = "----eiaflow-web-test";
-        let mut body = Vec::new();
-        let mut all: Vec<(&str, &str)> = vec![("_csrf", &self.csrf)];
-        all.extend_from_slice(fields);
-        for (k, v) in all {
-            body.extend_from_slice(
-                format!(
-                    "--{boundary}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n"
-                )
-                .as_bytes(),
-            );
-        }
-        for (field, name, bytes) in files {
-            body.extend_from_slice(
-                format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{field}\"; filename=\"{name}\"\r\nContent-Type: application/pdf\r\n\r\n")
-                    .as_bytes(),
-            );
-            body.extend_from_slice(bytes);
-            body.extend_from_slice(b"\r\n");
-        }
-        body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
-        let req = Request::builder()
-            .method(Method::POST)
-            .uri(path)
-            .header(header::COOKIE, &self.cookie)
-            .header(
-                header::CONTENT_TYPE,
-                format!("multipart/form-data; boundary={boundary}"),
-            )
-            .body(Body::from(body))
-            .unwrap();
-        send(&self.app.router, req).await
+        self.app
+            .post_multipart(path, &self.session, fields, files)
+            .await
     }
 
     /// Follows a 303 with the flash it set; the page's HTML.
     async fn follow(&self, reply: &Reply) -> String {
-        assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", html(reply));
-        let to = reply.header("location").expect("a location").to_owned();
-        let flash = reply
-            .headers
-            .get_all(header::SET_COOKIE)
-            .iter()
-            .filter_map(|v| v.to_str().ok())
-            .find(|v| v.starts_with("eiaflow_flash="))
-            .and_then(|v| v.split(';').next())
-            .map(str::to_owned);
-        let page = self.get_with(&to, flash.as_deref()).await;
-        assert_eq!(page.status, StatusCode::OK, "{to}");
-        html(&page)
+        self.app.follow(reply, &self.session).await
     }
-}
-
-fn enc(s: &str) -> String {
-    s.bytes()
-        .map(|b| {
-            if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
-                (b as char).to_string()
-            } else {
-                format!("%{b:02X}")
-            }
-        })
-        .collect()
-}
-
-fn html(reply: &Reply) -> String {
-    String::from_utf8_lossy(&reply.bytes).into_owned()
-}
-
-fn csrf_in(page: &str) -> String {
-    let at = page
-        .find("name=\"_csrf\" value=\"")
-        .expect("a form token on the page");
-    let rest = &page[at + "name=\"_csrf\" value=\"".len()..];
-    rest[..rest.find('"').unwrap()].to_owned()
 }
 
 fn pdf(name: &str) -> Vec<u8> {
@@ -189,7 +80,7 @@ async fn the_forms_store_each_step(app: TestApp) {
     let id = filing.id;
     let officer = Page::sign_in(&app, "officer1").await;
     let path = format!("/filings/{id}");
-    let page = html(&officer.get(&path).await);
+    let page = officer.get(&path).await.html();
     assert!(page.contains("已提交"), "{page}");
     assert!(page.contains("通知补正（一次性告知）"));
     assert!(page.contains("法定时限") && page.contains("承诺时限"));
@@ -230,7 +121,7 @@ async fn the_forms_store_each_step(app: TestApp) {
 
     // The owner answers each item with a file, and resubmits.
     let owner = Page::sign_in(&app, "owner1").await;
-    let page = html(&owner.get(&path).await);
+    let page = owner.get(&path).await.html();
     assert!(page.contains("逐项答复补正通知"), "{page}");
     let version = app.filing(&cast.owner.token, id).await.version.to_string();
     let reply = owner
@@ -280,7 +171,7 @@ async fn the_forms_store_each_step(app: TestApp) {
             reply.status,
             StatusCode::SEE_OTHER,
             "{action}: {}",
-            html(&reply)
+            reply.html()
         );
     }
     assert_eq!(
@@ -293,7 +184,7 @@ async fn the_forms_store_each_step(app: TestApp) {
             "start_evaluation"
         ]
     );
-    let page = html(&officer.get(&path).await);
+    let page = officer.get(&path).await.html();
     assert!(
         page.contains("商洛市环境工程评估中心"),
         "the evaluator in the timeline"
@@ -363,7 +254,7 @@ async fn a_wrong_field_comes_back_beside_it(app: TestApp) {
         )
         .await;
     assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
-    let page = html(&reply);
+    let page = reply.html();
     assert!(
         page.contains("<p class=\"field-error\">不予受理须说明理由</p>"),
         "{page}"
@@ -388,7 +279,7 @@ async fn a_wrong_field_comes_back_beside_it(app: TestApp) {
         )
         .await;
     assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
-    let page = html(&reply);
+    let page = reply.html();
     assert!(page.contains("请填写需补正的材料或事项"), "{page}");
     assert!(page.contains("value=\"缺少盖章页\""));
     assert_eq!(actions_of(&app, &cast.officer.token, id).await, ["submit"]);
@@ -414,7 +305,7 @@ async fn owners_see_their_own_and_no_officer_forms(app: TestApp) {
     let filing = cast.filing_in(&app, Kind::ReportForm, "submitted").await;
     let path = format!("/filings/{}", filing.id);
     let owner = Page::sign_in(&app, "owner1").await;
-    let page = html(&owner.get(&path).await);
+    let page = owner.get(&path).await.html();
     assert!(page.contains("已提交"));
     assert!(page.contains("撤回申报"), "the owner may withdraw");
     assert!(
@@ -425,7 +316,7 @@ async fn owners_see_their_own_and_no_officer_forms(app: TestApp) {
     let stranger = Page::sign_in(&app, "owner2").await;
     let reply = stranger.get(&path).await;
     assert_eq!(reply.status, StatusCode::NOT_FOUND);
-    assert!(html(&reply).contains("页面不存在"));
+    assert!(reply.html().contains("页面不存在"));
     let reply = stranger
         .post(
             &format!("{path}/actions"),
@@ -462,7 +353,7 @@ async fn owners_see_their_own_and_no_officer_forms(app: TestApp) {
         )
         .await;
     assert_eq!(reply.status, StatusCode::FORBIDDEN);
-    assert!(html(&reply).contains("表单已过期"));
+    assert!(reply.html().contains("表单已过期"));
     assert_eq!(
         app.filing(&cast.owner.token, filing.id).await.state,
         "submitted"
@@ -474,7 +365,7 @@ async fn a_new_filing_carries_its_materials(app: TestApp) {
     let project = cast.project(&app, Kind::ReportForm).await;
     let owner = Page::sign_in(&app, "owner1").await;
     let path = format!("/projects/{project}/filings/new");
-    let page = html(&owner.get(&path).await);
+    let page = owner.get(&path).await.html();
     assert!(
         page.contains("审批申请函（必交）") && page.contains("环评文件公开版"),
         "{page}"
@@ -490,7 +381,7 @@ async fn a_new_filing_carries_its_materials(app: TestApp) {
         )
         .await;
     assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(html(&reply).contains("缺少环评文件全本"));
+    assert!(reply.html().contains("缺少环评文件全本"));
     assert_eq!(app.count(entity::filing::Entity).await, before);
 
     let reply = owner
