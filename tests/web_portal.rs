@@ -117,7 +117,11 @@ async fn owner_sees_its_own_projects_and_others_go_home(app: TestApp) {
     let token = app.login("owner1").await;
     let api: api::ProjectPage = app.get_ok("/api/v1/projects?per_page=20", &token).await;
     assert_eq!(data_total(&html), api.total, "the same total as the API");
-    assert_eq!(project_ids(&html), api.ids(), "the same first page as the API");
+    assert_eq!(
+        project_ids(&html),
+        api.ids(),
+        "the same first page as the API"
+    );
     // Another owner's project is not reachable even by its id.
     let other = app.login("owner2").await;
     let theirs: api::ProjectPage = app.get_ok("/api/v1/projects?per_page=1", &other).await;
@@ -195,7 +199,10 @@ async fn stages_handlers_and_asks(app: TestApp) {
         assert!(row.contains(status), "{status} in {row}");
     }
     let row = row_of(&html, accepted.project.id);
-    assert!(row.contains("王审批") && row.contains("0914-2318888"), "{row}");
+    assert!(
+        row.contains("王审批") && row.contains("0914-2318888"),
+        "{row}"
+    );
     assert!(row.contains("审批期限"), "the due date: {row}");
     assert!(row.contains(&format!("/filings/{}/documents/acceptance", accepted.id)));
     let row = row_of(&html, approved.project.id);
@@ -209,8 +216,14 @@ async fn stages_handlers_and_asks(app: TestApp) {
     assert!(asks.contains(&format!("href=\"/filings/{}\"", correction.id)));
     assert!(asks.contains(&format!("href=\"/filings/{}\"", draft.id)));
     assert!(asks.contains(&format!("href=\"/projects/{unfiled}/filings/new\"")));
-    assert!(asks.contains(&format!("href=\"/projects/{}/filings/new\"", refused.project.id)));
-    assert!(!asks.contains(&format!("/projects/{exempt}/")), "exempt needs nothing");
+    assert!(asks.contains(&format!(
+        "href=\"/projects/{}/filings/new\"",
+        refused.project.id
+    )));
+    assert!(
+        !asks.contains(&format!("/projects/{exempt}/")),
+        "exempt needs nothing"
+    );
     assert!(!asks.contains(&format!("/filings/{}\"", accepted.id)));
 
     // The other owner sees none of it.
@@ -239,11 +252,21 @@ async fn marking_a_notification_read_stores_it(app: TestApp) {
     assert!(html.contains(&n.subject), "{html}");
     assert!(html.contains("未读"));
     let (_, portal) = page(&app, Some(&owner), "/portal").await;
-    assert!(portal.contains(&format!("{} 条未读", unread.len())), "{portal}");
+    assert!(
+        portal.contains(&format!("{} 条未读", unread.len())),
+        "{portal}"
+    );
 
     // Without the form token nothing changes.
     let path = format!("/notifications/{}/read", n.id);
-    let reply = request(&app, Some(&owner), Method::POST, &path, Some("back=%2Fnotifications")).await;
+    let reply = request(
+        &app,
+        Some(&owner),
+        Method::POST,
+        &path,
+        Some("back=%2Fnotifications"),
+    )
+    .await;
     assert_eq!(reply.status, StatusCode::FORBIDDEN);
     let form = format!("_csrf={}&back=%2Fnotifications%3Fpage%3D1", csrf_of(&html));
     let reply = request(&app, Some(&owner), Method::POST, &path, Some(&form)).await;
@@ -275,10 +298,16 @@ async fn documents_exist_only_for_steps_taken(app: TestApp) {
     let accepted = cast.filing_in(&app, Kind::ReportForm, "accepted").await;
     let (status, html) = page(&app, Some(&owner), &docs(accepted.id, "acceptance")).await;
     assert_eq!(status, StatusCode::OK);
-    assert!(html.contains("受理通知书") && html.contains(&bureau), "{html}");
+    assert!(
+        html.contains("受理通知书") && html.contains(&bureau),
+        "{html}"
+    );
     assert!(html.contains(&accepted.project.name));
     assert!(html.contains("data-print"), "a print button");
-    assert!(html.contains(&format!("〕{}-", accepted.id)), "a derived number: {html}");
+    assert!(
+        html.contains(&format!("〕{}-", accepted.id)),
+        "a derived number: {html}"
+    );
     for kind in ["decision", "refusal", "correction"] {
         let (status, html) = page(&app, Some(&owner), &docs(accepted.id, kind)).await;
         assert_eq!(status, StatusCode::NOT_FOUND, "{kind}");
@@ -321,7 +350,10 @@ async fn documents_exist_only_for_steps_taken(app: TestApp) {
     let (status, html) = page(&app, Some(&owner), &docs(disapproved.id, "decision")).await;
     assert_eq!(status, StatusCode::OK);
     assert!(html.contains("不予批准决定书"));
-    assert!(html.contains("基础资料数据明显不实"), "the ground's statute text: {html}");
+    assert!(
+        html.contains("基础资料数据明显不实"),
+        "the ground's statute text: {html}"
+    );
     assert!(html.contains("基础资料明显不实"), "the reason");
     // The officer reads it too.
     let officer = sign_in(&app, "officer1").await;
@@ -358,7 +390,12 @@ async fn public_register_needs_no_sign_in(app: TestApp) {
     for project in found.split("<dt>项目</dt><dd>").skip(1) {
         assert!(project.starts_with(&name), "{project}");
     }
-    let (_, none) = page(&app, None, "/public/notices?q=%E6%B2%A1%E6%9C%89%E8%BF%99%E4%B8%AA").await;
+    let (_, none) = page(
+        &app,
+        None,
+        "/public/notices?q=%E6%B2%A1%E6%9C%89%E8%BF%99%E4%B8%AA",
+    )
+    .await;
     assert!(none.contains("没有符合条件的公告"));
 }
 

@@ -252,11 +252,7 @@ async fn correction(
 }
 
 /// 不予受理决定书
-async fn refusal(
-    State(state): State<AppState>,
-    user: WebUser,
-    Path(id): Path<i64>,
-) -> WebResult {
+async fn refusal(State(state): State<AppState>, user: WebUser, Path(id): Path<i64>) -> WebResult {
     let (view, steps) = load(&state, &user, id).await?;
     let step = step_of(&steps, &[Action::Refuse], "不予受理决定书")?;
     let mut doc = page(
@@ -286,11 +282,7 @@ async fn refusal(
 }
 
 /// 批复 (approval) or 不予批准决定书 (disapproval), with its number, grounds and remedies.
-async fn decision(
-    State(state): State<AppState>,
-    user: WebUser,
-    Path(id): Path<i64>,
-) -> WebResult {
+async fn decision(State(state): State<AppState>, user: WebUser, Path(id): Path<i64>) -> WebResult {
     let (view, steps) = load(&state, &user, id).await?;
     let step = step_of(&steps, &[Action::Approve, Action::Disapprove], "审批决定")?;
     let approved = step.action == Some(Action::Approve);

@@ -78,7 +78,10 @@ async fn list(
     Query(query): Query<ListQuery>,
 ) -> WebResult {
     let page = query.page.unwrap_or(1).max(1);
-    let unread_only = query.unread.as_deref().is_some_and(|v| v == "1" || v == "true");
+    let unread_only = query
+        .unread
+        .as_deref()
+        .is_some_and(|v| v == "1" || v == "true");
     let got = notifications::mine(
         &state.db,
         &user.actor,
@@ -99,11 +102,7 @@ async fn list(
         total: got.total,
         pages: got.total.div_ceil(PER_PAGE).max(1),
         page,
-        rows: got
-            .items
-            .into_iter()
-            .map(|n| row(n, &public_url))
-            .collect(),
+        rows: got.items.into_iter().map(|n| row(n, &public_url)).collect(),
         unread_only,
         back,
     })

@@ -316,7 +316,9 @@ async fn asks(
             let settled = s.items.iter().all(|i| {
                 !i.status.is_open()
                     && (i.status != ItemStatus::Cancelled
-                        || i.cancel_reason.as_deref().is_some_and(|r| !r.trim().is_empty()))
+                        || i.cancel_reason
+                            .as_deref()
+                            .is_some_and(|r| !r.trim().is_empty()))
             });
             let open_items = s.items.iter().filter(|i| i.status.is_open()).count();
             asks.push(Ask {
@@ -327,9 +329,15 @@ async fn asks(
                 },
                 title: s.project_name.clone(),
                 details: vec![if settled {
-                    format!("服务事项已全部办结，请确认签收（责任人：{}）", s.officer_name)
+                    format!(
+                        "服务事项已全部办结，请确认签收（责任人：{}）",
+                        s.officer_name
+                    )
                 } else {
-                    format!("尚有{open_items}项服务事项办理中（责任人：{}）", s.officer_name)
+                    format!(
+                        "尚有{open_items}项服务事项办理中（责任人：{}）",
+                        s.officer_name
+                    )
                 }],
                 href: format!("/service-sheets/{}", s.id),
                 action: if settled {

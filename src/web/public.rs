@@ -91,7 +91,12 @@ async fn register(
         .kind
         .as_deref()
         .and_then(|k| k.parse::<NoticeKind>().ok());
-    let q = query.q.as_deref().map(str::trim).unwrap_or_default().to_owned();
+    let q = query
+        .q
+        .as_deref()
+        .map(str::trim)
+        .unwrap_or_default()
+        .to_owned();
     let status = match query.status.as_deref() {
         Some(s @ ("current" | "ended")) => s.to_owned(),
         _ => String::new(),

@@ -21,7 +21,10 @@ async fn owner_sees_its_portal_and_documents_and_nothing_else(app: TestApp) {
     let theirs: api::ProjectPage = app.get_ok("/api/v1/projects?per_page=1", &other).await;
 
     b.sign_in("owner1").await;
-    assert!(b.path().await.starts_with("/portal"), "an owner lands on the portal");
+    assert!(
+        b.path().await.starts_with("/portal"),
+        "an owner lands on the portal"
+    );
     let total = b.attr("[data-total]", "data-total").await;
     assert_eq!(total, Some(mine.total.to_string()), "the API's total");
     let mut ids = Vec::new();
@@ -31,11 +34,16 @@ async fn owner_sees_its_portal_and_documents_and_nothing_else(app: TestApp) {
     }
     assert_eq!(ids, mine.ids(), "the same projects as the API, in order");
     assert!(!ids.contains(&theirs.items[0].id));
-    assert!(!b.find_all("ol.stages li.current").await.is_empty(), "stages shown");
+    assert!(
+        !b.find_all("ol.stages li.current").await.is_empty(),
+        "stages shown"
+    );
     b.check_page("owner-portal").await;
 
     // An issued document of its own, from the portal's link.
-    let approved = filing_in(&app, &owner, "approved").await.expect("an approved filing");
+    let approved = filing_in(&app, &owner, "approved")
+        .await
+        .expect("an approved filing");
     let href = format!("/filings/{approved}/documents/decision");
     b.click(&format!("a[href='{href}']")).await;
     b.wait_path(&href).await;
@@ -47,7 +55,11 @@ async fn owner_sees_its_portal_and_documents_and_nothing_else(app: TestApp) {
     // Another owner's project and document: the 404 page.
     b.goto(&format!("/projects/{}", theirs.items[0].id)).await;
     b.wait_path("/projects/").await;
-    assert!(b.text("h1").await.contains("页面不存在"), "{}", b.text("main").await);
+    assert!(
+        b.text("h1").await.contains("页面不存在"),
+        "{}",
+        b.text("main").await
+    );
     let their_filing = filing_in(&app, &other, "approved")
         .await
         .or(filing_in(&app, &other, "accepted").await)

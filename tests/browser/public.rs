@@ -15,13 +15,20 @@ async fn visitor_reads_the_register_and_a_full_text(app: TestApp) {
     let period = b.text(".notice-period").await;
     assert!(period.contains(" 至 "), "a period: {period}");
     assert!(
-        b.text("li.register-notice .notice-head").await.contains("公示中")
-            || b.text("li.register-notice .notice-head").await.contains("已结束")
+        b.text("li.register-notice .notice-head")
+            .await
+            .contains("公示中")
+            || b.text("li.register-notice .notice-head")
+                .await
+                .contains("已结束")
     );
 
     // The full text opens in place.
     let body = b.find("li.register-notice .notice-body").await;
-    assert!(!body.is_displayed().await.expect("displayed"), "closed at first");
+    assert!(
+        !body.is_displayed().await.expect("displayed"),
+        "closed at first"
+    );
     b.click("li.register-notice details summary").await;
     assert!(body.is_displayed().await.expect("displayed"));
     assert!(!body.text().await.expect("text").is_empty());

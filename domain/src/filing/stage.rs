@@ -57,11 +57,14 @@ impl Progress {
         matches!(self.stage, Some(Stage::Concluded))
     }
 
-    /// The five steps with their marks: those before the stage done, the stage current.
+    /// The five steps with their marks: those before the stage done, the stage current. A
+    /// special procedure is a side step, passed through only by some filings: it is never shown
+    /// as done.
     pub fn steps(&self) -> [(Stage, Mark); 5] {
         Stage::ALL.map(|s| {
             let mark = match self.stage {
                 Some(current) if s == current => Mark::Current,
+                Some(_) if s == Stage::SpecialProcedure => Mark::Ahead,
                 Some(current) if s < current => Mark::Done,
                 _ => Mark::Ahead,
             };
@@ -130,7 +133,11 @@ mod tests {
             (F::CorrectionRequested, Some(Stage::Received), "待补正"),
             (F::Accepted, Some(Stage::Accepted), "已受理"),
             (F::Refused, Some(Stage::Concluded), "不予受理"),
-            (F::TechnicalEvaluation, Some(Stage::UnderReview), "技术评估中"),
+            (
+                F::TechnicalEvaluation,
+                Some(Stage::UnderReview),
+                "技术评估中",
+            ),
             (F::PreDecisionNotice, Some(Stage::UnderReview), "拟审批公示"),
             (F::Approved, Some(Stage::Concluded), "已批复"),
             (F::Disapproved, Some(Stage::Concluded), "不予批准"),
@@ -164,7 +171,10 @@ mod tests {
             FilingState::PreDecisionNotice,
         ] {
             let p = progress(state, Some(StopReason::ExpertReview));
-            assert_eq!((p.stage, p.status), (Some(Stage::SpecialProcedure), "专家评审"));
+            assert_eq!(
+                (p.stage, p.status),
+                (Some(Stage::SpecialProcedure), "专家评审")
+            );
             let p = progress(state, Some(StopReason::Hearing));
             assert_eq!((p.stage, p.status), (Some(Stage::SpecialProcedure), "听证"));
             // The filing's own stops are its state, not a special procedure.
@@ -184,12 +194,30 @@ mod tests {
         let marks: Vec<Mark> = p.steps().iter().map(|(_, m)| *m).collect();
         assert_eq!(
             marks,
-            [Mark::Done, Mark::Done, Mark::Current, Mark::Ahead, Mark::Ahead]
+            [
+                Mark::Done,
+                Mark::Done,
+                Mark::Current,
+                Mark::Ahead,
+                Mark::Ahead
+            ]
         );
         let draft = progress(FilingState::Draft, None);
         assert!(draft.steps().iter().all(|(_, m)| *m == Mark::Ahead));
         let done = progress(FilingState::Approved, None);
         assert!(done.concluded());
-        assert_eq!(done.steps()[4], (Stage::Concluded, Mark::Current));
+        let marks: Vec<Mark> = done.steps().iter().map(|(_, m)| *m).collect();
+        assert_eq!(
+            marks,
+            [
+                Mark::Done,
+                Mark::Done,
+                Mark::Done,
+                Mark::Ahead,
+                Mark::Current
+            ]
+        );
+        let special = progress(FilingState::PreDecisionNotice, Some(StopReason::Hearing));
+        assert_eq!(special.steps()[3], (Stage::SpecialProcedure, Mark::Current));
     }
 }
