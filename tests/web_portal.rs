@@ -76,7 +76,7 @@ fn csrf_of(html: &str) -> String {
 }
 
 /// The `<tr>` of a project in a listing.
-fn row_of<'a>(html: &'a str, project: i64) -> &'a str {
+fn row_of(html: &str, project: i64) -> &str {
     let marker = format!("data-project-id=\"{project}\"");
     let at = html
         .find(&marker)

@@ -11,6 +11,38 @@ async fn filing_in(app: &TestApp, token: &str, state: &str) -> Option<i64> {
     page.items.first().map(|f| f.id)
 }
 
+/// An in-app notice to `user`, written as the outbox writes them.
+async fn notify(app: &TestApp, user: i64, subject: &str, link: &str) -> i64 {
+    use sea_orm::{ActiveModelTrait, Set};
+    let now = chrono::Utc::now();
+    entity::notification::ActiveModel {
+        idempotency_key: Set(format!("browser-portal-{user}-{subject}")),
+        user_id: Set(Some(user)),
+        email: Set(None),
+        template: Set("filing_approved".into()),
+        subject: Set(subject.into()),
+        body_text: Set(format!("{subject}。\n请登录查看批复文书。")),
+        body_html: Set(format!("<p>{subject}</p>")),
+        link: Set(Some(link.into())),
+        entity: Set(Some("filing".into())),
+        entity_id: Set(None),
+        status: Set(entity::notification::Status::Skipped),
+        attempts: Set(0),
+        next_attempt_at: Set(now),
+        locked_until: Set(None),
+        locked_by: Set(None),
+        last_error: Set(None),
+        sent_at: Set(None),
+        read_at: Set(None),
+        created_at: Set(now),
+        ..Default::default()
+    }
+    .insert(&app.db)
+    .await
+    .expect("a notification")
+    .id
+}
+
 async fn owner_sees_its_portal_and_documents_and_nothing_else(app: TestApp) {
     let Some(b) = Browser::open(&app).await else {
         return;
@@ -69,10 +101,26 @@ async fn owner_sees_its_portal_and_documents_and_nothing_else(app: TestApp) {
     b.wait_path("/filings/").await;
     assert!(b.text("h1").await.contains("页面不存在"));
 
+    // A notice about its approval, as the service writes one (absolute link, shown in-app).
+    let me: api::Me = app.get_ok("/api/v1/auth/me", &owner).await;
+    let link = format!("{}/filings/{approved}", app.settings.server.public_url);
+    let notice = notify(&app, me.id, "环评批复已作出", &link).await;
     b.goto("/notifications").await;
     b.wait_path("/notifications").await;
     assert_eq!(b.text("h1").await, "消息通知");
+    let item = format!("li[data-notification-id='{notice}']");
+    assert!(b.text(&item).await.contains("未读"));
+    assert_eq!(
+        b.attr(&format!("{item} h2 a"), "href").await.as_deref(),
+        Some(format!("/filings/{approved}").as_str()),
+        "the link, as a path on this service"
+    );
     b.check_page("owner-notifications").await;
+    b.click(&format!("{item} form button")).await;
+    b.wait_path("/notifications?page=1").await;
+    assert!(b.text(".flash").await.contains("已标记为已读"));
+    assert!(b.text(&item).await.contains("已读"));
+    assert!(b.find_all(&format!("{item} form")).await.is_empty());
     b.close().await;
 }
 
