@@ -9,6 +9,7 @@ mod materials;
 mod numbering;
 mod recording;
 mod rules;
+mod stage;
 
 mod state;
 mod transition;
@@ -32,5 +33,6 @@ pub use recording::{
 pub use rules::{
     ActionContent, CorrectionBasis, RuleBreach, UNSETTLED_PENALTY_REASON, check_content,
 };
+pub use stage::{Mark, Progress, Stage, progress};
 pub use state::{Action, FilingState, Role, Tier};
 pub use transition::{TransitionError, allowed_actions, transition};

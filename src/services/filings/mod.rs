@@ -23,7 +23,7 @@ pub use procedure::{
     close_hearing, close_stop, request_hearing, void_step, void_stop,
 };
 pub use queue::{FilingQuery, list};
-pub use register::{PublicNotice, notices_of, public_register};
+pub use register::{PublicNotice, notices_of, public_archive, public_register};
 pub use views::{FilingEventView, FilingProject, FilingView, events, get};
 
 use crate::domain::filing::Action;

@@ -160,6 +160,24 @@ pub async fn public_register<C: ConnectionTrait>(
     db: &C,
     settings: &Settings,
 ) -> Result<Vec<PublicNotice>> {
+    register_where(db, settings, |n, day| n.current(day)).await
+}
+
+/// Every notice posted by today, up or ended, newest first: the register's page with its
+/// archive of past notices (no sign-in).
+#[tracing::instrument(name = "filings::public_archive", skip_all)]
+pub async fn public_archive<C: ConnectionTrait>(
+    db: &C,
+    settings: &Settings,
+) -> Result<Vec<PublicNotice>> {
+    register_where(db, settings, |n, day| n.posted_on <= day).await
+}
+
+async fn register_where<C: ConnectionTrait>(
+    db: &C,
+    settings: &Settings,
+    shown_on: impl Fn(&Notice, chrono::NaiveDate) -> bool,
+) -> Result<Vec<PublicNotice>> {
     // A filing withdrawn after acceptance keeps its notices for their period; each says so.
     let shown = FilingState::PUBLISHED
         .into_iter()
@@ -187,7 +205,7 @@ pub async fn public_register<C: ConnectionTrait>(
             continue;
         };
         let notices = ctx.notices(settings, f)?;
-        for notice in notices.into_iter().filter(|n| n.current(day)) {
+        for notice in notices.into_iter().filter(|n| shown_on(n, day)) {
             let published = FilingState::PUBLISHED.contains(&f.state);
             out.push(PublicNotice {
                 filing_id: f.id,
