@@ -3,40 +3,16 @@
 //! the form token read from a page.
 mod common;
 
-use axum::body::Body;
-use axum::http::{Method, Request, StatusCode, header};
+use axum::http::{Method, StatusCode};
 use sea_orm::{ActiveModelTrait, EntityTrait, IntoActiveModel, Set};
 use serde_json::json;
 
 use common::build::{Cast, Kind};
-use common::{DEMO_PASSWORD, Reply, TestApp, api};
-
-/// A browser's session: the cookie the sign-in page set.
-struct Session {
-    cookie: String,
-}
+use common::web::{Session, hidden_value};
+use common::{Reply, TestApp, api};
 
 async fn sign_in(app: &TestApp, username: &str) -> Session {
-    let body = format!("username={username}&password={DEMO_PASSWORD}");
-    let reply = app
-        .send(
-            Method::POST,
-            "/login",
-            None,
-            Some((body.as_bytes(), "application/x-www-form-urlencoded")),
-        )
-        .await;
-    assert_eq!(reply.status, StatusCode::SEE_OTHER, "sign-in as {username}");
-    let cookie = reply
-        .headers
-        .get_all(header::SET_COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .find_map(|v| v.strip_prefix("eiaflow_session="))
-        .and_then(|v| v.split(';').next())
-        .expect("a session cookie")
-        .to_owned();
-    Session { cookie }
+    app.web_login(username).await
 }
 
 async fn request(
@@ -46,33 +22,19 @@ async fn request(
     path: &str,
     form: Option<&str>,
 ) -> Reply {
-    let mut req = Request::builder().method(method).uri(path);
-    if let Some(s) = session {
-        req = req.header(header::COOKIE, format!("eiaflow_session={}", s.cookie));
-    }
-    let req = match form {
-        Some(body) => req
-            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-            .body(Body::from(body.to_owned())),
-        None => req.body(Body::empty()),
-    }
-    .expect("request");
-    common::send(&app.router, req).await
+    app.page_with(method, path, session, form.map(str::to_owned))
+        .await
 }
 
 /// A page's status and HTML.
 async fn page(app: &TestApp, session: Option<&Session>, path: &str) -> (StatusCode, String) {
-    let reply = request(app, session, Method::GET, path, None).await;
-    (
-        reply.status,
-        String::from_utf8_lossy(&reply.bytes).into_owned(),
-    )
+    let reply = app.page(Method::GET, path, session).await;
+    (reply.status, reply.html())
 }
 
 /// The form token a page carries.
 fn csrf_of(html: &str) -> String {
-    let at = html.find("name=\"_csrf\" value=\"").expect("a form token") + 20;
-    html[at..].split('"').next().expect("token").to_owned()
+    hidden_value(html, "_csrf").expect("a form token")
 }
 
 /// The `<tr>` of a project in a listing.
