@@ -121,6 +121,9 @@ pub struct CurrentFiling {
     pub due_for: Option<&'static str>,
     /// Its open clock has passed its due date.
     pub overdue: bool,
+    /// Days of the open clock left (negative once overrun), in the clock's unit; for pages.
+    #[serde(skip)]
+    pub days_left: Option<i64>,
 }
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -641,6 +644,7 @@ pub async fn with_current_filings<C: ConnectionTrait>(
                 due_on,
                 due_for: due_on.and(due_for),
                 overdue: clock.is_some_and(|c| c.overdue),
+                days_left: due_on.and(clock.map(|c| c.days_left)),
             }
         });
     }
