@@ -18,6 +18,13 @@ impl MigrationTrait for Migration {
         .await?;
         let db = manager.get_connection();
         let backend = manager.get_database_backend();
+        if backend == sea_orm_migration::sea_orm::DatabaseBackend::Postgres {
+            // Compared byte by byte, as SQLite does, whatever the database's locale.
+            db.execute_unprepared(
+                "ALTER TABLE project ALTER COLUMN name_sort_key TYPE text COLLATE \"C\"",
+            )
+            .await?;
+        }
         let rows = db
             .query_all_raw(Statement::from_string(
                 backend,
