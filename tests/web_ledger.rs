@@ -135,10 +135,16 @@ async fn filters_and_totals_match_the_api(app: TestApp) {
     for (page_query, api_query) in [
         ("county=611024", "county=611024"),
         ("tier=report", "classification=report"),
-        ("tier=exempt&level=provincial", "classification=exempt&level=provincial"),
+        (
+            "tier=exempt&level=provincial",
+            "classification=exempt&level=provincial",
+        ),
         ("p2p=true", "point_to_point=true"),
         ("accepted=false", "accepted=false"),
-        ("state=approved&county=611002", "filing_state=approved&county=611002"),
+        (
+            "state=approved&county=611002",
+            "filing_state=approved&county=611002",
+        ),
         ("overdue=true", "overdue=true"),
         ("q=%E5%85%AC%E8%B7%AF", "q=%E5%85%AC%E8%B7%AF"),
     ] {
@@ -146,7 +152,11 @@ async fn filters_and_totals_match_the_api(app: TestApp) {
         assert_eq!(status, StatusCode::OK, "{page_query}");
         let expected = api_total(&app, &token, api_query).await;
         assert_eq!(total(&page), expected, "{page_query}");
-        assert_eq!(row_ids(&page).len() as u64, expected.min(50), "{page_query}");
+        assert_eq!(
+            row_ids(&page).len() as u64,
+            expected.min(50),
+            "{page_query}"
+        );
     }
     assert!(
         api_total(&app, &token, "county=611024").await < 239,
@@ -176,10 +186,19 @@ async fn names_sort_in_pinyin_order(app: TestApp) {
     let token = app.login("officer1").await;
     let owner = app.new_owner("pinyin_owner").await;
     let mut ids = Vec::new();
-    for name in ["重庆路拼音排序工程", "北京路拼音排序工程", "安康路拼音排序工程"] {
+    for name in [
+        "重庆路拼音排序工程",
+        "北京路拼音排序工程",
+        "安康路拼音排序工程",
+    ] {
         ids.push(
-            app.new_project(&token, owner.org(), Kind::Unclassified, json!({"name": name}))
-                .await,
+            app.new_project(
+                &token,
+                owner.org(),
+                Kind::Unclassified,
+                json!({"name": name}),
+            )
+            .await,
         );
     }
     let officer = Session::sign_in(&app, "officer1").await;
@@ -207,7 +226,11 @@ async fn names_sort_in_pinyin_order(app: TestApp) {
     let (_, page) = officer
         .get("/projects?q=%E6%8B%BC%E9%9F%B3%E6%8E%92%E5%BA%8F&sort=name")
         .await;
-    assert_eq!(row_ids(&page), vec![ids[0], ids[2], ids[1]], "阿坝 (a ba) first");
+    assert_eq!(
+        row_ids(&page),
+        vec![ids[0], ids[2], ids[1]],
+        "阿坝 (a ba) first"
+    );
 
     // The demo ledger in name order: every key in order.
     let (_, page) = officer.get("/projects?sort=name").await;
@@ -251,7 +274,10 @@ async fn a_stale_edit_changes_nothing_and_says_why(app: TestApp) {
         .await;
     assert_eq!(status, StatusCode::OK);
 
-    let form = edit_form(&page, &[("name", "我的修改"), ("total_investment_wan", "1.00")]);
+    let form = edit_form(
+        &page,
+        &[("name", "我的修改"), ("total_investment_wan", "1.00")],
+    );
     let pairs: Vec<(&str, &str)> = form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
     let reply = officer.post(&format!("/projects/{id}"), &pairs).await;
     let (status, after) = officer.follow(&reply).await;
@@ -326,7 +352,10 @@ async fn the_classify_form_stores_a_classification(app: TestApp) {
     assert_eq!(status, StatusCode::OK);
     assert!(page.contains("name=\"fact.length_km\""), "a number fact");
     assert!(page.contains("name=\"fact.road_grade\""), "a choice fact");
-    assert!(page.contains("name=\"fact.sensitive_areas\""), "a list fact");
+    assert!(
+        page.contains("name=\"fact.sensitive_areas\""),
+        "a list fact"
+    );
 
     // A fact missing is said beside the form, nothing stored.
     let reply = officer
@@ -335,7 +364,12 @@ async fn the_classify_form_stores_a_classification(app: TestApp) {
             &[("rows", "130"), ("fact.construction", "new")],
         )
         .await;
-    assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", html(&reply));
+    assert_eq!(
+        reply.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        html(&reply)
+    );
     assert!(html(&reply).contains("field-error"));
     let (status, _) = app
         .get(&format!("/api/v1/projects/{id}/classification"), &token)
@@ -363,7 +397,10 @@ async fn the_classify_form_stores_a_classification(app: TestApp) {
         .1;
     assert_eq!(stored["tier"], "report");
     assert_eq!(stored["facts"]["length_km"], 12);
-    assert_eq!(stored["facts"]["sensitive_areas"], json!(["nature_reserve"]));
+    assert_eq!(
+        stored["facts"]["sensitive_areas"],
+        json!(["nature_reserve"])
+    );
 }
 
 async fn owners_read_only_their_own_projects(app: TestApp) {
@@ -377,8 +414,14 @@ async fn owners_read_only_their_own_projects(app: TestApp) {
     let session = Session::sign_in(&app, "owner1").await;
     let (status, page) = session.get(&format!("/projects/{own_id}")).await;
     assert_eq!(status, StatusCode::OK);
-    assert!(!page.contains("id=\"edit-form\""), "no edit form for an owner");
-    assert!(!page.contains("id=\"classify-form\""), "no classify form for an owner");
+    assert!(
+        !page.contains("id=\"edit-form\""),
+        "no edit form for an owner"
+    );
+    assert!(
+        !page.contains("id=\"classify-form\""),
+        "no classify form for an owner"
+    );
     let (status, page) = session.get(&format!("/projects/{other_id}")).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     assert!(page.contains("页面不存在"));
@@ -407,7 +450,8 @@ async fn the_queue_and_a_service_sheet(app: TestApp) {
         .new_project(&token, owner.org(), Kind::ReportForm, json!({}))
         .await;
     let draft = app.new_filing(&owner.token, project).await;
-    app.attach_materials(&owner.token, draft.id, "report_form").await;
+    app.attach_materials(&owner.token, draft.id, "report_form")
+        .await;
     app.step(&owner.token, draft.id, "submit", json!({})).await;
     let (_, page) = officer.get("/filings?tab=claim").await;
     if page.contains(&format!("data-filing-id=\"{}\"", draft.id)) {

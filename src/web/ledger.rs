@@ -82,9 +82,22 @@ pub(super) struct PageLink {
 }
 
 /// Links to the pages around `page` (first, last, two either side).
-pub(super) fn pager(base: &str, query: &[(String, String)], page: u64, pages: u64) -> Vec<PageLink> {
+pub(super) fn pager(
+    base: &str,
+    query: &[(String, String)],
+    page: u64,
+    pages: u64,
+) -> Vec<PageLink> {
     let mut shown: Vec<u64> = Vec::new();
-    for p in [1, page.saturating_sub(2), page.saturating_sub(1), page, page + 1, page + 2, pages] {
+    for p in [
+        1,
+        page.saturating_sub(2),
+        page.saturating_sub(1),
+        page,
+        page + 1,
+        page + 2,
+        pages,
+    ] {
         if p >= 1 && p <= pages && !shown.contains(&p) {
             shown.push(p);
         }
@@ -211,10 +224,14 @@ async fn ledger(
     let mut errors = Vec::new();
     let page_no = match form.page.as_deref().map(str::trim) {
         None | Some("") => 1,
-        Some(p) => p.parse::<u64>().ok().filter(|p| *p >= 1).unwrap_or_else(|| {
-            errors.push(crate::domain::FieldError::new("page", "页码应为正整数"));
-            1
-        }),
+        Some(p) => p
+            .parse::<u64>()
+            .ok()
+            .filter(|p| *p >= 1)
+            .unwrap_or_else(|| {
+                errors.push(crate::domain::FieldError::new("page", "页码应为正整数"));
+                1
+            }),
     };
     let level = match form.level.as_str() {
         "provincial" => Some(LevelFilter::Provincial),
@@ -304,9 +321,8 @@ async fn ledger(
             selected: s.as_str() == form.state,
         })
         .collect();
-    let yes_no_opts = |current: &str, yes: &str, no: &str| {
-        opts(&[("true", yes), ("false", no)], current)
-    };
+    let yes_no_opts =
+        |current: &str, yes: &str, no: &str| opts(&[("true", yes), ("false", no)], current);
 
     let (rows, total, pages, first, last) = match result {
         Some(page) => {
@@ -327,7 +343,9 @@ async fn ledger(
                         level: level_label(p.provincial, p.municipal),
                         tier: tier_label(p.tier),
                         investment: p.total_investment_wan.to_string(),
-                        state: f.map(|f| f.state_label.to_owned()).unwrap_or_else(|| "—".into()),
+                        state: f
+                            .map(|f| f.state_label.to_owned())
+                            .unwrap_or_else(|| "—".into()),
                         due: date(f.and_then(|f| f.due_on)),
                         days,
                         days_class,
@@ -468,7 +486,10 @@ impl EditValues {
     fn patch(&self) -> Result<ProjectPatch, Error> {
         let mut errors = Vec::new();
         let version = self.version.parse::<i32>().unwrap_or_else(|_| {
-            errors.push(crate::domain::FieldError::new("version", "版本号无效，请刷新页面"));
+            errors.push(crate::domain::FieldError::new(
+                "version",
+                "版本号无效，请刷新页面",
+            ));
             0
         });
         let day = |field: &str, v: &str, errors: &mut Vec<crate::domain::FieldError>| {
@@ -476,7 +497,10 @@ impl EditValues {
                 return None;
             }
             NaiveDate::parse_from_str(v, "%Y-%m-%d").ok().or_else(|| {
-                errors.push(crate::domain::FieldError::new(field, "日期格式应为 YYYY-MM-DD"));
+                errors.push(crate::domain::FieldError::new(
+                    field,
+                    "日期格式应为 YYYY-MM-DD",
+                ));
                 None
             })
         };
@@ -492,7 +516,10 @@ impl EditValues {
         };
         let listed_on = day("listed_on", &self.listed_on, &mut errors);
         if self.listed_on.is_empty() {
-            errors.push(crate::domain::FieldError::new("listed_on", "请填写列入台账日期"));
+            errors.push(crate::domain::FieldError::new(
+                "listed_on",
+                "请填写列入台账日期",
+            ));
         }
         let verified = day("status_verified_on", &self.status_verified_on, &mut errors);
         if !errors.is_empty() {
@@ -514,8 +541,7 @@ impl EditValues {
             listed_on,
             status_verified_on: Some(verified),
             description: Some(Some(self.description.clone()).filter(|d| !d.trim().is_empty())),
-            cross_county_reason: Some(self.cross_county_reason.clone())
-                .filter(|r| !r.is_empty()),
+            cross_county_reason: Some(self.cross_county_reason.clone()).filter(|r| !r.is_empty()),
         })
     }
 }
@@ -961,7 +987,10 @@ async fn draw_project(
             description: p.description.clone().unwrap_or_default(),
             cross_county_reason: p.cross_county_reason.clone().unwrap_or_default(),
             tier: tier_label(p.tier),
-            basis: current.as_ref().map(|c| c.basis.clone()).unwrap_or_default(),
+            basis: current
+                .as_ref()
+                .map(|c| c.basis.clone())
+                .unwrap_or_default(),
             decided_on: date(current.as_ref().map(|c| c.decided_on)),
             policy_exemption: current
                 .as_ref()
@@ -1086,7 +1115,11 @@ async fn classify(
     user.require(&[Role::Officer, Role::Admin])?;
     let rows_text = form.get("rows").unwrap_or_default().to_owned();
     let clause = form.get("clause").unwrap_or_default().trim().to_owned();
-    let exemption = form.get("policy_exemption").unwrap_or_default().trim().to_owned();
+    let exemption = form
+        .get("policy_exemption")
+        .unwrap_or_default()
+        .trim()
+        .to_owned();
     let decided_on = form.get("decided_on").unwrap_or_default().trim().to_owned();
     let again = |rows: &[u16], facts, problems: Problems| {
         let classify = classify_form(rows, facts, &clause, &exemption, &decided_on);
@@ -1128,7 +1161,10 @@ async fn classify(
     let decided = match decided_on.as_str() {
         "" => None,
         d => NaiveDate::parse_from_str(d, "%Y-%m-%d").ok().or_else(|| {
-            errors.push(crate::domain::FieldError::new("decided_on", "日期格式应为 YYYY-MM-DD"));
+            errors.push(crate::domain::FieldError::new(
+                "decided_on",
+                "日期格式应为 YYYY-MM-DD",
+            ));
             None
         }),
     };

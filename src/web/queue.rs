@@ -153,10 +153,7 @@ async fn queue(
                     let open = f.state.clock_runs();
                     let due = due_of(clock).filter(|_| open);
                     let (days, days_class) = if open {
-                        days_badge(
-                            clock.map(|c| c.days_left),
-                            clock.is_some_and(|c| c.overdue),
-                        )
+                        days_badge(clock.map(|c| c.days_left), clock.is_some_and(|c| c.overdue))
                     } else {
                         (String::new(), "")
                     };

@@ -90,28 +90,27 @@ async fn list(
     )
     .await?;
     let today = today();
-    let rows = page
-        .items
-        .iter()
-        .map(|s| SheetRow {
-            id: s.id,
-            project_id: s.project_id,
-            project: s.project_name.clone(),
-            officer: s.officer_name.clone(),
-            items: s.items.len(),
-            open: s.items.iter().filter(|i| i.status.is_open()).count(),
-            late: s
-                .items
-                .iter()
-                .filter(|i| i.status.is_open() && i.promised_on < today)
-                .count(),
-            escalated: s
-                .items
-                .iter()
-                .any(|i| i.status.is_open() && (i.urged_on.is_some() || i.supervised_on.is_some())),
-            signed: s.signed_off_at.is_some(),
-        })
-        .collect();
+    let rows =
+        page.items
+            .iter()
+            .map(|s| SheetRow {
+                id: s.id,
+                project_id: s.project_id,
+                project: s.project_name.clone(),
+                officer: s.officer_name.clone(),
+                items: s.items.len(),
+                open: s.items.iter().filter(|i| i.status.is_open()).count(),
+                late: s
+                    .items
+                    .iter()
+                    .filter(|i| i.status.is_open() && i.promised_on < today)
+                    .count(),
+                escalated: s.items.iter().any(|i| {
+                    i.status.is_open() && (i.urged_on.is_some() || i.supervised_on.is_some())
+                }),
+                signed: s.signed_off_at.is_some(),
+            })
+            .collect();
     let pages_n = page.total.div_ceil(page.per_page).max(1);
     page::render(ListPage {
         chrome: user.chrome("点对点服务单"),
@@ -211,7 +210,13 @@ async fn draw(
             .iter()
             .find(|a| a.id == officer)
             .map(|a| a.name.clone())
-            .unwrap_or_else(|| if officer == s.officer_id { s.officer_name.clone() } else { format!("账号{officer}") })
+            .unwrap_or_else(|| {
+                if officer == s.officer_id {
+                    s.officer_name.clone()
+                } else {
+                    format!("账号{officer}")
+                }
+            })
     };
     let assignees: Vec<Opt> = everyone
         .iter()
@@ -294,7 +299,11 @@ async fn draw(
     )
 }
 
-async fn sheet_page(State(state): State<AppState>, user: WebUser, Path(id): Path<i64>) -> WebResult {
+async fn sheet_page(
+    State(state): State<AppState>,
+    user: WebUser,
+    Path(id): Path<i64>,
+) -> WebResult {
     let s = service_sheets::get(&state.db, &user.actor, id).await?;
     draw(
         &state,
@@ -307,13 +316,20 @@ async fn sheet_page(State(state): State<AppState>, user: WebUser, Path(id): Path
     .await
 }
 
-fn parse_day(field: &str, v: Option<&str>, errors: &mut Vec<crate::domain::FieldError>) -> Option<NaiveDate> {
+fn parse_day(
+    field: &str,
+    v: Option<&str>,
+    errors: &mut Vec<crate::domain::FieldError>,
+) -> Option<NaiveDate> {
     let v = v?.trim();
     if v.is_empty() {
         return None;
     }
     NaiveDate::parse_from_str(v, "%Y-%m-%d").ok().or_else(|| {
-        errors.push(crate::domain::FieldError::new(field, "日期格式应为 YYYY-MM-DD"));
+        errors.push(crate::domain::FieldError::new(
+            field,
+            "日期格式应为 YYYY-MM-DD",
+        ));
         None
     })
 }
@@ -365,7 +381,10 @@ async fn add_item(
     }
     let promised = parse_day("promised_on", form.promised_on.as_deref(), &mut errors);
     if promised.is_none() && !errors.iter().any(|e| e.field == "promised_on") {
-        errors.push(crate::domain::FieldError::new("promised_on", "请填写承诺办结日期"));
+        errors.push(crate::domain::FieldError::new(
+            "promised_on",
+            "请填写承诺办结日期",
+        ));
     }
     let outcome = match (kind, promised) {
         (Some(kind), Some(promised_on)) if errors.is_empty() => {

@@ -9,7 +9,10 @@ use crate::harness::Browser;
 async fn wait_for(b: &Browser, part: &str) {
     let deadline = Instant::now() + Duration::from_secs(15);
     while !b.path().await.contains(part) {
-        assert!(Instant::now() < deadline, "never reached a page with {part}");
+        assert!(
+            Instant::now() < deadline,
+            "never reached a page with {part}"
+        );
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
     b.wait_path("/").await;
@@ -53,7 +56,10 @@ async fn officer_works_through_the_ledger(app: TestApp) {
     let first_page = b.text("tr[data-project-id] a").await;
     b.click(".pager a[aria-label='第2页']").await;
     wait_for(&b, "page=2").await;
-    assert!(b.path().await.contains("sort=name"), "the sort kept across pages");
+    assert!(
+        b.path().await.contains("sort=name"),
+        "the sort kept across pages"
+    );
     assert_eq!(b.find_all("tr[data-project-id]").await.len(), 50);
     assert_ne!(b.text("tr[data-project-id] a").await, first_page);
 
@@ -66,7 +72,11 @@ async fn officer_works_through_the_ledger(app: TestApp) {
     // The work queue.
     b.goto("/filings").await;
     b.wait_path("/filings").await;
-    assert!(b.text("nav.tabs [aria-current=page]").await.contains("我的待办"));
+    assert!(
+        b.text("nav.tabs [aria-current=page]")
+            .await
+            .contains("我的待办")
+    );
     b.check_page("officer-queue").await;
 
     // A service sheet.
