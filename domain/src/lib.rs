@@ -14,6 +14,7 @@ pub mod point_to_point;
 pub mod publication;
 pub mod report;
 pub mod role;
+pub mod sort_key;
 
 /// One problem with one input field, in words a user understands.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]

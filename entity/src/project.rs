@@ -38,6 +38,8 @@ pub struct Model {
     /// its city's or province's).
     #[sea_orm(column_type = "Text", nullable)]
     pub cross_county_reason: Option<String>,
+    /// The name's pinyin sort key (`domain::sort_key::pinyin_key`), for the ledger's name order.
+    pub name_sort_key: String,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -121,6 +121,9 @@ pub struct CurrentFiling {
     pub due_for: Option<&'static str>,
     /// Its open clock has passed its due date.
     pub overdue: bool,
+    /// Days of the open clock left (negative once overrun), in the clock's unit; for pages.
+    #[serde(skip)]
+    pub days_left: Option<i64>,
 }
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -326,6 +329,23 @@ impl Names {
     }
 }
 
+/// The orders the ledger page offers; the API lists by id.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ProjectSort {
+    /// In the order entered (the API's order).
+    #[default]
+    Id,
+    /// By name in pinyin order (安康 < 北京 < 重庆), from the stored sort key.
+    Name,
+    /// By total investment.
+    Investment,
+    /// By the date listed in the ledger.
+    Listed,
+    /// By the due date of the current filing's open clock; projects without one come last.
+    Due,
+}
+
 #[tracing::instrument(
     name = "projects::list",
     skip_all,
@@ -337,10 +357,43 @@ pub async fn list(
     actor: &Actor,
     query: ProjectQuery,
 ) -> Result<ProjectPage> {
+    list_sorted(db, settings, actor, query, ProjectSort::Id, false).await
+}
+
+/// [`list`] in another order, ascending or `descending`; ties in id order.
+pub async fn list_sorted(
+    db: &DatabaseConnection,
+    settings: &Settings,
+    actor: &Actor,
+    query: ProjectQuery,
+    sort: ProjectSort,
+    descending: bool,
+) -> Result<ProjectPage> {
     let mut errors = Vec::new();
     let paging = super::paging::Paging::check(query.page, query.per_page, &mut errors);
 
-    let mut select = project::Entity::find().order_by_asc(project::Column::Id);
+    let order = if descending {
+        sea_orm::Order::Desc
+    } else {
+        sea_orm::Order::Asc
+    };
+    let mut select = project::Entity::find();
+    select = match sort {
+        ProjectSort::Id | ProjectSort::Due => select,
+        ProjectSort::Name => select
+            .order_by(project::Column::NameSortKey, order.clone())
+            .order_by(project::Column::Name, order.clone()),
+        ProjectSort::Investment => select.order_by(project::Column::TotalInvestment, order.clone()),
+        ProjectSort::Listed => select.order_by(project::Column::ListedOn, order.clone()),
+    };
+    select = select.order_by(
+        project::Column::Id,
+        if sort == ProjectSort::Id {
+            order.clone()
+        } else {
+            sea_orm::Order::Asc
+        },
+    );
     // Removed projects are out of the ledger; an administrator may list them apart.
     if query.removed == Some(true) {
         if actor.role != Role::Admin {
@@ -468,6 +521,38 @@ pub async fn list(
         });
     }
 
+    if sort == ProjectSort::Due {
+        // The due date is computed from each filing's history, not stored: every matching
+        // project is read, ordered by it, then the page cut out.
+        let rows = select.all(db).await?;
+        let org_ids: Vec<i64> = rows.iter().map(|p| p.organization_id).collect();
+        let names = Names::load(db, &org_ids).await?;
+        let mut items = rows
+            .into_iter()
+            .map(|p| names.view(p))
+            .collect::<Result<Vec<_>>>()?;
+        with_current_filings(db, settings, &mut items).await?;
+        let due = |v: &ProjectView| v.current_filing.as_ref().and_then(|f| f.due_on);
+        items.sort_by(|a, b| match (due(a), due(b)) {
+            (Some(x), Some(y)) if descending => y.cmp(&x),
+            (Some(x), Some(y)) => x.cmp(&y),
+            (Some(_), None) => std::cmp::Ordering::Less,
+            (None, Some(_)) => std::cmp::Ordering::Greater,
+            (None, None) => std::cmp::Ordering::Equal,
+        });
+        let super::paging::Page {
+            items,
+            total,
+            page,
+            per_page,
+        } = paging.slice(items);
+        return Ok(ProjectPage {
+            items,
+            total,
+            page,
+            per_page,
+        });
+    }
     let super::paging::Page {
         items: rows,
         total,
@@ -559,6 +644,7 @@ pub async fn with_current_filings<C: ConnectionTrait>(
                 due_on,
                 due_for: due_on.and(due_for),
                 overdue: clock.is_some_and(|c| c.overdue),
+                days_left: due_on.and(clock.map(|c| c.days_left)),
             }
         });
     }
@@ -851,6 +937,7 @@ pub(crate) async fn create_in<C: ConnectionTrait>(
 
     let row = project::ActiveModel {
         name: Set(input.name.trim().to_owned()),
+        name_sort_key: Set(crate::domain::sort_key::pinyin_key(&input.name)),
         project_code: Set(code.to_string()),
         organization_id: Set(input.organization_id),
         county_id: Set(county.id),
@@ -1095,6 +1182,12 @@ pub async fn update(
         if let Some(value) = value {
             update = update.col_expr(column, Expr::value(value));
         }
+    }
+    if let Some(name) = &patch.name {
+        update = update.col_expr(
+            P::NameSortKey,
+            Expr::value(crate::domain::sort_key::pinyin_key(name)),
+        );
     }
     super::exec_versioned(&txn, update, "项目").await?;
     audit::write(

@@ -1020,3 +1020,44 @@ pub async fn reassign_all(
     }
     Ok(out)
 }
+
+/// The project's service sheet, if it has one and the actor may see the project.
+pub async fn of_project<C: ConnectionTrait>(
+    db: &C,
+    actor: &Actor,
+    project_id: i64,
+) -> Result<Option<SheetView>> {
+    projects::visible(db, actor, project_id).await?;
+    match service_sheet::Entity::find()
+        .filter(service_sheet::Column::ProjectId.eq(project_id))
+        .one(db)
+        .await?
+    {
+        Some(sheet) => Ok(Some(view(db, sheet).await?)),
+        None => Ok(None),
+    }
+}
+
+/// Someone a sheet may be given to: an active officer or administrator.
+#[derive(Debug, Clone, Serialize)]
+pub struct Assignee {
+    pub id: i64,
+    pub name: String,
+}
+
+/// Whom a sheet may be reassigned to (officers and administrators only ask).
+pub async fn assignees<C: ConnectionTrait>(db: &C, actor: &Actor) -> Result<Vec<Assignee>> {
+    actor.require_keeper()?;
+    Ok(app_user::Entity::find()
+        .filter(app_user::Column::Active.eq(true))
+        .filter(app_user::Column::Role.is_in([Role::Officer, Role::Admin]))
+        .order_by_asc(app_user::Column::Id)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|u| Assignee {
+            id: u.id,
+            name: u.display_name,
+        })
+        .collect())
+}
