@@ -2,96 +2,47 @@
 //! sign-in page with a session cookie, forms posted with their `_csrf` token.
 mod common;
 
-use axum::body::Body;
-use axum::http::{Method, Request, StatusCode, header};
+use axum::http::{Method, StatusCode};
 use serde_json::{Value, json};
 
 use common::build::Kind;
-use common::{DEMO_PASSWORD, Reply, TestApp, send};
+use common::{Reply, TestApp, web};
 
-/// A browser's session: the cookie from signing in through `/login`.
+/// A browser's session through the sign-in page (the shared page-session helper).
 struct Session<'a> {
     app: &'a TestApp,
-    cookie: String,
+    session: web::Session,
 }
 
 impl<'a> Session<'a> {
     async fn sign_in(app: &'a TestApp, username: &str) -> Session<'a> {
-        let body = format!("username={username}&password={DEMO_PASSWORD}");
-        let req = Request::builder()
-            .method(Method::POST)
-            .uri("/login")
-            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-            .body(Body::from(body))
-            .unwrap();
-        let reply = send(&app.router, req).await;
-        assert_eq!(reply.status, StatusCode::SEE_OTHER, "sign in {username}");
-        let cookie = reply
-            .headers
-            .get_all(header::SET_COOKIE)
-            .iter()
-            .filter_map(|v| v.to_str().ok())
-            .find(|v| v.starts_with("eiaflow_session="))
-            .and_then(|v| v.split(';').next())
-            .expect("a session cookie")
-            .to_owned();
-        Session { app, cookie }
-    }
-
-    async fn request(&self, method: Method, path: &str, form: Option<&str>, extra: &str) -> Reply {
-        let mut req = Request::builder()
-            .method(method)
-            .uri(path)
-            .header(header::COOKIE, format!("{}{extra}", self.cookie));
-        let body = match form {
-            Some(f) => {
-                req = req.header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
-                Body::from(f.to_owned())
-            }
-            None => Body::empty(),
-        };
-        send(&self.app.router, req.body(body).unwrap()).await
+        Session {
+            app,
+            session: app.web_login(username).await,
+        }
     }
 
     /// A page's status and HTML.
     async fn get(&self, path: &str) -> (StatusCode, String) {
-        let reply = self.request(Method::GET, path, None, "").await;
-        (reply.status, html(&reply))
+        let reply = self.app.page(Method::GET, path, Some(&self.session)).await;
+        (reply.status, reply.html())
     }
 
     /// Posts a form (its `_csrf` added) and answers the reply.
     async fn post(&self, path: &str, pairs: &[(&str, &str)]) -> Reply {
-        let (_, page) = self.get("/account/password").await;
-        let csrf = between(&page, "name=\"_csrf\" value=\"", "\"").expect("a form token");
-        let mut form = form_urlencoded::Serializer::new(String::new());
-        form.append_pair("_csrf", &csrf);
-        for (k, v) in pairs {
-            form.append_pair(k, v);
-        }
-        self.request(Method::POST, path, Some(&form.finish()), "")
-            .await
+        self.app.post_form(path, &self.session, pairs).await
     }
 
     /// Follows a 303 with the flash cookie it set, as a browser does.
     async fn follow(&self, reply: &Reply) -> (StatusCode, String) {
-        assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", html(reply));
-        let to = reply.header("location").expect("a location").to_owned();
-        let flash = reply
-            .headers
-            .get_all(header::SET_COOKIE)
-            .iter()
-            .filter_map(|v| v.to_str().ok())
-            .find(|v| v.starts_with("eiaflow_flash="))
-            .and_then(|v| v.split(';').next())
-            .map(|v| format!("; {v}"))
-            .unwrap_or_default();
-        let next = self.request(Method::GET, &to, None, &flash).await;
-        (next.status, html(&next))
+        assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.html());
+        let to = reply.location().expect("a location").to_owned();
+        let next = self
+            .app
+            .page_flashed(&to, &self.session, reply.flash_cookie().as_deref())
+            .await;
+        (next.status, next.html())
     }
-}
-
-fn html(reply: &Reply) -> String {
-    String::from_utf8_lossy(&reply.bytes).into_owned()
 }
 
 fn between(text: &str, start: &str, end: &str) -> Option<String> {
@@ -294,7 +245,7 @@ async fn a_stale_edit_changes_nothing_and_says_why(app: TestApp) {
     let pairs: Vec<(&str, &str)> = form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
     let reply = officer.post(&format!("/projects/{id}"), &pairs).await;
     assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
-    let again = html(&reply);
+    let again = reply.html();
     assert!(again.contains("value=\"12.345\""), "the value typed kept");
     assert!(again.contains("field-error"), "{again}");
     let form = edit_form(&page, &[("total_investment_wan", "60000.50")]);
@@ -368,9 +319,9 @@ async fn the_classify_form_stores_a_classification(app: TestApp) {
         reply.status,
         StatusCode::UNPROCESSABLE_ENTITY,
         "{}",
-        html(&reply)
+        reply.html()
     );
-    assert!(html(&reply).contains("field-error"));
+    assert!(reply.html().contains("field-error"));
     let (status, _) = app
         .get(&format!("/api/v1/projects/{id}/classification"), &token)
         .await;
