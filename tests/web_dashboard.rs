@@ -53,9 +53,14 @@ fn figures(html: &str) -> Vec<(String, String, Option<String>)> {
         let name = after[..name_end].to_owned();
         let tag_end = at + rest[at..].find('>').unwrap();
         let tag = &rest[tag_start..tag_end];
-        let href = tag
-            .find("href=\"")
-            .map(|h| tag[h + 6..].split('"').next().unwrap().replace("&#38;", "&").replace("&amp;", "&"));
+        let href = tag.find("href=\"").map(|h| {
+            tag[h + 6..]
+                .split('"')
+                .next()
+                .unwrap()
+                .replace("&#38;", "&")
+                .replace("&amp;", "&")
+        });
         let text_end = tag_end + rest[tag_end..].find('<').unwrap();
         let text = rest[tag_end + 1..text_end].trim().to_owned();
         out.push((name, text, href));
@@ -113,13 +118,20 @@ async fn the_dashboard_states_the_published_figures_and_each_opens_its_list(app:
         assert_eq!(status, StatusCode::OK, "{href}");
         let n: u64 = text.parse().unwrap_or_else(|_| panic!("{name}: {text}"));
         assert_eq!(total_of(&list), n, "{name} → {href}");
-        assert_eq!(rows_of(&list) as u64, n.min(50), "{name}: one row per project on page 1");
+        assert_eq!(
+            rows_of(&list) as u64,
+            n.min(50),
+            "{name}: one row per project on page 1"
+        );
         followed += 1;
     }
     assert!(followed >= 12, "every count links to a list ({followed})");
     // The county table's counts too.
     let (_, county) = app
-        .get("/api/v1/reports/summary?as_of=2023-06-30&group_by=county", &token)
+        .get(
+            "/api/v1/reports/summary?as_of=2023-06-30&group_by=county",
+            &token,
+        )
         .await;
     let g = &county["groups"][0];
     let key = g["key"].as_str().unwrap();
@@ -141,7 +153,10 @@ async fn a_list_says_what_it_lists_and_links_its_gap(app: TestApp) {
     )
     .await;
     assert_eq!(status, StatusCode::OK);
-    assert!(html.contains("截至2023年6月30日 已受理或已办结 153 个项目"), "{html}");
+    assert!(
+        html.contains("截至2023年6月30日 已受理或已办结 153 个项目"),
+        "{html}"
+    );
     assert_eq!(total_of(&html), 153);
     assert_eq!(rows_of(&html), 50);
     assert!(html.contains("未受理 5 个"), "{html}");
@@ -168,7 +183,9 @@ async fn the_new_measures_in_the_api_match_the_dashboard(app: TestApp) {
     let token = app.login("leader").await;
     let (_, html) = page(&app, &cookie, "/dashboard?as_of=2023-06-30").await;
     let figs = figures(&html);
-    let (status, clocks) = app.get("/api/v1/reports/clocks?as_of=2023-06-30", &token).await;
+    let (status, clocks) = app
+        .get("/api/v1/reports/clocks?as_of=2023-06-30", &token)
+        .await;
     assert_eq!(status, StatusCode::OK, "{clocks}");
     for m in [
         "overdue",
@@ -196,9 +213,15 @@ async fn the_new_measures_in_the_api_match_the_dashboard(app: TestApp) {
         assert_eq!(body["items"].as_array().unwrap().len() as u64, shown, "{m}");
     }
     let n = |m: &str| clocks[m].as_u64().unwrap();
-    assert_eq!(n("corrected"), n("corrected_once") + n("corrected_repeatedly"));
+    assert_eq!(
+        n("corrected"),
+        n("corrected_once") + n("corrected_repeatedly")
+    );
     assert_eq!(n("accepted"), n("first_time_right") + n("corrected"));
-    assert!(n("accepted") > 0 && n("on_time") + n("late") > 0, "{clocks}");
+    assert!(
+        n("accepted") > 0 && n("on_time") + n("late") > 0,
+        "{clocks}"
+    );
     // A measure nobody knows is a 422 naming the new ones.
     let (status, body) = app
         .get("/api/v1/reports/projects?measure=colour", &token)
@@ -227,7 +250,11 @@ async fn a_bad_date_is_a_422_page_in_chinese(app: TestApp) {
 
 async fn owners_may_not_read_the_dashboard(app: TestApp) {
     let cookie = sign_in(&app, "owner1").await;
-    for path in ["/dashboard", "/dashboard/projects?measure=projects", "/reports/monthly"] {
+    for path in [
+        "/dashboard",
+        "/dashboard/projects?measure=projects",
+        "/reports/monthly",
+    ] {
         let (status, _) = page(&app, &cookie, path).await;
         assert_eq!(status, StatusCode::FORBIDDEN, "{path}");
     }
@@ -241,7 +268,10 @@ async fn the_monthly_report_states_the_month(app: TestApp) {
     let token = app.login("leader").await;
     let (status, html) = page(&app, &cookie, "/reports/monthly?month=2023-06").await;
     assert_eq!(status, StatusCode::OK, "{html}");
-    assert!(html.contains("2023年6月重点项目环评审批服务月度报告"), "{html}");
+    assert!(
+        html.contains("2023年6月重点项目环评审批服务月度报告"),
+        "{html}"
+    );
     assert!(html.contains("数据截至2023年6月30日"));
     assert!(html.contains("data-print"));
     let (_, may) = app
@@ -254,9 +284,14 @@ async fn the_monthly_report_states_the_month(app: TestApp) {
         change.to_string()
     };
     assert!(html.contains(&format!(">{shown}</td>")), "change {shown}");
-    let (_, clocks) = app.get("/api/v1/reports/clocks?as_of=2023-06-30", &token).await;
+    let (_, clocks) = app
+        .get("/api/v1/reports/clocks?as_of=2023-06-30", &token)
+        .await;
     let overdue = clocks["overdue"].as_u64().unwrap();
-    assert!(html.contains(&format!("{overdue} 个</a>）")), "overdue {overdue}");
+    assert!(
+        html.contains(&format!("{overdue} 个</a>）")),
+        "overdue {overdue}"
+    );
 }
 
 crate::on_both_backends!(demo;

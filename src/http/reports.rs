@@ -13,7 +13,9 @@ use crate::domain::FieldError;
 use crate::domain::money::Wan;
 use crate::domain::report::{GroupBy, Totals};
 use crate::error::{Error, ErrorBody, Result};
-use crate::services::reports::{AnyMeasure, ClockFigures, DrilldownProject, GroupKey, MeasureQuery};
+use crate::services::reports::{
+    AnyMeasure, ClockFigures, DrilldownProject, GroupKey, MeasureQuery,
+};
 use crate::services::{self, reports};
 
 pub fn routes() -> OpenApiRouter<AppState> {

@@ -457,10 +457,25 @@ pub async fn projects<C: ConnectionTrait>(
     query: DrilldownQuery,
 ) -> Result<Drilldown> {
     check_reader(actor)?;
-    let group = validate(db, query.as_of, query.page, query.per_page, query.group.as_ref()).await?;
+    let group = validate(
+        db,
+        query.as_of,
+        query.page,
+        query.per_page,
+        query.group.as_ref(),
+    )
+    .await?;
     let mut wanted: Vec<Expr> = condition(query.measure).into_iter().collect();
     wanted.extend(group);
-    list_where(db, settings, query.as_of, &wanted, query.page, query.per_page).await
+    list_where(
+        db,
+        settings,
+        query.as_of,
+        &wanted,
+        query.page,
+        query.per_page,
+    )
+    .await
 }
 
 /// The checks every drill-down makes: the date, the page, the group; the group's condition.
@@ -919,7 +934,14 @@ pub async fn projects_of<C: ConnectionTrait>(
         AnyMeasure::Clock(m) => m,
     };
     check_reader(actor)?;
-    let group = validate(db, query.as_of, query.page, query.per_page, query.group.as_ref()).await?;
+    let group = validate(
+        db,
+        query.as_of,
+        query.page,
+        query.per_page,
+        query.group.as_ref(),
+    )
+    .await?;
     let ids: Vec<i64> = project_clocks(db, settings, query.as_of)
         .await?
         .into_iter()
@@ -928,7 +950,15 @@ pub async fn projects_of<C: ConnectionTrait>(
         .collect();
     let mut wanted = vec![row(col::ID).is_in(ids)];
     wanted.extend(group);
-    list_where(db, settings, query.as_of, &wanted, query.page, query.per_page).await
+    list_where(
+        db,
+        settings,
+        query.as_of,
+        &wanted,
+        query.page,
+        query.per_page,
+    )
+    .await
 }
 
 #[cfg(test)]

@@ -44,7 +44,12 @@ const BOTTOM: f64 = 32.0;
 
 /// Lines of rates (percent) over columns, the y axis from `floor` to 100 %. `classes` gives each
 /// series' line and dot classes (`line`/`dot`, `line-alt`/`dot-alt`).
-pub fn rate_lines(title: &str, columns: &[RateColumn], classes: &[(&str, &str)], floor: f64) -> String {
+pub fn rate_lines(
+    title: &str,
+    columns: &[RateColumn],
+    classes: &[(&str, &str)],
+    floor: f64,
+) -> String {
     let mut s = String::new();
     let _ = write!(
         s,
@@ -97,10 +102,16 @@ pub fn rate_lines(title: &str, columns: &[RateColumn], classes: &[(&str, &str)],
             .collect();
         if pts.len() > 1 {
             let path: Vec<String> = pts.iter().map(|(x, y)| format!("{x:.1},{y:.1}")).collect();
-            let _ = write!(s, r#"<polyline class="{line}" points="{}"/>"#, path.join(" "));
+            let _ = write!(
+                s,
+                r#"<polyline class="{line}" points="{}"/>"#,
+                path.join(" ")
+            );
         }
         for (i, c) in columns.iter().enumerate() {
-            let Some(p) = c.points.get(series) else { continue };
+            let Some(p) = c.points.get(series) else {
+                continue;
+            };
             let Some(v) = p.value else { continue };
             let _ = write!(
                 s,
@@ -134,7 +145,12 @@ pub fn bars(id: &str, title: &str, rows: &[BarRow]) -> String {
     let label_w = 96.0;
     let right = 56.0;
     let h = TOP + row_h * rows.len() as f64 + 8.0;
-    let max = rows.iter().map(|r| r.whole.max(r.part)).max().unwrap_or(0).max(1) as f64;
+    let max = rows
+        .iter()
+        .map(|r| r.whole.max(r.part))
+        .max()
+        .unwrap_or(0)
+        .max(1) as f64;
     let plot_w = W - label_w - right;
     let mut s = String::new();
     let _ = write!(
@@ -198,7 +214,10 @@ mod tests {
                 part_href: "/b".into(),
             }],
         );
-        assert!(svg.contains("9/10") && svg.contains(r#"href="/b""#), "{svg}");
+        assert!(
+            svg.contains("9/10") && svg.contains(r#"href="/b""#),
+            "{svg}"
+        );
         assert!(!svg.contains("style"), "{svg}");
     }
 }

@@ -72,7 +72,11 @@ fn parse_as_of(raw: Option<&str>) -> Result<NaiveDate, Error> {
 fn list_href(measure: &str, as_of: NaiveDate, group: Option<(GroupBy, &str)>) -> String {
     let mut href = format!("/dashboard/projects?measure={measure}&as_of={as_of}");
     if let Some((g, key)) = group {
-        href.push_str(&format!("&group_by={}&group={}", g.as_str(), urlencode(key)));
+        href.push_str(&format!(
+            "&group_by={}&group={}",
+            g.as_str(),
+            urlencode(key)
+        ));
     }
     href
 }
@@ -140,7 +144,11 @@ struct GroupRow {
     investment_yi: String,
 }
 
-fn group_rows(groups: &[crate::domain::report::Group], g: GroupBy, as_of: NaiveDate) -> Vec<GroupRow> {
+fn group_rows(
+    groups: &[crate::domain::report::Group],
+    g: GroupBy,
+    as_of: NaiveDate,
+) -> Vec<GroupRow> {
     groups
         .iter()
         .map(|grp| {
@@ -236,7 +244,11 @@ fn summary_tiles(t: &Totals, as_of: NaiveDate) -> Vec<Tile> {
             "已受理或已办结",
             format!("未受理 {} 个", Measure::NotAccepted.figure(t)),
         ),
-        count(Measure::PointToPoint, "点对点服务", "省市重点项目服务单".into()),
+        count(
+            Measure::PointToPoint,
+            "点对点服务",
+            "省市重点项目服务单".into(),
+        ),
         Tile {
             measure: "acceptance_rate",
             label: "受理审批率（按项目数）",
@@ -348,7 +360,11 @@ async fn dashboard(
             points: vec![
                 RatePoint {
                     value: pct_f64(mt.acceptance_rate()),
-                    text: format!("截至{} 按项目数 {}", cn_date(end), pct(mt.acceptance_rate())),
+                    text: format!(
+                        "截至{} 按项目数 {}",
+                        cn_date(end),
+                        pct(mt.acceptance_rate())
+                    ),
                     href: href.clone(),
                 },
                 RatePoint {
@@ -413,7 +429,11 @@ async fn dashboard(
         county_chart,
         tiers: group_rows(&by_tier.groups, GroupBy::Tier, as_of),
         levels: group_rows(&by_level.groups, GroupBy::Level, as_of),
-        deadlines: clock_tiles(&clocks, as_of, &[ClockMeasure::Overdue, ClockMeasure::AtRisk]),
+        deadlines: clock_tiles(
+            &clocks,
+            as_of,
+            &[ClockMeasure::Overdue, ClockMeasure::AtRisk],
+        ),
         decided: clock_tiles(&clocks, as_of, &[ClockMeasure::OnTime, ClockMeasure::Late]),
         on_time_rate: pct(clocks.on_time_rate()),
         corrections: clock_tiles(
@@ -490,7 +510,12 @@ async fn list(
     user.require(&READERS)?;
     let as_of = parse_as_of(q.as_of.as_deref())?;
     let codes = AnyMeasure::codes().join("、");
-    let measure = match q.measure.as_deref().map(str::trim).filter(|m| !m.is_empty()) {
+    let measure = match q
+        .measure
+        .as_deref()
+        .map(str::trim)
+        .filter(|m| !m.is_empty())
+    {
         None => AnyMeasure::Summary(Measure::Projects),
         Some(m) => AnyMeasure::parse(m).ok_or_else(|| {
             Error::invalid("measure", format!("未知的统计口径“{m}”，应为：{codes}"))
@@ -504,7 +529,11 @@ async fn list(
             .filter(|&p| p >= 1)
             .ok_or_else(|| Error::invalid("page", "页码应为从1开始的整数"))?,
     };
-    let group_by = q.group_by.as_deref().map(str::trim).filter(|g| !g.is_empty());
+    let group_by = q
+        .group_by
+        .as_deref()
+        .map(str::trim)
+        .filter(|g| !g.is_empty());
     let group_key = q.group.as_deref().map(str::trim).filter(|g| !g.is_empty());
     let group = match (group_by, group_key) {
         (None, None) => None,
@@ -560,7 +589,11 @@ async fn list(
             )
             .await?
             .total;
-            Some((label.to_owned(), n, list_href(other.as_str(), as_of, group_pair)))
+            Some((
+                label.to_owned(),
+                n,
+                list_href(other.as_str(), as_of, group_pair),
+            ))
         }
     };
     let rows = found
@@ -616,7 +649,9 @@ async fn list(
         prev: (page_no > 1).then(|| page_href(page_no - 1)),
         next: (page_no < last).then(|| page_href(page_no + 1)),
         back: format!("/dashboard?as_of={as_of}"),
-        all_groups: group.as_ref().map(|_| list_href(measure.as_str(), as_of, None)),
+        all_groups: group
+            .as_ref()
+            .map(|_| list_href(measure.as_str(), as_of, None)),
     })
 }
 
@@ -671,7 +706,11 @@ struct MonthlyPage {
 }
 
 fn signed(n: i128) -> String {
-    if n > 0 { format!("+{n}") } else { n.to_string() }
+    if n > 0 {
+        format!("+{n}")
+    } else {
+        n.to_string()
+    }
 }
 
 fn pct_change(now: Option<Decimal>, before: Option<Decimal>) -> String {
@@ -772,9 +811,15 @@ async fn monthly(
         },
     )
     .await?;
-    let next = first.checked_add_months(Months::new(1)).filter(|n| *n <= today);
+    let next = first
+        .checked_add_months(Months::new(1))
+        .filter(|n| *n <= today);
     page::render(MonthlyPage {
-        chrome: user.chrome(format!("{}年{}月 环评审批月度报告", first.year(), first.month())),
+        chrome: user.chrome(format!(
+            "{}年{}月 环评审批月度报告",
+            first.year(),
+            first.month()
+        )),
         bureau: state.settings.bureau.name.clone(),
         month: first.format("%Y-%m").to_string(),
         month_cn: format!("{}年{}月", first.year(), first.month()),
@@ -833,7 +878,13 @@ mod tests {
 
     #[test]
     fn a_bad_date_is_a_field_problem() {
-        assert!(matches!(parse_as_of(Some("2023-13-01")), Err(Error::Invalid(_))));
-        assert!(matches!(parse_as_of(Some("9999-01-01")), Err(Error::Invalid(_))));
+        assert!(matches!(
+            parse_as_of(Some("2023-13-01")),
+            Err(Error::Invalid(_))
+        ));
+        assert!(matches!(
+            parse_as_of(Some("9999-01-01")),
+            Err(Error::Invalid(_))
+        ));
     }
 }

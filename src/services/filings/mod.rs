@@ -3,8 +3,8 @@
 //! `assignment` for who handles a submission and `announce` for who hears of it), the public register (`register`), and what the
 //! scheduler and reports read (`feeds`). The rules themselves are `domain::filing`'s.
 mod actions;
-mod as_of;
 mod announce;
+mod as_of;
 mod assignment;
 mod feeds;
 mod numbering;
@@ -16,8 +16,8 @@ mod views;
 use sea_orm::{ConnectionTrait, EntityTrait};
 
 pub use actions::{ActionRequest, act, create};
-pub use as_of::{FilingOnDate, filings_on};
 pub(crate) use actions::{apply, insert_draft};
+pub use as_of::{FilingOnDate, filings_on};
 pub use assignment::{Handler, claim, queue_officers};
 pub use feeds::{OpenFiling, actions_between, clocks_on, open_clocks, open_clocks_under};
 pub use procedure::{
