@@ -11,15 +11,18 @@ use super::auth::CurrentUser;
 use super::extract::ApiQuery;
 use crate::domain::FieldError;
 use crate::domain::money::Wan;
-use crate::domain::report::{GroupBy, Measure, Totals};
+use crate::domain::report::{GroupBy, Totals};
 use crate::error::{Error, ErrorBody, Result};
-use crate::services::reports::{DrilldownProject, DrilldownQuery, GroupKey};
+use crate::services::reports::{
+    AnyMeasure, ClockFigures, DrilldownProject, GroupKey, MeasureQuery,
+};
 use crate::services::{self, reports};
 
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(summary))
         .routes(routes!(projects))
+        .routes(routes!(clocks))
         .routes(routes!(first_time_right))
 }
 
@@ -153,7 +156,9 @@ async fn summary(
 #[serde(deny_unknown_fields)]
 pub struct DrilldownParams {
     /// `projects`, `exempt`, `required`, `unclassified`, `point_to_point`,
-    /// `accepted_or_decided` or `not_accepted` (required, not accepted or decided by `as_of`).
+    /// `accepted_or_decided` or `not_accepted` (required, not accepted or decided by `as_of`);
+    /// or a figure of `/reports/clocks`: `overdue`, `at_risk`, `on_time`, `late`,
+    /// `first_time_right`, `corrected`, `corrected_once`, `corrected_repeatedly`.
     pub measure: Option<String>,
     /// Report date (YYYY-MM-DD, Asia/Shanghai, not after today); today when omitted.
     pub as_of: Option<NaiveDate>,
@@ -185,8 +190,9 @@ pub struct DrilldownResponse {
 }
 
 /// The projects behind one figure of the summary, for one date and optionally one group;
-/// `total` is exactly that figure (for `not_accepted`, `required − accepted_or_decided`).
-/// Leaders, officers and administrators; owners get 403.
+/// `total` is exactly that figure (for `not_accepted`, `required − accepted_or_decided`; for the
+/// clock measures, the figure of `/reports/clocks`). Leaders, officers and administrators;
+/// owners get 403.
 #[utoipa::path(get, path = "/api/v1/reports/projects", tag = "reports", security(("bearer" = [])),
     params(DrilldownParams),
     responses((status = 200, body = DrilldownResponse), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
@@ -196,7 +202,7 @@ async fn projects(
     ApiQuery(query): ApiQuery<DrilldownParams>,
 ) -> Result<Json<DrilldownResponse>> {
     let mut errors = Vec::new();
-    let measures: Vec<&str> = Measure::ALL.iter().map(|m| m.as_str()).collect();
+    let measures = AnyMeasure::codes();
     let measure = match query.measure.as_deref().map(str::trim) {
         None | Some("") => {
             errors.push(FieldError::new(
@@ -206,7 +212,7 @@ async fn projects(
             None
         }
         Some(m) => {
-            let parsed = Measure::parse(m);
+            let parsed = AnyMeasure::parse(m);
             if parsed.is_none() {
                 errors.push(FieldError::new(
                     "measure",
@@ -249,11 +255,11 @@ async fn projects(
     let as_of = query.as_of.unwrap_or_else(services::today);
     let page = query.page.unwrap_or(1);
     let per_page = query.per_page.unwrap_or(20);
-    let found = reports::projects(
+    let found = reports::projects_of(
         &state.db,
         &state.settings,
         &user.actor,
-        DrilldownQuery {
+        MeasureQuery {
             measure,
             as_of,
             group: group.clone(),
@@ -272,6 +278,50 @@ async fn projects(
         total: found.total,
         page,
         per_page,
+    }))
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct ClocksQuery {
+    /// Report date (YYYY-MM-DD, Asia/Shanghai, not after today); today when omitted.
+    pub as_of: Option<NaiveDate>,
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct ClocksResponse {
+    pub as_of: NaiveDate,
+    #[serde(flatten)]
+    pub figures: ClockFigures,
+    /// on_time / (on_time + late), rounded half up to four decimals; null with none decided.
+    pub on_time_rate: Option<f64>,
+    /// first_time_right / accepted, rounded the same way; null with none accepted.
+    pub first_time_right_rate: Option<f64>,
+    /// How the figures are counted.
+    pub definition: &'static str,
+}
+
+const CLOCKS_DEFINITION: &str = "按项目计数，口径与汇总相同（截至统计日已列入台账且未移除的项目）；时限为现行时限（设定了更短的承诺时限时按承诺时限）。overdue：截至统计日仍未办结且受理或审批时限已过；at_risk：计时中、未超期、剩余不超过 clocks.due_soon_working_days 个工作日；on_time / late：截至统计日已批复或不予批准，且在审批时限内 / 超过审批时限；first_time_right / corrected_once / corrected_repeatedly：截至统计日已受理，受理前补正 0 次 / 1 次 / 2 次及以上（corrected = 1 次及以上）。";
+
+/// The clocks and corrections on a date, in projects: overdue, at risk, decided on time or
+/// late against the limits in force, and how many correction rounds accepted filings needed.
+/// Each figure is a `measure` of `/reports/projects`. Leaders, officers and administrators.
+#[utoipa::path(get, path = "/api/v1/reports/clocks", tag = "reports", security(("bearer" = [])),
+    params(ClocksQuery),
+    responses((status = 200, body = ClocksResponse), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn clocks(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ApiQuery(query): ApiQuery<ClocksQuery>,
+) -> Result<Json<ClocksResponse>> {
+    let as_of = query.as_of.unwrap_or_else(services::today);
+    let figures = reports::clock_figures(&state.db, &state.settings, &user.actor, as_of).await?;
+    Ok(Json(ClocksResponse {
+        as_of,
+        on_time_rate: figures.on_time_rate().and_then(|r| r.to_f64()),
+        first_time_right_rate: figures.first_time_right_rate().and_then(|r| r.to_f64()),
+        figures,
+        definition: CLOCKS_DEFINITION,
     }))
 }
 

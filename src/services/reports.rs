@@ -457,17 +457,46 @@ pub async fn projects<C: ConnectionTrait>(
     query: DrilldownQuery,
 ) -> Result<Drilldown> {
     check_reader(actor)?;
+    let group = validate(
+        db,
+        query.as_of,
+        query.page,
+        query.per_page,
+        query.group.as_ref(),
+    )
+    .await?;
+    let mut wanted: Vec<Expr> = condition(query.measure).into_iter().collect();
+    wanted.extend(group);
+    list_where(
+        db,
+        settings,
+        query.as_of,
+        &wanted,
+        query.page,
+        query.per_page,
+    )
+    .await
+}
+
+/// The checks every drill-down makes: the date, the page, the group; the group's condition.
+async fn validate<C: ConnectionTrait>(
+    db: &C,
+    as_of: NaiveDate,
+    page: u64,
+    per_page: u64,
+    group: Option<&GroupKey>,
+) -> Result<Option<Expr>> {
     let mut errors = Vec::new();
-    if let Err(Error::Invalid(e)) = check_as_of("as_of", query.as_of) {
+    if let Err(Error::Invalid(e)) = check_as_of("as_of", as_of) {
         errors.extend(e);
     }
-    if query.page == 0 {
+    if page == 0 {
         errors.push(FieldError::new("page", "页码从1开始"));
     }
-    if !(1..=200).contains(&query.per_page) {
+    if !(1..=200).contains(&per_page) {
         errors.push(FieldError::new("per_page", "每页条数须在1–200之间"));
     }
-    let group = match &query.group {
+    let group = match group {
         Some(g) => match group_condition(db, g).await {
             Ok(c) => Some(c),
             Err(Error::Invalid(e)) => {
@@ -481,18 +510,27 @@ pub async fn projects<C: ConnectionTrait>(
     if !errors.is_empty() {
         return Err(Error::Invalid(errors));
     }
+    Ok(group)
+}
 
-    let mut wanted: Vec<Expr> = condition(query.measure).into_iter().collect();
-    wanted.extend(group);
+/// One page of the report's rows on `as_of` that meet every condition, and how many do.
+async fn list_where<C: ConnectionTrait>(
+    db: &C,
+    settings: &Settings,
+    as_of: NaiveDate,
+    wanted: &[Expr],
+    page_no: u64,
+    per_page: u64,
+) -> Result<Drilldown> {
     let filtered = |select: &mut SelectStatement| {
-        for c in &wanted {
+        for c in wanted {
             select.and_where(c.clone());
         }
     };
     let mut count = Query::select();
     count
         .expr_as(integer(Func::count(Expr::col(Asterisk)).into()), "total")
-        .from_subquery(rows(query.as_of), ROWS);
+        .from_subquery(rows(as_of), ROWS);
     filtered(&mut count);
     let total: i64 = db
         .query_one(&count)
@@ -504,10 +542,10 @@ pub async fn projects<C: ConnectionTrait>(
     page.expr_as(row(col::ID), col::ID)
         .expr_as(row(col::TIER), col::TIER)
         .expr_as(integer(row(col::ACCEPTED)), col::ACCEPTED)
-        .from_subquery(rows(query.as_of), ROWS)
+        .from_subquery(rows(as_of), ROWS)
         .order_by_expr(row(col::ID), Order::Asc)
-        .limit(query.per_page)
-        .offset((query.page - 1) * query.per_page);
+        .limit(per_page)
+        .offset((page_no - 1) * per_page);
     filtered(&mut page);
     let mut facts: Vec<(i64, Option<Tier>, bool)> = Vec::new();
     for r in db.query_all(&page).await? {
@@ -537,7 +575,7 @@ pub async fn projects<C: ConnectionTrait>(
         views.push(names.view(p)?);
     }
     projects::with_current_filings(db, settings, &mut views).await?;
-    let mut as_of_filings = filings_as_of(db, &ids, query.as_of).await?;
+    let mut as_of_filings = filings_as_of(db, &ids, as_of).await?;
     let items = views
         .into_iter()
         .zip(facts)
@@ -601,6 +639,328 @@ pub(crate) fn measure_filter(measure: Measure, as_of: NaiveDate) -> SimpleExpr {
     project::Column::Id.in_subquery(ids_of(measure, as_of))
 }
 
+// ---------------------------------------------------------------------------------------------
+// Clocks and corrections on a report date
+// ---------------------------------------------------------------------------------------------
+
+/// A figure about the filings' clocks and correction rounds on a report date, counted in
+/// projects of the report (listed by then, not removed), like every other measure.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ClockMeasure {
+    /// A filing's acceptance or decision clock (the limits in force: a local promise where
+    /// shorter) had passed its due date, the filing still open.
+    Overdue,
+    /// A filing's clock running, not overdue, with `clocks.due_soon_working_days` or fewer
+    /// days left.
+    AtRisk,
+    /// A filing decided (approved or disapproved) by then within its decision limit.
+    OnTime,
+    /// A filing decided by then after its decision limit.
+    Late,
+    /// A filing accepted by then with no correction round before its acceptance.
+    FirstTimeRight,
+    /// A filing accepted by then after one or more correction rounds.
+    Corrected,
+    /// … after exactly one.
+    CorrectedOnce,
+    /// … after two or more.
+    CorrectedRepeatedly,
+}
+
+impl ClockMeasure {
+    pub const ALL: [ClockMeasure; 8] = [
+        ClockMeasure::Overdue,
+        ClockMeasure::AtRisk,
+        ClockMeasure::OnTime,
+        ClockMeasure::Late,
+        ClockMeasure::FirstTimeRight,
+        ClockMeasure::Corrected,
+        ClockMeasure::CorrectedOnce,
+        ClockMeasure::CorrectedRepeatedly,
+    ];
+
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            ClockMeasure::Overdue => "overdue",
+            ClockMeasure::AtRisk => "at_risk",
+            ClockMeasure::OnTime => "on_time",
+            ClockMeasure::Late => "late",
+            ClockMeasure::FirstTimeRight => "first_time_right",
+            ClockMeasure::Corrected => "corrected",
+            ClockMeasure::CorrectedOnce => "corrected_once",
+            ClockMeasure::CorrectedRepeatedly => "corrected_repeatedly",
+        }
+    }
+
+    pub const fn label(self) -> &'static str {
+        match self {
+            ClockMeasure::Overdue => "超期未办结项目",
+            ClockMeasure::AtRisk => "临近时限项目",
+            ClockMeasure::OnTime => "按时办结项目",
+            ClockMeasure::Late => "超时办结项目",
+            ClockMeasure::FirstTimeRight => "一次性受理项目",
+            ClockMeasure::Corrected => "经补正后受理项目",
+            ClockMeasure::CorrectedOnce => "补正1次后受理项目",
+            ClockMeasure::CorrectedRepeatedly => "补正2次及以上后受理项目",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<ClockMeasure> {
+        Self::ALL.into_iter().find(|m| m.as_str() == s)
+    }
+
+    /// Whether a project counts under this measure.
+    fn counts(self, p: &ProjectClock) -> bool {
+        match self {
+            ClockMeasure::Overdue => p.overdue,
+            ClockMeasure::AtRisk => p.at_risk,
+            ClockMeasure::OnTime => p.on_time,
+            ClockMeasure::Late => p.late,
+            ClockMeasure::FirstTimeRight => p.rounds == Some(0),
+            ClockMeasure::Corrected => p.rounds.is_some_and(|r| r >= 1),
+            ClockMeasure::CorrectedOnce => p.rounds == Some(1),
+            ClockMeasure::CorrectedRepeatedly => p.rounds.is_some_and(|r| r >= 2),
+        }
+    }
+}
+
+/// Any measure the drill-down lists: one of the summary's, or one of the clocks'.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum AnyMeasure {
+    Summary(Measure),
+    Clock(ClockMeasure),
+}
+
+impl AnyMeasure {
+    pub fn parse(s: &str) -> Option<AnyMeasure> {
+        Measure::parse(s)
+            .map(AnyMeasure::Summary)
+            .or_else(|| ClockMeasure::parse(s).map(AnyMeasure::Clock))
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AnyMeasure::Summary(m) => m.as_str(),
+            AnyMeasure::Clock(m) => m.as_str(),
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            AnyMeasure::Summary(m) => m.label(),
+            AnyMeasure::Clock(m) => m.label(),
+        }
+    }
+
+    /// Every measure's code, the summary's first.
+    pub fn codes() -> Vec<&'static str> {
+        Measure::ALL
+            .iter()
+            .map(|m| m.as_str())
+            .chain(ClockMeasure::ALL.iter().map(|m| m.as_str()))
+            .collect()
+    }
+}
+
+/// What a project's filings said on the report date.
+#[derive(Debug, Clone, Default)]
+struct ProjectClock {
+    overdue: bool,
+    at_risk: bool,
+    on_time: bool,
+    late: bool,
+    /// Correction rounds before acceptance (the most of its accepted filings); `None` when
+    /// none of its filings was accepted by then.
+    rounds: Option<u32>,
+}
+
+/// Each project of the report on `as_of` that has a filing with a step by then, with what its
+/// filings said.
+async fn project_clocks<C: ConnectionTrait>(
+    db: &C,
+    settings: &Settings,
+    as_of: NaiveDate,
+) -> Result<BTreeMap<i64, ProjectClock>> {
+    use crate::domain::filing::{ClockKind, ClockStatus};
+    let mut in_report: std::collections::HashSet<i64> = std::collections::HashSet::new();
+    for r in db.query_all(&ids_of(Measure::Projects, as_of)).await? {
+        in_report.insert(r.try_get_by_index(0)?);
+    }
+    let soon = i64::from(settings.clocks.due_soon_working_days);
+    let mut out: BTreeMap<i64, ProjectClock> = BTreeMap::new();
+    for f in super::filings::filings_on(db, settings, as_of).await? {
+        if !in_report.contains(&f.project_id) {
+            continue;
+        }
+        let p = out.entry(f.project_id).or_default();
+        if let Some(c) = &f.clock {
+            let open = f.state.clock_runs()
+                && matches!(c.status, ClockStatus::Running | ClockStatus::Stopped);
+            if open && c.overdue {
+                p.overdue = true;
+            } else if open && c.status == ClockStatus::Running && c.days_left <= soon {
+                p.at_risk = true;
+            }
+            let decided = matches!(f.state, FilingState::Approved | FilingState::Disapproved);
+            if decided && c.clock == Some(ClockKind::Decision) {
+                if c.overdue {
+                    p.late = true;
+                } else {
+                    p.on_time = true;
+                }
+            }
+        }
+        if f.accepted {
+            p.rounds = Some(Ord::max(p.rounds.unwrap_or(0), f.rounds_before_acceptance));
+        }
+    }
+    // A project both overdue on one filing and at risk on another counts as overdue only.
+    for p in out.values_mut() {
+        if p.overdue {
+            p.at_risk = false;
+        }
+    }
+    Ok(out)
+}
+
+/// The dashboard's clock and correction figures on a date, in projects.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct ClockFigures {
+    pub overdue: u64,
+    pub at_risk: u64,
+    pub on_time: u64,
+    pub late: u64,
+    /// Projects with a filing accepted by the date: the base of the correction figures.
+    pub accepted: u64,
+    pub first_time_right: u64,
+    pub corrected: u64,
+    pub corrected_once: u64,
+    pub corrected_repeatedly: u64,
+}
+
+impl ClockFigures {
+    /// The figure of a measure.
+    pub fn figure(&self, m: ClockMeasure) -> u64 {
+        match m {
+            ClockMeasure::Overdue => self.overdue,
+            ClockMeasure::AtRisk => self.at_risk,
+            ClockMeasure::OnTime => self.on_time,
+            ClockMeasure::Late => self.late,
+            ClockMeasure::FirstTimeRight => self.first_time_right,
+            ClockMeasure::Corrected => self.corrected,
+            ClockMeasure::CorrectedOnce => self.corrected_once,
+            ClockMeasure::CorrectedRepeatedly => self.corrected_repeatedly,
+        }
+    }
+
+    /// on_time / (on_time + late), rounded half up to four decimals.
+    pub fn on_time_rate(&self) -> Option<rust_decimal::Decimal> {
+        crate::domain::report::rate(
+            i128::from(self.on_time),
+            i128::from(self.on_time + self.late),
+        )
+    }
+
+    /// first_time_right / accepted, rounded half up to four decimals.
+    pub fn first_time_right_rate(&self) -> Option<rust_decimal::Decimal> {
+        crate::domain::report::rate(i128::from(self.first_time_right), i128::from(self.accepted))
+    }
+}
+
+/// The clock and correction figures on `as_of` (leaders, officers and administrators).
+#[tracing::instrument(name = "reports::clock_figures", skip_all, fields(%as_of))]
+pub async fn clock_figures<C: ConnectionTrait>(
+    db: &C,
+    settings: &Settings,
+    actor: &Actor,
+    as_of: NaiveDate,
+) -> Result<ClockFigures> {
+    check_reader(actor)?;
+    check_as_of("as_of", as_of)?;
+    let clocks = project_clocks(db, settings, as_of).await?;
+    let count = |m: ClockMeasure| clocks.values().filter(|p| m.counts(p)).count() as u64;
+    Ok(ClockFigures {
+        overdue: count(ClockMeasure::Overdue),
+        at_risk: count(ClockMeasure::AtRisk),
+        on_time: count(ClockMeasure::OnTime),
+        late: count(ClockMeasure::Late),
+        accepted: clocks.values().filter(|p| p.rounds.is_some()).count() as u64,
+        first_time_right: count(ClockMeasure::FirstTimeRight),
+        corrected: count(ClockMeasure::Corrected),
+        corrected_once: count(ClockMeasure::CorrectedOnce),
+        corrected_repeatedly: count(ClockMeasure::CorrectedRepeatedly),
+    })
+}
+
+/// A drill-down over any measure.
+#[derive(Debug, Clone)]
+pub struct MeasureQuery {
+    pub measure: AnyMeasure,
+    pub as_of: NaiveDate,
+    pub group: Option<GroupKey>,
+    pub page: u64,
+    pub per_page: u64,
+}
+
+/// The projects behind any figure of the dashboard: the summary's (see [`projects`]) or the
+/// clocks' (the same projects [`clock_figures`] counts, so `total` is its figure).
+#[tracing::instrument(
+    name = "reports::projects_of",
+    skip_all,
+    fields(actor_id = actor.id, as_of = %query.as_of, measure = query.measure.as_str())
+)]
+pub async fn projects_of<C: ConnectionTrait>(
+    db: &C,
+    settings: &Settings,
+    actor: &Actor,
+    query: MeasureQuery,
+) -> Result<Drilldown> {
+    let m = match query.measure {
+        AnyMeasure::Summary(measure) => {
+            return projects(
+                db,
+                settings,
+                actor,
+                DrilldownQuery {
+                    measure,
+                    as_of: query.as_of,
+                    group: query.group,
+                    page: query.page,
+                    per_page: query.per_page,
+                },
+            )
+            .await;
+        }
+        AnyMeasure::Clock(m) => m,
+    };
+    check_reader(actor)?;
+    let group = validate(
+        db,
+        query.as_of,
+        query.page,
+        query.per_page,
+        query.group.as_ref(),
+    )
+    .await?;
+    let ids: Vec<i64> = project_clocks(db, settings, query.as_of)
+        .await?
+        .into_iter()
+        .filter(|(_, p)| m.counts(p))
+        .map(|(id, _)| id)
+        .collect();
+    let mut wanted = vec![row(col::ID).is_in(ids)];
+    wanted.extend(group);
+    list_where(
+        db,
+        settings,
+        query.as_of,
+        &wanted,
+        query.page,
+        query.per_page,
+    )
+    .await
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -618,6 +978,16 @@ mod tests {
             assert!(sql.contains("\"removed_at\" IS NULL"), "{sql}");
             assert!(sql.contains("LIMIT 1"), "{sql}");
         }
+    }
+
+    #[test]
+    fn every_measure_has_one_code() {
+        let codes = AnyMeasure::codes();
+        for c in &codes {
+            assert_eq!(AnyMeasure::parse(c).map(AnyMeasure::as_str), Some(*c));
+        }
+        let unique: std::collections::BTreeSet<_> = codes.iter().collect();
+        assert_eq!(unique.len(), codes.len());
     }
 
     #[test]

@@ -11,6 +11,7 @@ pub mod page;
 pub mod session;
 
 mod admin;
+mod chart;
 mod dashboard;
 mod documents;
 mod filing;

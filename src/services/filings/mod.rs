@@ -4,6 +4,7 @@
 //! scheduler and reports read (`feeds`). The rules themselves are `domain::filing`'s.
 mod actions;
 mod announce;
+mod as_of;
 mod assignment;
 mod feeds;
 mod numbering;
@@ -16,6 +17,7 @@ use sea_orm::{ConnectionTrait, EntityTrait};
 
 pub use actions::{ActionRequest, act, create};
 pub(crate) use actions::{apply, insert_draft};
+pub use as_of::{FilingOnDate, filings_on};
 pub use assignment::{Handler, claim, queue_officers};
 pub use feeds::{OpenFiling, actions_between, clocks_on, open_clocks, open_clocks_under};
 pub use procedure::{
