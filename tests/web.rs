@@ -88,7 +88,7 @@ async fn a_link_followed_while_signed_out_comes_back_after_sign_in(app: TestApp)
 
     let page = app.page(Method::GET, &to, None).await;
     let next = hidden_value(&page.html(), "next").expect("next kept in the form");
-    assert_eq!(next, "/projects?county=611002&amp;page=2");
+    assert_eq!(next, "/projects?county=611002&#38;page=2");
 
     let reply = sign_in_form(
         &app,

@@ -129,7 +129,10 @@ pub fn app(state: AppState) -> Router {
         .merge(
             crate::web::routes()
                 .fallback(fallback)
-                .layer(axum::middleware::from_fn(crate::web::page::frame_headers)),
+                .layer(axum::middleware::from_fn(crate::web::page::frame_headers))
+                // Pages gzip on the way out (assets are stored gzipped already and pass as
+                // they are).
+                .layer(tower_http::compression::CompressionLayer::new().gzip(true)),
         )
         .layer(axum::middleware::from_fn_with_state(
             shape::Methods::of(&openapi),
