@@ -179,7 +179,18 @@ async fn main() {
     // What the dashboard transfers: its HTML, then each asset it names.
     let html = send(&router, get(pages[0].1, &cookie, true)).await;
     let mut rows = vec![("HTML".to_owned(), html.body.clone(), &html.headers)];
-    let page_text = String::from_utf8_lossy(&html.body).into_owned();
+    let page_text = if html
+        .headers
+        .get(header::CONTENT_ENCODING)
+        .is_some_and(|v| v == "gzip")
+    {
+        let mut out = String::new();
+        std::io::Read::read_to_string(&mut flate2::read::GzDecoder::new(&html.body[..]), &mut out)
+            .expect("gunzip the page");
+        out
+    } else {
+        String::from_utf8_lossy(&html.body).into_owned()
+    };
     let mut assets = Vec::new();
     for path in assets_of(&page_text) {
         let a = send(&router, get(&path, &cookie, true)).await;

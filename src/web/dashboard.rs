@@ -13,6 +13,7 @@ use serde::Deserialize;
 
 use super::chart::{self, BarRow, RateColumn, RatePoint};
 use super::page::{self, Chrome, WebResult, urlencode};
+use super::pager::Pager;
 use super::session::WebUser;
 use crate::domain::report::{GroupBy, Measure, Totals};
 use crate::domain::role::Role;
@@ -478,12 +479,6 @@ struct ListRow {
     state: String,
 }
 
-struct PageLink {
-    number: u64,
-    href: String,
-    current: bool,
-}
-
 #[derive(Template)]
 #[template(path = "dashboard/projects.html")]
 struct ListPage {
@@ -493,9 +488,7 @@ struct ListPage {
     total: u64,
     rows: Vec<ListRow>,
     gap: Option<(String, u64, String)>,
-    pages: Vec<PageLink>,
-    prev: Option<String>,
-    next: Option<String>,
+    pager: Pager,
     back: String,
     all_groups: Option<String>,
 }
@@ -617,16 +610,8 @@ async fn list(
                 .unwrap_or_else(|| "无申报".into()),
         })
         .collect();
-    let last = found.total.div_ceil(PER_PAGE).max(1);
     let base = list_href(measure.as_str(), as_of, group_pair);
-    let page_href = |n: u64| format!("{base}&page={n}");
-    let pages = (1..=last)
-        .map(|n| PageLink {
-            number: n,
-            href: page_href(n),
-            current: n == page_no,
-        })
-        .collect();
+
     let heading = format!(
         "截至{} {}{} {} 个项目",
         cn_date(as_of),
@@ -645,9 +630,7 @@ async fn list(
         total: found.total,
         rows,
         gap,
-        pages,
-        prev: (page_no > 1).then(|| page_href(page_no - 1)),
-        next: (page_no < last).then(|| page_href(page_no + 1)),
+        pager: Pager::new(&format!("{base}&"), page_no, PER_PAGE, found.total),
         back: format!("/dashboard?as_of={as_of}"),
         all_groups: group
             .as_ref()

@@ -13,6 +13,7 @@ use chrono::NaiveDate;
 use serde::Deserialize;
 
 use super::page::{self, Chrome, Problems, WebResult};
+use super::pager::Pager;
 use super::session::{FormPairs, WebUser};
 use crate::domain::classification::{Catalog, FactKind, row_schema};
 use crate::domain::filing::FilingState;
@@ -72,52 +73,6 @@ pub(super) fn days_badge(days_left: Option<i64>, overdue: bool) -> (String, &'st
         Some(d) => (format!("剩{d}天"), "badge-ok"),
         None => (String::new(), ""),
     }
-}
-
-/// A page link of a list: the query as it stands with another page number.
-pub(super) struct PageLink {
-    pub label: String,
-    pub href: String,
-    pub current: bool,
-}
-
-/// Links to the pages around `page` (first, last, two either side).
-pub(super) fn pager(
-    base: &str,
-    query: &[(String, String)],
-    page: u64,
-    pages: u64,
-) -> Vec<PageLink> {
-    let mut shown: Vec<u64> = Vec::new();
-    for p in [
-        1,
-        page.saturating_sub(2),
-        page.saturating_sub(1),
-        page,
-        page + 1,
-        page + 2,
-        pages,
-    ] {
-        if p >= 1 && p <= pages && !shown.contains(&p) {
-            shown.push(p);
-        }
-    }
-    shown.sort_unstable();
-    shown
-        .into_iter()
-        .map(|p| {
-            let mut q = form_urlencoded::Serializer::new(String::new());
-            for (k, v) in query.iter().filter(|(k, v)| k != "page" && !v.is_empty()) {
-                q.append_pair(k, v);
-            }
-            q.append_pair("page", &p.to_string());
-            PageLink {
-                label: p.to_string(),
-                href: format!("{base}?{}", q.finish()),
-                current: p == page,
-            }
-        })
-        .collect()
 }
 
 fn level_label(provincial: bool, municipal: bool) -> &'static str {
@@ -192,7 +147,7 @@ struct LedgerPage {
     total: u64,
     first: u64,
     last: u64,
-    pages: Vec<PageLink>,
+    pager: Pager,
     problems: Problems,
 }
 
@@ -324,7 +279,7 @@ async fn ledger(
     let yes_no_opts =
         |current: &str, yes: &str, no: &str| opts(&[("true", yes), ("false", no)], current);
 
-    let (rows, total, pages, first, last) = match result {
+    let (rows, total, pager, first, last) = match result {
         Some(page) => {
             let rows = page
                 .items
@@ -353,7 +308,6 @@ async fn ledger(
                     }
                 })
                 .collect::<Vec<_>>();
-            let pages_n = page.total.div_ceil(page.per_page).max(1);
             let first = if page.total == 0 {
                 0
             } else {
@@ -363,12 +317,12 @@ async fn ledger(
             (
                 rows,
                 page.total,
-                pager("/projects", &raw, page.page, pages_n),
+                Pager::keeping("/projects", &raw, page.page, page.per_page, page.total),
                 first,
                 last,
             )
         }
-        None => (Vec::new(), 0, Vec::new(), 0, 0),
+        None => (Vec::new(), 0, Pager::default(), 0, 0),
     };
     page::render_with(
         status,
@@ -409,7 +363,7 @@ async fn ledger(
             total,
             first,
             last,
-            pages,
+            pager,
             problems,
         },
     )

@@ -8,6 +8,7 @@
 //! `assets/app.js` only adds confirmations and auto-submitting filters.
 pub mod assets;
 pub mod page;
+pub mod pager;
 pub mod session;
 
 mod admin;

@@ -7,6 +7,7 @@ use axum::routing::{get, post};
 use serde::Deserialize;
 
 use super::page::{Chrome, WebResult, redirect_with, render};
+use super::pager::Pager;
 use super::session::{WebForm, WebUser};
 use crate::http::AppState;
 use crate::services::notifications::{self, NotificationQuery, NotificationView};
@@ -36,8 +37,7 @@ struct NoticesPage {
     chrome: Chrome,
     rows: Vec<NoticeRow>,
     total: u64,
-    page: u64,
-    pages: u64,
+    pager: Pager,
     unread_only: bool,
     /// The query to come back to after a form.
     back: String,
@@ -100,8 +100,16 @@ async fn list(
     render(NoticesPage {
         chrome: user.chrome("消息通知"),
         total: got.total,
-        pages: got.total.div_ceil(PER_PAGE).max(1),
-        page,
+        pager: Pager::new(
+            if unread_only {
+                "/notifications?unread=1&"
+            } else {
+                "/notifications?"
+            },
+            page,
+            PER_PAGE,
+            got.total,
+        ),
         rows: got.items.into_iter().map(|n| row(n, &public_url)).collect(),
         unread_only,
         back,

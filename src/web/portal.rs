@@ -12,6 +12,7 @@ use serde::Deserialize;
 
 use super::documents;
 use super::page::{Chrome, WebResult, home_of, render};
+use super::pager::Pager;
 use super::session::WebUser;
 use crate::domain::filing::{FilingState, HearingStatus, Mark, Progress, StopReason, progress};
 use crate::domain::ledger::Tier as LedgerTier;
@@ -72,8 +73,7 @@ struct PortalPage {
     organization: String,
     rows: Vec<ProjectRow>,
     total: u64,
-    page: u64,
-    pages: u64,
+    pager: Pager,
     asks: Vec<Ask>,
     unread: u64,
 }
@@ -133,8 +133,7 @@ async fn portal(
         chrome: user.chrome("我的项目"),
         organization,
         total: list.total,
-        page,
-        pages: list.total.div_ceil(PER_PAGE).max(1),
+        pager: Pager::new("/portal?", page, PER_PAGE, list.total),
         rows,
         asks,
         unread,

@@ -9,6 +9,7 @@ use axum::routing::get;
 use serde::Deserialize;
 
 use super::page::{Chrome, WebResult, render};
+use super::pager::Pager;
 use super::session::MaybeUser;
 use crate::domain::publication::NoticeKind;
 use crate::http::AppState;
@@ -52,13 +53,10 @@ struct RegisterPage {
     chrome: Chrome,
     rows: Vec<NoticeRow>,
     total: usize,
-    page: usize,
-    pages: usize,
+    pager: Pager,
     kinds: Vec<KindOption>,
     q: String,
     status: String,
-    /// The filters as a query string for the pager links (`&kind=…&q=…`).
-    filter_query: String,
 }
 
 #[derive(Deserialize, Default)]
@@ -161,15 +159,19 @@ async fn register(
         ("q", q.as_str()),
     ] {
         if !v.is_empty() {
-            filter_query.push_str(&format!("&{k}={}", super::page::urlencode(v)));
+            filter_query.push_str(&format!("{k}={}&", super::page::urlencode(v)));
         }
     }
     render(RegisterPage {
         chrome,
         rows,
         total,
-        page,
-        pages,
+        pager: Pager::new(
+            &format!("/public/notices?{filter_query}"),
+            page as u64,
+            PER_PAGE as u64,
+            total as u64,
+        ),
         kinds: NoticeKind::ALL
             .into_iter()
             .map(|k| KindOption {
@@ -180,6 +182,5 @@ async fn register(
             .collect(),
         q,
         status,
-        filter_query,
     })
 }

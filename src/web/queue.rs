@@ -10,8 +10,9 @@ use axum::http::StatusCode;
 use axum::routing::{get, post};
 use serde::Deserialize;
 
-use super::ledger::{PER_PAGE, PageLink, date, days_badge, pager};
+use super::ledger::{PER_PAGE, date, days_badge};
 use super::page::{self, Chrome, Problems, WebResult};
+use super::pager::Pager;
 use super::session::{WebForm, WebUser};
 use crate::domain::filing::{ClockKind, FilingClock};
 use crate::domain::role::Role;
@@ -57,7 +58,7 @@ struct QueuePage {
     q: String,
     rows: Vec<QueueRow>,
     total: u64,
-    pages: Vec<PageLink>,
+    pager: Pager,
     promised: bool,
     can_claim: bool,
     problems: Problems,
@@ -143,7 +144,7 @@ async fn queue(
         }
     }
 
-    let (rows, total, pages) = match page {
+    let (rows, total, pager) = match page {
         Some(page) => {
             let rows: Vec<QueueRow> = page
                 .items
@@ -183,14 +184,13 @@ async fn queue(
                     }
                 })
                 .collect();
-            let pages_n = page.total.div_ceil(page.per_page).max(1);
             (
                 rows,
                 page.total,
-                pager("/filings", &raw, page.page, pages_n),
+                Pager::keeping("/filings", &raw, page.page, page.per_page, page.total),
             )
         }
-        None => (Vec::new(), 0, Vec::new()),
+        None => (Vec::new(), 0, Pager::default()),
     };
     let tab_label = TABS
         .iter()
@@ -219,7 +219,7 @@ async fn queue(
             q: form.q,
             rows,
             total,
-            pages,
+            pager,
             promised,
             can_claim: officer,
             problems,

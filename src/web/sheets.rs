@@ -10,8 +10,9 @@ use axum::routing::{get, post};
 use chrono::NaiveDate;
 use serde::Deserialize;
 
-use super::ledger::{Opt, PER_PAGE, PageLink, date, opts, pager};
+use super::ledger::{Opt, PER_PAGE, date, opts};
 use super::page::{self, Chrome, Problems, WebResult};
+use super::pager::Pager;
 use super::session::{WebForm, WebUser};
 use crate::domain::point_to_point::{ItemKind, ItemStatus};
 use crate::domain::role::Role;
@@ -49,7 +50,7 @@ struct ListPage {
     chrome: Chrome,
     rows: Vec<SheetRow>,
     total: u64,
-    pages: Vec<PageLink>,
+    pager: Pager,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -111,12 +112,17 @@ async fn list(
                 signed: s.signed_off_at.is_some(),
             })
             .collect();
-    let pages_n = page.total.div_ceil(page.per_page).max(1);
     page::render(ListPage {
         chrome: user.chrome("点对点服务单"),
         rows,
         total: page.total,
-        pages: pager("/service-sheets", &raw, page.page, pages_n),
+        pager: Pager::keeping(
+            "/service-sheets",
+            &raw,
+            page.page,
+            page.per_page,
+            page.total,
+        ),
     })
 }
 

@@ -35,54 +35,7 @@ fn admin_only(user: &WebUser) -> Result<(), WebError> {
     user.require(&[Role::Admin])
 }
 
-/// One link of a pager.
-#[derive(Debug, Clone)]
-pub struct PageLink {
-    pub label: String,
-    pub href: String,
-    pub current: bool,
-}
-
-/// The pager under a list: previous, the page numbers around this one, next.
-#[derive(Debug, Clone, Default)]
-pub struct Pager {
-    pub links: Vec<PageLink>,
-}
-
-impl Pager {
-    /// Links to the pages of a list of `total` items, `per_page` a page, at `base` (a path with
-    /// its other query parameters, ending in `?` or `&`).
-    pub fn new(base: &str, page: u64, per_page: u64, total: u64) -> Pager {
-        let pages = total.div_ceil(per_page.max(1)).max(1);
-        if pages <= 1 {
-            return Pager::default();
-        }
-        let link = |label: String, p: u64| PageLink {
-            label,
-            href: format!("{base}page={p}"),
-            current: p == page,
-        };
-        let mut links = Vec::new();
-        if page > 1 {
-            links.push(link("上一页".into(), page - 1));
-        }
-        let from = page.saturating_sub(3).max(1);
-        let to = (page + 3).min(pages);
-        if from > 1 {
-            links.push(link("1".into(), 1));
-        }
-        for p in from..=to {
-            links.push(link(p.to_string(), p));
-        }
-        if to < pages {
-            links.push(link(pages.to_string(), pages));
-        }
-        if page < pages {
-            links.push(link("下一页".into(), page + 1));
-        }
-        Pager { links }
-    }
-}
+pub use super::pager::Pager;
 
 /// A query string's pairs (those with a value), for building links that keep a filter.
 pub fn query_base(path: &str, pairs: &[(&str, Option<&str>)]) -> String {
