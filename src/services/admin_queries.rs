@@ -1,7 +1,6 @@
 //! Read-only queries behind the administrators' pages that the API does not offer: accounts
 //! filtered by role, state and a search; the whole audit trail searched by record, person,
 //! action and date range; the counts of the overview.
-use std::collections::HashMap;
 
 use chrono::{Duration, NaiveDate, TimeZone};
 use sea_orm::{
@@ -9,7 +8,7 @@ use sea_orm::{
     sea_query::{Expr, ExprTrait},
 };
 
-use super::audit::{TrailActor, TrailChange, TrailItem, label};
+use super::audit::TrailItem;
 use super::paging::{Page, Paging};
 use super::projects::like_pattern;
 use super::users::UserView;
@@ -162,42 +161,13 @@ pub async fn audit<C: ConnectionTrait>(
             select.filter(audit_event::Column::RecordedAt.lt(start_of(to + Duration::days(1))));
     }
     let page = paging.fetch(db, select).await?;
-    let ids: Vec<i64> = page.items.iter().filter_map(|e| e.actor_id).collect();
-    let names: HashMap<i64, String> = app_user::Entity::find()
-        .filter(app_user::Column::Id.is_in(ids))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|u| (u.id, u.display_name))
-        .collect();
-    Ok(page.map(|e| TrailItem {
-        at: e.recorded_at,
-        actor: TrailActor {
-            id: e.actor_id,
-            name: match e.actor_id {
-                Some(id) => names.get(&id).cloned().unwrap_or_default(),
-                None => "系统".into(),
-            },
-            role: e.actor_role,
-        },
-        entity: e.entity,
-        entity_id: e.entity_id,
-        action: e.action,
-        request_id: e.request_id,
-        changes: e
-            .changes
-            .map(|c| c.0)
-            .unwrap_or_default()
-            .into_iter()
-            .map(|c| TrailChange {
-                label: label(&c.field).to_owned(),
-                field: c.field,
-                old: c.old,
-                new: c.new,
-            })
-            .collect(),
-        detail: e.detail.0,
-    }))
+    let items = super::audit::items_of_events(db, page.items).await?;
+    Ok(Page {
+        items,
+        total: page.total,
+        page: page.page,
+        per_page: page.per_page,
+    })
 }
 
 /// The overview's counts.

@@ -398,6 +398,24 @@ async fn shape<C: ConnectionTrait>(
         .skip(start)
         .take(per_page as usize)
         .collect();
+    let items = items_of(db, entries).await?;
+    Ok(TrailPage {
+        items,
+        total,
+        page,
+        per_page,
+    })
+}
+
+/// Audit rows as the trail shows them, with the actors' names (one query for all of them).
+pub async fn items_of_events<C: ConnectionTrait>(
+    db: &C,
+    events: Vec<audit_event::Model>,
+) -> Result<Vec<TrailItem>> {
+    items_of(db, events.into_iter().map(Entry::from).collect()).await
+}
+
+async fn items_of<C: ConnectionTrait>(db: &C, entries: Vec<Entry>) -> Result<Vec<TrailItem>> {
     let ids: Vec<i64> = entries.iter().filter_map(|e| e.actor_id).collect();
     let names: HashMap<i64, String> = app_user::Entity::find()
         .filter(app_user::Column::Id.is_in(ids))
@@ -406,7 +424,7 @@ async fn shape<C: ConnectionTrait>(
         .into_iter()
         .map(|u| (u.id, u.display_name))
         .collect();
-    let items = entries
+    let items: Vec<TrailItem> = entries
         .into_iter()
         .map(|e| TrailItem {
             at: e.at,
@@ -435,12 +453,7 @@ async fn shape<C: ConnectionTrait>(
             detail: e.detail,
         })
         .collect();
-    Ok(TrailPage {
-        items,
-        total,
-        page,
-        per_page,
-    })
+    Ok(items)
 }
 
 /// `GET /projects/{id}/audit`: the project's own changes, its classification decisions, its
