@@ -104,6 +104,13 @@ pub enum Error {
     /// 422: well-formed but invalid.
     #[error("输入有误")]
     Invalid(Vec<FieldError>),
+    /// 422: an imported file with problems; nothing was written. `problems` names each by row
+    /// and column.
+    #[error("{message}")]
+    Rejected {
+        message: String,
+        problems: Vec<crate::excel::Problem>,
+    },
     /// 429
     #[error("{0}")]
     RateLimited(String),
@@ -164,7 +171,7 @@ impl Error {
             Error::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Error::Conflict { .. } => StatusCode::CONFLICT,
             Error::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
-            Error::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            Error::Invalid(_) | Error::Rejected { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             Error::RateLimited(_) => StatusCode::TOO_MANY_REQUESTS,
             Error::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -181,7 +188,7 @@ impl Error {
             Error::UnsupportedMediaType(_) => ErrorCode::UnsupportedMediaType,
             Error::Conflict { code, .. } => *code,
             Error::TooLarge(_) => ErrorCode::TooLarge,
-            Error::Invalid(_) => ErrorCode::Invalid,
+            Error::Invalid(_) | Error::Rejected { .. } => ErrorCode::Invalid,
             Error::RateLimited(_) => ErrorCode::RateLimited,
             Error::Internal(_) => ErrorCode::Internal,
         }
@@ -277,6 +284,9 @@ pub struct ErrorDetail {
     pub message: String,
     /// Which input fields are wrong and why.
     pub fields: Vec<FieldError>,
+    /// An imported file's problems, by row and column (only on an import's 422).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub problems: Vec<crate::excel::Problem>,
 }
 
 /// The error behind a 500, carried in the response's extensions: `into_response` knows nothing
@@ -301,6 +311,13 @@ impl IntoResponse for Error {
                     .join("; ");
                 (format!("输入有误：{message}"), fields.clone())
             }
+            Error::Rejected { message, problems } => (
+                message.clone(),
+                vec![FieldError::new(
+                    "file",
+                    format!("文件有{}处问题，未导入任何内容", problems.len()),
+                )],
+            ),
             Error::Malformed { message, fields }
             | Error::Conflict {
                 message, fields, ..
@@ -312,6 +329,10 @@ impl IntoResponse for Error {
                 code: self.code(),
                 message,
                 fields,
+                problems: match &self {
+                    Error::Rejected { problems, .. } => problems.clone(),
+                    _ => Vec::new(),
+                },
             },
         };
         let mut response = (status, axum::Json(body)).into_response();

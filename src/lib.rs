@@ -10,6 +10,7 @@ pub mod db;
 pub mod demo;
 pub use ::domain;
 pub mod error;
+pub mod excel;
 pub mod http;
 pub mod links;
 pub mod notify;
