@@ -1,6 +1,7 @@
 //! The spreadsheet format: reading a sheet the way people lay one out (`read`) and writing one
 //! (`write`). What the columns of a ledger or a list mean belongs to the services that import
 //! and export them; the problems an import finds are reported as [`Problem`]s.
+pub mod ledger;
 pub mod read;
 pub mod write;
 
