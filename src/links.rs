@@ -19,6 +19,8 @@ pub enum Page {
     ServiceSheet(i64),
     /// `/dashboard` — the leadership dashboard, on a date or today.
     Reports { as_of: Option<NaiveDate> },
+    /// `/reports/monthly?month=YYYY-MM` — the province's monthly report of a month.
+    MonthlyReport { month: NaiveDate },
     /// `/notifications` — one's own notices.
     Notifications,
     /// `/public/notices` — the public register (公示公告), no sign-in.
@@ -27,7 +29,7 @@ pub enum Page {
 
 impl Page {
     /// Every kind of page, for the README's list and its test.
-    pub const EXAMPLES: [Page; 9] = [
+    pub const EXAMPLES: [Page; 10] = [
         Page::Home,
         Page::Ledger,
         Page::Project(1),
@@ -35,6 +37,9 @@ impl Page {
         Page::Filing(1),
         Page::ServiceSheet(1),
         Page::Reports { as_of: None },
+        Page::MonthlyReport {
+            month: NaiveDate::from_ymd_opt(2023, 6, 1).expect("a date"),
+        },
         Page::Notifications,
         Page::PublicNotices,
     ];
@@ -50,6 +55,9 @@ impl Page {
             Page::ServiceSheet(id) => format!("/service-sheets/{id}"),
             Page::Reports { as_of: None } => "/dashboard".into(),
             Page::Reports { as_of: Some(day) } => format!("/dashboard?as_of={day}"),
+            Page::MonthlyReport { month } => {
+                format!("/reports/monthly?month={}", month.format("%Y-%m"))
+            }
             Page::Notifications => "/notifications".into(),
             Page::PublicNotices => "/public/notices".into(),
         }

@@ -14,6 +14,7 @@ pub mod filing_event;
 pub mod hearing_request;
 pub mod holiday_schedule;
 pub mod json;
+pub mod monthly_report;
 pub mod notification;
 pub mod number_sequence;
 pub mod organization;

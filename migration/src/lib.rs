@@ -14,6 +14,7 @@ mod m20260106_000005_assignment;
 mod m20260106_000006_process;
 mod m20260201_000001_sessions;
 mod m20260201_000002_name_sort_key;
+mod m20261201_000001_monthly_report;
 
 /// A foreign key named after its table and column.
 pub(crate) fn fk(table: &str, column: &str, target: &str) -> ForeignKeyCreateStatement {
@@ -72,6 +73,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20260106_000004_trail::Migration),
             Box::new(m20260201_000001_sessions::Migration),
             Box::new(m20260201_000002_name_sort_key::Migration),
+            Box::new(m20261201_000001_monthly_report::Migration),
         ]
     }
 }

@@ -7,6 +7,7 @@ mod classification;
 mod counties;
 pub mod extract;
 mod filings;
+mod monthly_reports;
 mod notifications;
 mod observe;
 mod organizations;
@@ -92,6 +93,7 @@ pub fn app(state: AppState) -> Router {
         .merge(users::routes())
         .merge(counties::routes())
         .merge(reports::routes())
+        .merge(monthly_reports::routes())
         .merge(calendar::routes())
         .merge(catalog::routes())
         .merge(classification::routes())

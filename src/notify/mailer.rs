@@ -4,7 +4,7 @@
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use lettre::message::{Mailbox, MultiPart, SinglePart, header::ContentType};
+use lettre::message::{Attachment as Part, Mailbox, MultiPart, SinglePart, header::ContentType};
 use lettre::transport::smtp::authentication::Credentials;
 use lettre::{AsyncFileTransport, AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use secrecy::ExposeSecret;
@@ -67,6 +67,15 @@ impl MemoryTransport {
     }
 }
 
+/// A file a message carries (the monthly report's workbook).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Attachment {
+    pub filename: String,
+    /// Its media type, e.g. `excel::write::XLSX`.
+    pub content_type: String,
+    pub bytes: Vec<u8>,
+}
+
 /// One message to send.
 pub struct Outgoing<'a> {
     pub to: &'a str,
@@ -76,6 +85,8 @@ pub struct Outgoing<'a> {
     /// Identifies the outbox row in the message headers, so a resend after a crash can be
     /// recognised downstream.
     pub message_id: String,
+    /// Files sent with it; a message with none is the plain text-and-HTML alternative.
+    pub attachments: &'a [Attachment],
 }
 
 impl Mailer {
@@ -125,24 +136,36 @@ impl Mailer {
             .to
             .parse()
             .map_err(|e| anyhow::anyhow!("recipient address {}: {e}", mail.to))?;
+        let body = MultiPart::alternative()
+            .singlepart(
+                SinglePart::builder()
+                    .header(ContentType::TEXT_PLAIN)
+                    .body(mail.text.to_owned()),
+            )
+            .singlepart(
+                SinglePart::builder()
+                    .header(ContentType::TEXT_HTML)
+                    .body(mail.html.to_owned()),
+            );
+        let body = if mail.attachments.is_empty() {
+            body
+        } else {
+            let mut mixed = MultiPart::mixed().multipart(body);
+            for a in mail.attachments {
+                let content_type = ContentType::parse(&a.content_type)
+                    .map_err(|e| anyhow::anyhow!("attachment {}: {e}", a.filename))?;
+                mixed = mixed.singlepart(
+                    Part::new(a.filename.clone()).body(a.bytes.clone(), content_type),
+                );
+            }
+            mixed
+        };
         let message = Message::builder()
             .from(from.clone())
             .to(to)
             .subject(mail.subject)
             .message_id(Some(mail.message_id.clone()))
-            .multipart(
-                MultiPart::alternative()
-                    .singlepart(
-                        SinglePart::builder()
-                            .header(ContentType::TEXT_PLAIN)
-                            .body(mail.text.to_owned()),
-                    )
-                    .singlepart(
-                        SinglePart::builder()
-                            .header(ContentType::TEXT_HTML)
-                            .body(mail.html.to_owned()),
-                    ),
-            )?;
+            .multipart(body)?;
         match self {
             Mailer::Smtp(t) => {
                 t.send(message).await?;
@@ -183,6 +206,7 @@ mod tests {
             text: "请补充材料",
             html: "<p>请补充材料</p>",
             message_id: format!("<notification-{n}@eiaflow>"),
+            attachments: &[],
         }
     }
 

@@ -32,6 +32,7 @@ templates!(
     "sheet_reopened",
     "leader_digest",
     "province_monthly_report",
+    "monthly_report_drafted",
     "filing_queued",
     "filing_withdrawn",
     "hearing_requested",

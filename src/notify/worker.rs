@@ -10,7 +10,7 @@ use tokio::sync::watch;
 use tracing::field::Empty;
 use tracing::{Instrument, Span};
 
-use super::mailer::{Mailer, Outgoing};
+use super::mailer::{Attachment, Mailer, Outgoing};
 use crate::config::MailSettings;
 use crate::error::Result;
 use crate::telemetry::metrics;
@@ -28,6 +28,9 @@ pub struct Claimed {
     pub html: String,
     /// Attempts so far, this one included.
     pub attempts: i32,
+    /// Files it carries, built by the outbox from the record the row names (the approved
+    /// monthly report's stored workbook), so every attempt sends the same bytes.
+    pub attachments: Vec<Attachment>,
 }
 
 /// Where the worker takes messages from and reports back: the services implement it over the
@@ -133,6 +136,7 @@ impl<O: Outbox> Worker<O> {
                     text: &row.text,
                     html: &row.html,
                     message_id: format!("<notification-{}@eiaflow>", row.id),
+                    attachments: &row.attachments,
                 },
             )
             .await;

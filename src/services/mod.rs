@@ -10,6 +10,7 @@ pub mod counties;
 pub mod documents;
 pub mod filings;
 pub mod monitoring;
+pub mod monthly_reports;
 pub mod notifications;
 pub mod organizations;
 pub mod paging;

@@ -445,10 +445,18 @@ impl crate::notify::worker::Outbox for DatabaseConnection {
         lease: Duration,
         batch: u64,
     ) -> Result<Vec<Claimed>> {
-        Ok(claim(self, worker, at, lease, batch)
-            .await?
-            .into_iter()
-            .map(|row| Claimed {
+        let mut claimed = Vec::new();
+        for row in claim(self, worker, at, lease, batch).await? {
+            // A row naming a record that carries a file (the approved monthly report) is sent
+            // with it; the file is stored, so every attempt sends the same bytes.
+            let attachments = super::monthly_reports::attachments_of(
+                self,
+                &row.template,
+                row.entity.as_deref(),
+                row.entity_id,
+            )
+            .await?;
+            claimed.push(Claimed {
                 id: row.id,
                 template: row.template,
                 to: row.email,
@@ -456,8 +464,10 @@ impl crate::notify::worker::Outbox for DatabaseConnection {
                 text: row.body_text,
                 html: row.body_html,
                 attempts: row.attempts,
-            })
-            .collect())
+                attachments,
+            });
+        }
+        Ok(claimed)
     }
 
     async fn mark_sent(&self, id: i64, worker: &str) -> Result<()> {
@@ -485,9 +495,11 @@ impl crate::notify::worker::Outbox for DatabaseConnection {
     }
 }
 
-/// Marks a claimed message sent, if this worker still holds it.
+/// Marks a claimed message sent, if this worker still holds it; the record it delivered (the
+/// province's monthly report) is marked sent in the same transaction.
 pub async fn mark_sent(db: &DatabaseConnection, id: i64, worker: &str) -> Result<()> {
-    notification::Entity::update_many()
+    let txn = db.begin().await?;
+    let updated = notification::Entity::update_many()
         .col_expr(notification::Column::Status, Expr::value(Status::Sent))
         .col_expr(notification::Column::SentAt, Expr::value(now()))
         .col_expr(
@@ -501,8 +513,17 @@ pub async fn mark_sent(db: &DatabaseConnection, id: i64, worker: &str) -> Result
         .filter(notification::Column::Id.eq(id))
         .filter(notification::Column::LockedBy.eq(worker))
         .filter(notification::Column::Status.eq(Status::Sending))
-        .exec(db)
+        .exec(&txn)
         .await?;
+    if updated.rows_affected == 1
+        && let Some(row) = notification::Entity::find_by_id(id).one(&txn).await?
+        && row.entity.as_deref() == Some(super::monthly_reports::ENTITY)
+        && row.template == crate::notify::messages::ProvinceMonthlyReport::TEMPLATE
+        && let Some(report_id) = row.entity_id
+    {
+        super::monthly_reports::delivered(&txn, report_id).await?;
+    }
+    txn.commit().await?;
     Ok(())
 }
 

@@ -1,18 +1,19 @@
 //! What the scheduler writes on each tick: deadline reminders, acceptances and decisions past
 //! due (to the officer at once, to the officer's leader some working days later), the urge →
-//! supervise ladder of late service items, the weekly leadership digest, the monthly report to
-//! the province, and the weekly reminder to load next year's holiday schedule.
+//! supervise ladder of late service items, the weekly leadership digest, the draft of the
+//! province's monthly report for the officers' review, and the weekly reminder to load next
+//! year's holiday schedule.
 //! Every message carries a key naming its occasion, so ticking twice, or on several servers,
 //! writes it once.
 
-use chrono::{Datelike, Months, NaiveDate};
+use chrono::{Datelike, NaiveDate};
 use sea_orm::{
     ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, TransactionTrait, sea_query::Expr,
 };
 use serde::Serialize;
 
 use super::notifications::{self, Occasion, Recipient};
-use super::{Actor, audit, calendar, filings, reports};
+use super::{Actor, audit, calendar, filings, monthly_reports, reports};
 use crate::config::Settings;
 use crate::domain::filing::{ClockKind, ClockStatus};
 use crate::domain::point_to_point::{Escalation, ItemDates, ItemStatus, Ladder, escalation};
@@ -20,7 +21,7 @@ use crate::domain::role::Role;
 use crate::error::Result;
 use crate::notify::messages::{
     CalendarYearMissing, DeadlineApproaching, Figures, FilingOverdue, FilingOverdueEscalated,
-    LeaderDigest, ProvinceMonthlyReport, ServiceItemDue, ServiceItemSupervised, ServiceItemUrged,
+    LeaderDigest, ServiceItemDue, ServiceItemSupervised, ServiceItemUrged,
 };
 use entity::{app_user, project, service_item, service_sheet};
 
@@ -36,7 +37,8 @@ pub struct TickReport {
     pub urged: u64,
     pub supervised: u64,
     pub digests: u64,
-    pub province_reports: u64,
+    /// Monthly reports drafted for the officers' review.
+    pub monthly_reports_drafted: u64,
     pub calendar_reminders: u64,
 }
 
@@ -52,7 +54,7 @@ pub async fn tick(
     overdue(db, settings, today, &mut report).await?;
     service_items(db, settings, today, &mut report).await?;
     digest(db, settings, today, &mut report).await?;
-    province_report(db, settings, today, &mut report).await?;
+    monthly_report(db, settings, today, &mut report).await?;
     calendar_reminder(db, settings, today, &mut report).await?;
     Ok(report)
 }
@@ -419,57 +421,16 @@ async fn digest(
     Ok(())
 }
 
-#[tracing::instrument(name = "reminders::province_report", skip_all)]
-async fn province_report(
+/// The province's monthly report: on or after the 1st, the month just ended is drafted once for
+/// the officers to review (`monthly_reports`); it goes to the province when approved.
+#[tracing::instrument(name = "reminders::monthly_report", skip_all)]
+async fn monthly_report(
     db: &DatabaseConnection,
     settings: &Settings,
     today: NaiveDate,
     report: &mut TickReport,
 ) -> Result<()> {
-    let to = settings.scheduler.province_report_to.trim();
-    if to.is_empty() {
-        return Ok(());
-    }
-    // The report covers the month just ended and goes out on the first tick of the new month,
-    // well before the 5th.
-    let first_of_month = today.with_day(1).unwrap_or(today);
-    let month_start = first_of_month
-        .checked_sub_months(Months::new(1))
-        .unwrap_or(first_of_month);
-    let month_end = first_of_month.pred_opt().unwrap_or(first_of_month);
-    let (accepted, decided) = filings::actions_between(db, month_start, month_end).await?;
-    let items_done = service_item::Entity::find()
-        .filter(service_item::Column::DoneOn.between(month_start, month_end))
-        .all(db)
-        .await?
-        .len();
-    let items_overdue = service_item::Entity::find()
-        .filter(service_item::Column::Status.is_in([ItemStatus::Planned, ItemStatus::InProgress]))
-        .filter(service_item::Column::PromisedOn.lte(month_end))
-        .all(db)
-        .await?
-        .len();
-    report.province_reports += notifications::enqueue(
-        db,
-        settings,
-        Occasion {
-            key: format!("province-report:{}", month_start.format("%Y-%m")),
-            entity: None,
-        },
-        &ProvinceMonthlyReport {
-            figures: figures(db, month_end).await?,
-            month_start,
-            accepted_this_month: accepted,
-            decided_this_month: decided,
-            items_done_this_month: items_done as u64,
-            items_overdue: items_overdue as u64,
-        },
-        &[Recipient::Address {
-            name: "省生态环境厅".into(),
-            email: to.to_owned(),
-        }],
-    )
-    .await?;
+    report.monthly_reports_drafted += monthly_reports::draft_due(db, settings, today).await?;
     Ok(())
 }
 

@@ -5,7 +5,7 @@
 use askama::Template;
 use axum::Router;
 use axum::extract::{Query, State};
-use axum::routing::get;
+use axum::routing::{get, post};
 use chrono::{Datelike, Months, NaiveDate};
 use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
@@ -14,7 +14,7 @@ use serde::Deserialize;
 use super::chart::{self, BarRow, RateColumn, RatePoint};
 use super::page::{self, Chrome, WebResult, urlencode};
 use super::pager::Pager;
-use super::session::WebUser;
+use super::session::{WebForm, WebUser};
 use crate::domain::report::{GroupBy, Measure, Totals};
 use crate::domain::role::Role;
 use crate::error::Error;
@@ -22,6 +22,7 @@ use crate::http::AppState;
 use crate::services::reports::{
     self, AnyMeasure, ClockFigures, ClockMeasure, GroupKey, MeasureQuery,
 };
+use crate::services::monthly_reports::{self, Report};
 use crate::services::{self, filings, quality};
 
 pub fn routes() -> Router<AppState> {
@@ -29,6 +30,9 @@ pub fn routes() -> Router<AppState> {
         .route("/dashboard", get(dashboard))
         .route("/dashboard/projects", get(list))
         .route("/reports/monthly", get(monthly))
+        .route("/reports/monthly.xlsx", get(monthly_xlsx))
+        .route("/reports/monthly/approve", post(approve_monthly))
+        .route("/reports/monthly/draft", post(draft_monthly))
 }
 
 const READERS: [Role; 3] = [Role::Leader, Role::Officer, Role::Admin];
@@ -656,6 +660,53 @@ struct MonthFigure {
     href: Option<String>,
 }
 
+/// The stored report of the month as the page shows it: its status and who may act on it.
+struct ReportBox {
+    status: &'static str,
+    label: &'static str,
+    badge: &'static str,
+    drafted_at: String,
+    approved: Option<String>,
+    sent_at: Option<String>,
+    send_to: Option<String>,
+    not_sent: bool,
+    version: i32,
+    xlsx_href: String,
+}
+
+impl ReportBox {
+    fn of(r: &Report) -> ReportBox {
+        use entity::monthly_report::Status;
+        let at = |t: chrono::DateTime<chrono::Utc>| {
+            t.with_timezone(&services::shanghai())
+                .format("%Y-%m-%d %H:%M")
+                .to_string()
+        };
+        ReportBox {
+            status: r.status.as_str(),
+            label: r.status.label(),
+            badge: match r.status {
+                Status::Draft => "badge-warn",
+                Status::Approved => "badge-info",
+                Status::Sent => "badge-ok",
+            },
+            drafted_at: at(r.drafted_at),
+            approved: r.approved_at.map(|t| {
+                format!(
+                    "{} 由{}审核",
+                    at(t),
+                    r.approved_by_name.clone().unwrap_or_else(|| "系统".into())
+                )
+            }),
+            sent_at: r.sent_at.map(at),
+            send_to: r.send_to.clone(),
+            not_sent: r.not_sent(),
+            version: r.version,
+            xlsx_href: format!("/reports/monthly.xlsx?month={}", r.month.format("%Y-%m")),
+        }
+    }
+}
+
 struct OverdueRow {
     id: i64,
     name: String,
@@ -686,6 +737,14 @@ struct MonthlyPage {
     prev_month: String,
     next_month: Option<String>,
     due_soon: u32,
+    /// The month's stored report, when drafted.
+    report: Option<ReportBox>,
+    /// Officers and administrators approve a draft…
+    can_approve: bool,
+    /// … and draft an ended month again while it is a draft (or draft it the first time).
+    can_draft: bool,
+    /// Where the approved report would go; None when no address is configured.
+    province_to: Option<String>,
 }
 
 fn signed(n: i128) -> String {
@@ -737,7 +796,13 @@ async fn monthly(
     let prev_end = first.pred_opt().unwrap_or(first);
     let db = &state.db;
     let actor = &user.actor;
-    let now = reports::summary(db, actor, end, None).await?.totals;
+    let stored = monthly_reports::find(db, actor, first).await?;
+    // The figures of a drafted report are the ones frozen in it, which an officer reviews and
+    // the province receives; a month not drafted yet shows the ledger as it stands.
+    let now = match &stored {
+        Some(r) => r.figures.totals(),
+        None => reports::summary(db, actor, end, None).await?.totals,
+    };
     let before = reports::totals(db, prev_end).await?;
     let count = |m: Measure, label: &'static str| MonthFigure {
         label,
@@ -778,7 +843,10 @@ async fn monthly(
             href: None,
         },
     ];
-    let (accepted_in_month, decided_in_month) = filings::actions_between(db, first, end).await?;
+    let (accepted_in_month, decided_in_month) = match &stored {
+        Some(r) => (r.figures.accepted_in_month, r.figures.decided_in_month),
+        None => filings::actions_between(db, first, end).await?,
+    };
     let by_county = reports::summary(db, actor, end, Some(GroupBy::County)).await?;
     let clocks = reports::clock_figures(db, &state.settings, actor, end).await?;
     let overdue = reports::projects_of(
@@ -797,6 +865,8 @@ async fn monthly(
     let next = first
         .checked_add_months(Months::new(1))
         .filter(|n| *n <= today);
+    use entity::monthly_report::Status;
+    let reviewer = matches!(user.role(), Role::Officer | Role::Admin);
     page::render(MonthlyPage {
         chrome: user.chrome(format!(
             "{}年{}月 环评审批月度报告",
@@ -835,7 +905,105 @@ async fn monthly(
         prev_month: prev_end.format("%Y-%m").to_string(),
         next_month: next.map(|n| n.format("%Y-%m").to_string()),
         due_soon: state.settings.clocks.due_soon_working_days,
+        can_approve: reviewer && stored.as_ref().is_some_and(|r| r.status == Status::Draft),
+        can_draft: reviewer
+            && month_end < today
+            && stored.as_ref().is_none_or(|r| r.status == Status::Draft),
+        report: stored.as_ref().map(ReportBox::of),
+        province_to: Some(state.settings.scheduler.province_report_to.trim().to_owned())
+            .filter(|to| !to.is_empty()),
     })
+}
+
+/// The month's workbook for a signed-in browser (the API's `{month}.xlsx` takes a token).
+async fn monthly_xlsx(
+    State(state): State<AppState>,
+    user: WebUser,
+    Query(q): Query<MonthQuery>,
+) -> WebResult {
+    user.require(&READERS)?;
+    let month = monthly_reports::parse_month("month", q.month.as_deref().unwrap_or_default())?;
+    let (file, name) =
+        monthly_reports::file(&state.db, &state.settings, &user.actor, month).await?;
+    Ok(crate::excel::write::download(file, &name))
+}
+
+#[derive(Deserialize)]
+struct ReviewForm {
+    month: Option<String>,
+    version: Option<String>,
+}
+
+/// The month and version a review form names; the page to go back to.
+fn review_of(form: &ReviewForm) -> Result<(NaiveDate, Option<i32>, String), Error> {
+    let month = monthly_reports::parse_month("month", form.month.as_deref().unwrap_or_default())?;
+    let version = match form.version.as_deref().map(str::trim) {
+        None | Some("") => None,
+        Some(v) => Some(
+            v.parse()
+                .map_err(|_| Error::invalid("version", "版本号应为整数"))?,
+        ),
+    };
+    let back = format!("/reports/monthly?month={}", month.format("%Y-%m"));
+    Ok((month, version, back))
+}
+
+/// A 409 goes back to the report with what happened; the rest to the error page.
+fn conflict_back(back: &str, err: Error) -> WebResult {
+    match err {
+        Error::Conflict { code, message, .. } => {
+            let message = if code == crate::error::ErrorCode::StaleVersion {
+                "该月月报已被他人更新，请查看最新内容后重试".to_owned()
+            } else {
+                message
+            };
+            Ok(page::redirect_with(back, "error", &message))
+        }
+        other => Err(other.into()),
+    }
+}
+
+async fn approve_monthly(
+    State(state): State<AppState>,
+    user: WebUser,
+    WebForm(form): WebForm<ReviewForm>,
+) -> WebResult {
+    user.require(&[Role::Officer, Role::Admin])?;
+    let (month, version, back) = review_of(&form)?;
+    let version = version.ok_or_else(|| Error::invalid("version", "缺少版本号，请刷新页面后重试"))?;
+    match monthly_reports::approve(&state.db, &state.settings, &user.actor, month, version).await {
+        Ok(r) if r.not_sent() => Ok(page::redirect_with(
+            &back,
+            "ok",
+            "月报已审核。未设置省厅报送邮箱（scheduler.province_report_to），本月报不会自动发送",
+        )),
+        Ok(r) => Ok(page::redirect_with(
+            &back,
+            "ok",
+            &format!(
+                "月报已审核，正在连同服务台账发送至{}",
+                r.send_to.unwrap_or_default()
+            ),
+        )),
+        Err(e) => conflict_back(&back, e),
+    }
+}
+
+async fn draft_monthly(
+    State(state): State<AppState>,
+    user: WebUser,
+    WebForm(form): WebForm<ReviewForm>,
+) -> WebResult {
+    user.require(&[Role::Officer, Role::Admin])?;
+    let (month, version, back) = review_of(&form)?;
+    match monthly_reports::draft(&state.db, &user.actor, month, version).await {
+        Ok(_) => Ok(page::redirect_with(
+            &back,
+            "ok",
+            "已按当前台账重新生成月报草稿",
+        )),
+        Err(e) => conflict_back(&back, e),
+    }
 }
 
 #[cfg(test)]

@@ -22,7 +22,9 @@ pub use handling::{
     FilingOverdue, FilingOverdueEscalated, FilingQueued, FilingWithdrawn, HearingRequested,
     RegistrationReceipt,
 };
-pub use reports::{Figures, LeaderDigest, ProvinceMonthlyReport};
+pub use reports::{
+    Figures, LeaderDigest, MonthFigures, MonthlyReportDrafted, ProvinceMonthlyReport,
+};
 pub use service::{
     ServiceItemDue, ServiceItemSupervised, ServiceItemUrged, SheetReassigned, SheetReopened,
     SheetsReassigned,

@@ -83,10 +83,10 @@ impl Message for LeaderDigest {
     }
 }
 
-/// To the province, on the first tick of a month, for the month just ended
-/// (陕环环评函〔2025〕46号).
+/// A month's figures as the monthly report states them: the ledger at the month's last day and
+/// what happened in the month.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ProvinceMonthlyReport {
+pub struct MonthFigures {
     /// The figures at the month's last day.
     pub figures: Figures,
     pub month_start: NaiveDate,
@@ -96,13 +96,7 @@ pub struct ProvinceMonthlyReport {
     pub items_overdue: u64,
 }
 
-impl Message for ProvinceMonthlyReport {
-    const TEMPLATE: &'static str = "province_monthly_report";
-
-    fn page(&self) -> Option<Page> {
-        None
-    }
-
+impl MonthFigures {
     fn vars(&self) -> Vars {
         let mut vars = self.figures.vars();
         vars.insert(
@@ -120,6 +114,60 @@ impl Message for ProvinceMonthlyReport {
             self.items_done_this_month.to_string(),
         );
         vars.insert("items_overdue", self.items_overdue.to_string());
+        vars
+    }
+}
+
+/// To the province, once an officer approved the month's report (陕环环评函〔2025〕46号: by the
+/// 5th), with the report's workbook attached.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProvinceMonthlyReport {
+    pub month: MonthFigures,
+    /// The attached workbook's file name.
+    pub attachment: String,
+}
+
+impl Message for ProvinceMonthlyReport {
+    const TEMPLATE: &'static str = "province_monthly_report";
+
+    fn page(&self) -> Option<Page> {
+        None
+    }
+
+    fn vars(&self) -> Vars {
+        let mut vars = self.month.vars();
+        vars.insert("attachment", self.attachment.clone());
+        vars
+    }
+}
+
+/// To the officers, when the scheduler drafted the report of the month just ended: it awaits
+/// their review before it goes to the province.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MonthlyReportDrafted {
+    pub month: MonthFigures,
+    /// Where it goes once approved; None when no address is configured.
+    pub send_to: Option<String>,
+}
+
+impl Message for MonthlyReportDrafted {
+    const TEMPLATE: &'static str = "monthly_report_drafted";
+
+    fn page(&self) -> Option<Page> {
+        Some(Page::MonthlyReport {
+            month: self.month.month_start,
+        })
+    }
+
+    fn vars(&self) -> Vars {
+        let mut vars = self.month.vars();
+        vars.insert(
+            "send_to",
+            match &self.send_to {
+                Some(to) => format!("省生态环境厅（{to}）"),
+                None => "省生态环境厅（尚未设置报送邮箱 scheduler.province_report_to，审核后不会自动发送）".to_owned(),
+            },
+        );
         vars
     }
 }

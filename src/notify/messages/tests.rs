@@ -299,13 +299,45 @@ fn province_monthly_report() {
     snapshot(
         "province_monthly_report",
         &ProvinceMonthlyReport {
-            figures: figures(),
-            month_start: d("2023-06-01"),
-            accepted_this_month: 5,
-            decided_this_month: 7,
-            items_done_this_month: 12,
-            items_overdue: 1,
+            month: month_figures(),
+            attachment: "商洛市生态环境局2023年6月环评服务月报.xlsx".into(),
         },
+    );
+}
+
+fn month_figures() -> MonthFigures {
+    MonthFigures {
+        figures: figures(),
+        month_start: d("2023-06-01"),
+        accepted_this_month: 5,
+        decided_this_month: 7,
+        items_done_this_month: 12,
+        items_overdue: 1,
+    }
+}
+
+#[test]
+fn monthly_report_drafted() {
+    snapshot(
+        "monthly_report_drafted",
+        &MonthlyReportDrafted {
+            month: month_figures(),
+            send_to: Some("hpc@sxhb.example.gov.cn".into()),
+        },
+    );
+    let unaddressed = compose(
+        &MonthlyReportDrafted {
+            month: month_figures(),
+            send_to: None,
+        },
+        &head(),
+        "张工",
+    )
+    .unwrap();
+    assert!(
+        unaddressed.text.contains("不会自动发送"),
+        "{}",
+        unaddressed.text
     );
 }
 
