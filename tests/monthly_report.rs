@@ -54,8 +54,8 @@ async fn audit_actions(app: &TestApp) -> Vec<String> {
 
 /// A sheet of a workbook as rows of cells.
 fn sheet(bytes: &[u8], name: &str) -> Vec<Vec<Data>> {
-    let mut book: Xlsx<_> = calamine::open_workbook_from_rs(Cursor::new(bytes.to_vec()))
-        .expect("an .xlsx workbook");
+    let mut book: Xlsx<_> =
+        calamine::open_workbook_from_rs(Cursor::new(bytes.to_vec())).expect("an .xlsx workbook");
     book.worksheet_range(name)
         .unwrap_or_else(|e| panic!("sheet {name}: {e}"))
         .rows()
@@ -246,7 +246,11 @@ async fn the_workbook_holds_the_figures_and_one_row_per_service_item(app: TestAp
     assert_figures_match(&bytes, &summary);
 
     let figures = sheet(&bytes, "月度数据");
-    assert!(text(&figures[0][0]).contains("商洛市生态环境局"), "{:?}", figures[0]);
+    assert!(
+        text(&figures[0][0]).contains("商洛市生态环境局"),
+        "{:?}",
+        figures[0]
+    );
     assert!(text(&figures[0][0]).contains("2023年6月"));
     assert!(text(&figures[1][0]).contains("填报单位"));
     assert!(text(&figures[1][0]).contains("2023-06-30"));
@@ -274,7 +278,10 @@ async fn the_workbook_holds_the_figures_and_one_row_per_service_item(app: TestAp
     }
     let at = |name: &str| header.iter().position(|h| h == name).unwrap();
     let rows = &ledger[3..];
-    let codes: BTreeSet<String> = rows.iter().map(|r| text(&r[at("投资项目统一代码")])).collect();
+    let codes: BTreeSet<String> = rows
+        .iter()
+        .map(|r| text(&r[at("投资项目统一代码")]))
+        .collect();
     assert_eq!(codes.len(), 59, "the 59 point-to-point projects");
     assert_eq!(summary["point_to_point"], 59);
 
@@ -309,11 +316,14 @@ async fn the_workbook_holds_the_figures_and_one_row_per_service_item(app: TestAp
     assert_eq!(shown, stored);
     let statuses: BTreeSet<String> = rows.iter().map(|r| text(&r[at("事项状态")])).collect();
     assert!(
-        statuses.iter().all(|s| ["待办", "办理中", "已办结", "已取消", ""].contains(&s.as_str())),
+        statuses
+            .iter()
+            .all(|s| ["待办", "办理中", "已办结", "已取消", ""].contains(&s.as_str())),
         "{statuses:?}"
     );
     assert!(
-        rows.iter().all(|r| matches!(r[at("总投资（万元）")], Data::Float(_))),
+        rows.iter()
+            .all(|r| matches!(r[at("总投资（万元）")], Data::Float(_))),
         "amounts are numbers"
     );
 
@@ -414,7 +424,10 @@ async fn approval_sends_the_report_to_the_province_with_its_workbook(app: TestAp
     assert!(mail.subject.contains("2023年6月"), "{}", mail.subject);
     assert!(mail.text.contains("见附件"), "{}", mail.text);
     let row = &notifications_of(&app, "province_monthly_report").await[0];
-    assert_eq!(mail.message_id, format!("<notification-{}@eiaflow>", row.id));
+    assert_eq!(
+        mail.message_id,
+        format!("<notification-{}@eiaflow>", row.id)
+    );
     let parsed = mail_parser::MessageParser::default()
         .parse(&mail.raw)
         .expect("a well-formed message");
@@ -453,7 +466,11 @@ async fn approval_sends_the_report_to_the_province_with_its_workbook(app: TestAp
             None,
         )
         .await;
-    assert_eq!(status, StatusCode::CONFLICT, "a sent report is not drafted again");
+    assert_eq!(
+        status,
+        StatusCode::CONFLICT,
+        "a sent report is not drafted again"
+    );
 }
 
 async fn without_an_address_an_approved_report_is_marked_not_sent(app: TestApp) {
@@ -472,7 +489,11 @@ async fn without_an_address_an_approved_report_is_marked_not_sent(app: TestApp) 
     assert_eq!(approved["status"], "approved");
     assert_eq!(approved["not_sent"], true);
     assert!(approved["send_to"].is_null());
-    assert!(notifications_of(&app, "province_monthly_report").await.is_empty());
+    assert!(
+        notifications_of(&app, "province_monthly_report")
+            .await
+            .is_empty()
+    );
     let (worker, _) = memory_worker(&app);
     drain(&worker).await;
     let report: Value = app
@@ -482,13 +503,23 @@ async fn without_an_address_an_approved_report_is_marked_not_sent(app: TestApp) 
 
     let session = app.web_login("officer1").await;
     let page = app
-        .page(Method::GET, "/reports/monthly?month=2023-06", Some(&session))
+        .page(
+            Method::GET,
+            "/reports/monthly?month=2023-06",
+            Some(&session),
+        )
         .await;
     assert_eq!(page.status, StatusCode::OK);
     let html = page.html();
     assert!(html.contains("已审核"), "{html}");
-    assert!(html.contains("data-not-sent"), "the page says it was not sent");
-    assert!(!html.contains("/reports/monthly/approve"), "no approve button any more");
+    assert!(
+        html.contains("data-not-sent"),
+        "the page says it was not sent"
+    );
+    assert!(
+        !html.contains("/reports/monthly/approve"),
+        "no approve button any more"
+    );
 }
 
 async fn an_officer_drafts_again_while_a_draft_and_a_stale_approval_is_refused(app: TestApp) {
@@ -560,26 +591,43 @@ async fn the_page_shows_the_draft_and_an_officer_approves_it_there(app: TestApp)
         .html();
     assert!(html.contains("data-report-status=\"draft\""), "{html}");
     assert!(html.contains("/reports/monthly.xlsx?month=2023-06"));
-    assert!(!html.contains("/reports/monthly/approve"), "leaders do not approve");
+    assert!(
+        !html.contains("/reports/monthly/approve"),
+        "leaders do not approve"
+    );
 
     let session = app.web_login("officer1").await;
     let page = app
-        .page(Method::GET, "/reports/monthly?month=2023-06", Some(&session))
+        .page(
+            Method::GET,
+            "/reports/monthly?month=2023-06",
+            Some(&session),
+        )
         .await;
     let html = page.html();
     assert!(html.contains("草稿"));
     assert!(html.contains("action=\"/reports/monthly/approve\""));
-    assert!(html.contains("data-confirm=\"确定审核通过2023年6月月报"), "{html}");
+    assert!(
+        html.contains("data-confirm=\"确定审核通过2023年6月月报"),
+        "{html}"
+    );
     // The figures shown are the draft's.
     assert!(html.contains(">153</a>"), "{html}");
     let download = app
-        .page(Method::GET, "/reports/monthly.xlsx?month=2023-06", Some(&session))
+        .page(
+            Method::GET,
+            "/reports/monthly.xlsx?month=2023-06",
+            Some(&session),
+        )
         .await;
     assert_eq!(download.status, StatusCode::OK);
     assert_eq!(month_figures(&download.bytes)["应办环评（个）"], 158.0);
 
-    let version = common::web::hidden_value(&html[html.find("/reports/monthly/approve").unwrap()..], "version")
-        .expect("the version in the form");
+    let version = common::web::hidden_value(
+        &html[html.find("/reports/monthly/approve").unwrap()..],
+        "version",
+    )
+    .expect("the version in the form");
     let reply = app
         .post_form(
             "/reports/monthly/approve",

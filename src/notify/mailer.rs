@@ -154,9 +154,8 @@ impl Mailer {
             for a in mail.attachments {
                 let content_type = ContentType::parse(&a.content_type)
                     .map_err(|e| anyhow::anyhow!("attachment {}: {e}", a.filename))?;
-                mixed = mixed.singlepart(
-                    Part::new(a.filename.clone()).body(a.bytes.clone(), content_type),
-                );
+                mixed = mixed
+                    .singlepart(Part::new(a.filename.clone()).body(a.bytes.clone(), content_type));
             }
             mixed
         };

@@ -195,7 +195,11 @@ fn snapshot_json(s: &Snapshot) -> Json<serde_json::Value> {
 
 fn snapshot_of(row: &monthly_report::Model) -> Result<Snapshot> {
     serde_json::from_value(row.figures.0.clone()).map_err(|e| {
-        anyhow::anyhow!("monthly report {} holds figures of another shape: {e}", row.id).into()
+        anyhow::anyhow!(
+            "monthly report {} holds figures of another shape: {e}",
+            row.id
+        )
+        .into()
     })
 }
 
@@ -346,10 +350,7 @@ pub async fn draft(
     if month >= this_month {
         return Err(Error::invalid(
             "month",
-            format!(
-                "只能起草已结束月份的月报（{}之前的月份）",
-                key(this_month)
-            ),
+            format!("只能起草已结束月份的月报（{}之前的月份）", key(this_month)),
         ));
     }
     let figures = figures(db, month).await?;
@@ -520,7 +521,10 @@ pub async fn attachments_of<C: ConnectionTrait>(
     };
     let Some(bytes) = row.file else {
         // Approval stores the file in the transaction that queues the mail.
-        tracing::error!(report_id = id, "the approved monthly report has no stored workbook");
+        tracing::error!(
+            report_id = id,
+            "the approved monthly report has no stored workbook"
+        );
         return Ok(Vec::new());
     };
     Ok(vec![Attachment {
@@ -594,7 +598,11 @@ async fn load(db: &DatabaseConnection, month: NaiveDate) -> Result<Option<Report
 
 /// A month's report, if drafted (leaders, officers, administrators).
 #[tracing::instrument(name = "monthly_reports::find", skip_all, fields(actor_id = actor.id, %month))]
-pub async fn find(db: &DatabaseConnection, actor: &Actor, month: NaiveDate) -> Result<Option<Report>> {
+pub async fn find(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    month: NaiveDate,
+) -> Result<Option<Report>> {
     require_reader(actor)?;
     load(db, month).await
 }
@@ -803,10 +811,7 @@ pub async fn workbook(
         let mut sheet = book.sheet(
             "月度数据",
             &[
-                format!(
-                    "{bureau}{}重点项目环评审批服务月度数据",
-                    month_cn(month)
-                ),
+                format!("{bureau}{}重点项目环评审批服务月度数据", month_cn(month)),
                 format!("{filled}　　数据截至：{}", figures.as_of.format("%Y-%m-%d")),
             ],
             &[col("指标", 36.0), col("数值", 16.0)],
@@ -834,7 +839,10 @@ pub async fn workbook(
                 pct(t.acceptance_rate_by_investment()),
             ),
             ("总投资（万元）", Value::Money(t.total_investment)),
-            ("应办环评项目投资（万元）", Value::Money(t.required_investment)),
+            (
+                "应办环评项目投资（万元）",
+                Value::Money(t.required_investment),
+            ),
             (
                 "已受理或已办结项目投资（万元）",
                 Value::Money(t.accepted_investment),

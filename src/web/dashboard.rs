@@ -19,10 +19,10 @@ use crate::domain::report::{GroupBy, Measure, Totals};
 use crate::domain::role::Role;
 use crate::error::Error;
 use crate::http::AppState;
+use crate::services::monthly_reports::{self, Report};
 use crate::services::reports::{
     self, AnyMeasure, ClockFigures, ClockMeasure, GroupKey, MeasureQuery,
 };
-use crate::services::monthly_reports::{self, Report};
 use crate::services::{self, filings, quality};
 
 pub fn routes() -> Router<AppState> {
@@ -910,8 +910,15 @@ async fn monthly(
             && month_end < today
             && stored.as_ref().is_none_or(|r| r.status == Status::Draft),
         report: stored.as_ref().map(ReportBox::of),
-        province_to: Some(state.settings.scheduler.province_report_to.trim().to_owned())
-            .filter(|to| !to.is_empty()),
+        province_to: Some(
+            state
+                .settings
+                .scheduler
+                .province_report_to
+                .trim()
+                .to_owned(),
+        )
+        .filter(|to| !to.is_empty()),
     })
 }
 
@@ -970,7 +977,8 @@ async fn approve_monthly(
 ) -> WebResult {
     user.require(&[Role::Officer, Role::Admin])?;
     let (month, version, back) = review_of(&form)?;
-    let version = version.ok_or_else(|| Error::invalid("version", "缺少版本号，请刷新页面后重试"))?;
+    let version =
+        version.ok_or_else(|| Error::invalid("version", "缺少版本号，请刷新页面后重试"))?;
     match monthly_reports::approve(&state.db, &state.settings, &user.actor, month, version).await {
         Ok(r) if r.not_sent() => Ok(page::redirect_with(
             &back,
