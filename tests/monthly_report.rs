@@ -652,6 +652,36 @@ async fn the_page_shows_the_draft_and_an_officer_approves_it_there(app: TestApp)
     assert!(reply.flash().contains("已审核"), "{}", reply.flash());
 }
 
+/// Two servers ticking on the 1st at the same moment: one draft, one notice per officer.
+async fn two_schedulers_ticking_at_once_draft_the_month_once(app: TestApp) {
+    let ticks: Vec<_> = (0..2)
+        .map(|_| {
+            let db = app.db.clone();
+            let settings = app.settings.clone();
+            tokio::spawn(async move {
+                eiaflow::services::monthly_reports::draft_due(&db, &settings, d("2023-07-01"))
+                    .await
+                    .expect("draft")
+            })
+        })
+        .collect();
+    let mut drafted = 0;
+    for t in ticks {
+        drafted += t.await.expect("the tick");
+    }
+    assert_eq!(drafted, 1);
+    let reports = entity::monthly_report::Entity::find()
+        .all(&app.db)
+        .await
+        .unwrap();
+    assert_eq!(reports.len(), 1);
+    assert_eq!(reports[0].month, "2023-06");
+    let notices = notifications_of(&app, "monthly_report_drafted").await;
+    let officers: BTreeSet<Option<i64>> = notices.iter().map(|n| n.user_id).collect();
+    assert_eq!(officers.len(), notices.len(), "one notice per officer");
+    assert_eq!(audit_actions(&app).await, ["draft"]);
+}
+
 crate::on_both_backends!(demo;
     a_tick_on_the_first_drafts_the_month_just_ended_once,
     the_workbook_holds_the_figures_and_one_row_per_service_item,
@@ -660,3 +690,4 @@ crate::on_both_backends!(demo;
     an_officer_drafts_again_while_a_draft_and_a_stale_approval_is_refused,
     the_page_shows_the_draft_and_an_officer_approves_it_there,
 );
+crate::on_both_backends!(demo, at_once; two_schedulers_ticking_at_once_draft_the_month_once);

@@ -21,7 +21,7 @@ pub fn routes() -> Router<AppState> {
 const PER_PAGE: u64 = 50;
 
 /// The records the trail names, with their Chinese names.
-const ENTITIES: [(&str, &str); 12] = [
+const ENTITIES: [(&str, &str); 13] = [
     ("project", "项目"),
     ("organization", "建设单位"),
     ("filing", "申报"),
@@ -34,6 +34,7 @@ const ENTITIES: [(&str, &str); 12] = [
     ("assignment_rule", "分办规则"),
     ("notification", "邮件通知"),
     ("county", "县区"),
+    ("monthly_report", "月度报告"),
 ];
 
 fn entity_label(entity: &str) -> &str {
