@@ -9,15 +9,20 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 use super::AppState;
 use super::auth::CurrentUser;
 use super::extract::ApiQuery;
+use super::reports::{SummaryQuery, drilldown_params, summary_params};
 use crate::domain::FieldError;
 use crate::domain::filing::FilingState;
 use crate::error::{Error, ErrorBody, Result};
 use crate::excel::write::download;
 use crate::services::projects::{LevelFilter, ProjectQuery, ProjectSort};
-use crate::services::{Code, ledger_export};
+use crate::services::{Code, ledger_export, report_export};
 
 pub fn routes() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(ledger))
+    OpenApiRouter::new()
+        .routes(routes!(ledger))
+        .routes(routes!(template))
+        .routes(routes!(summary))
+        .routes(routes!(projects))
 }
 
 /// The filters of `GET /api/v1/projects` (without paging: the export has every matching
@@ -133,4 +138,86 @@ async fn ledger(
     )
     .await?;
     Ok(download(file, &ledger_export::file_name()))
+}
+
+/// The import's template: the columns the import reads (项目名称 … 跨县区说明; the required ones
+/// named in the note line above the header), one example row that imports cleanly as a new
+/// project, and a sheet 填写说明 of the allowed values (counties, industries, levels, 是/否, the
+/// amount's unit). Officers and administrators.
+#[utoipa::path(get, path = "/api/v1/ledger/template.xlsx", tag = "excel", security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The workbook, as an attachment", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
+async fn template(State(state): State<AppState>, user: CurrentUser) -> Result<Response> {
+    let file = ledger_export::template(&state.db, &user.actor).await?;
+    Ok(download(file, &ledger_export::template_file_name()))
+}
+
+/// The summary as an `.xlsx` file: a sheet 汇总 with the figures of `/api/v1/reports/summary`
+/// (指标, 数值, 单位; rates in per cent with two decimals, rounded half up; investment in 万元
+/// and 亿元) and, with `group_by`, a sheet of one row per group and a 合计 row of the exact
+/// totals. Same parameters and 422s as the summary. Leaders, officers and administrators.
+#[utoipa::path(get, path = "/api/v1/reports/summary.xlsx", tag = "excel", security(("bearer" = [])),
+    params(SummaryQuery),
+    responses(
+        (status = 200, description = "The workbook, as an attachment", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn summary(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ApiQuery(query): ApiQuery<SummaryQuery>,
+) -> Result<Response> {
+    let (as_of, group_by) = summary_params(&query)?;
+    let file =
+        report_export::summary(&state.db, &state.settings, &user.actor, as_of, group_by).await?;
+    Ok(download(file, &report_export::summary_file_name(as_of)))
+}
+
+/// `/api/v1/reports/projects` without paging: the file has every project.
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct DrilldownExportQuery {
+    /// A measure of `/api/v1/reports/projects` (`accepted_or_decided`, `overdue`, …).
+    pub measure: Option<String>,
+    /// Report date (YYYY-MM-DD, Asia/Shanghai, not after today); today when omitted.
+    pub as_of: Option<NaiveDate>,
+    /// With `group`: `county`, `level`, `tier` or `industry`.
+    pub group_by: Option<String>,
+    /// The group's `key` in the summary.
+    pub group: Option<String>,
+}
+
+/// The projects behind one figure as an `.xlsx` file: every project of
+/// `/api/v1/reports/projects` for the same measure, date and group (all pages), one row each,
+/// and a 合计 row (their number and their investment summed exactly). Same parameter checks and
+/// 422s as the list. Leaders, officers and administrators.
+#[utoipa::path(get, path = "/api/v1/reports/projects.xlsx", tag = "excel", security(("bearer" = [])),
+    params(DrilldownExportQuery),
+    responses(
+        (status = 200, description = "The workbook, as an attachment", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn projects(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ApiQuery(query): ApiQuery<DrilldownExportQuery>,
+) -> Result<Response> {
+    let (measure, as_of, group) = drilldown_params(
+        query.measure.as_deref(),
+        query.as_of,
+        query.group_by.as_deref(),
+        query.group.as_deref(),
+    )?;
+    let file = report_export::projects(
+        &state.db,
+        &state.settings,
+        &user.actor,
+        measure,
+        as_of,
+        group,
+    )
+    .await?;
+    Ok(download(
+        file,
+        &report_export::projects_file_name(measure, as_of),
+    ))
 }

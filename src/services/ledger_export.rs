@@ -14,11 +14,12 @@ use super::projects::{self, ProjectQuery, ProjectSort, ProjectView};
 use super::{Actor, today};
 use crate::config::Settings;
 use crate::domain::filing::Action;
-use crate::domain::ledger::Tier;
+use crate::domain::ledger::{INDUSTRIES, Tier};
+use crate::domain::money::Wan;
 use crate::error::{Error, Result};
-use crate::excel::ledger::{export_columns, key, level_text};
+use crate::excel::ledger::{IMPORTED, REQUIRED, export_columns, key, level_text};
 use crate::excel::write::{Book, ColumnDef, Value, col};
-use entity::{filing, filing_event, project};
+use entity::{county, filing, filing_event, organization, project};
 
 /// Projects read and written at a time.
 pub const CHUNK: u64 = 500;
@@ -209,10 +210,165 @@ pub async fn ledger(
             }
         }
     }
-    let file = tokio::task::spawn_blocking(move || book.finish())
+    finish_file(book).await
+}
+
+/// The template's columns: what the import reads, but the alternative spellings (the level in
+/// two 是/否 columns, the amount in 亿元).
+pub fn template_columns() -> impl Iterator<Item = &'static crate::excel::read::Column> {
+    IMPORTED
+        .iter()
+        .filter(|c| ![key::PROVINCIAL, key::MUNICIPAL, key::INVESTMENT_YI].contains(&c.key))
+}
+
+/// A project code of `county` not yet in the ledger, for the template's example row.
+async fn unused_code(db: &DatabaseConnection, county: &str) -> Result<String> {
+    let month = today().format("%y%m");
+    for n in 1..1000u32 {
+        let code = format!("{month}-{county}-04-01-{:06}", 900_000 + n);
+        let taken = project::Entity::find()
+            .filter(project::Column::ProjectCode.eq(code.clone()))
+            .count(db)
+            .await?;
+        if taken == 0 {
+            return Ok(code);
+        }
+    }
+    Err(Error::Internal(anyhow::anyhow!(
+        "no free example project code"
+    )))
+}
+
+/// The import's template: a sheet 台账 with the import's columns (the required ones named in
+/// the note line above the header) and one example row that imports as a new project on this
+/// database (an existing owner, a free project code of its county), and a sheet 填写说明 of
+/// the values each column allows, the counties read from the database. Officers and
+/// administrators.
+pub async fn template(db: &DatabaseConnection, actor: &Actor) -> Result<std::fs::File> {
+    actor.require_keeper()?;
+    let counties = county::Entity::find()
+        .order_by_asc(county::Column::SortOrder)
+        .order_by_asc(county::Column::Code)
+        .all(db)
+        .await?;
+    let first_county = counties
+        .first()
+        .ok_or_else(|| Error::Internal(anyhow::anyhow!("no counties for the template")))?;
+    let organization = organization::Entity::find()
+        .order_by_asc(organization::Column::Id)
+        .one(db)
+        .await?;
+    let (org_name, credit_code) = match organization {
+        Some(o) => (o.name, o.credit_code),
+        None => (
+            "示例建设单位有限公司".to_owned(),
+            "91350100M000100Y43".to_owned(),
+        ),
+    };
+    let code = unused_code(db, &first_county.code).await?;
+    let required: Vec<&str> = template_columns()
+        .filter(|c| REQUIRED.contains(&c.key))
+        .map(|c| c.names[0])
+        .collect();
+    let note = format!(
+        "必填列：{}。金额单位：万元（最多两位小数）；日期格式 YYYY-MM-DD；是/否列填“是”或“否”；可填写的值见“填写说明”。第一行数据为示例，导入前请删除或替换。",
+        required.join("、")
+    );
+    let mut book = Book::new();
+    {
+        let columns: Vec<ColumnDef> = template_columns()
+            .map(|c| {
+                columns()
+                    .into_iter()
+                    .find(|d| d.title == c.names[0])
+                    .unwrap_or(col(c.names[0], 16.0))
+            })
+            .collect();
+        let mut sheet = book.sheet("台账", &[note], &columns)?;
+        let example: Vec<Value> = template_columns()
+            .map(|c| match c.key {
+                key::NAME => Value::from("示例：某某县城区供水管网改造工程"),
+                key::PROJECT_CODE => Value::Text(code.clone()),
+                key::ORGANIZATION => Value::Text(org_name.clone()),
+                key::CREDIT_CODE => Value::Text(credit_code.clone()),
+                key::COUNTY => Value::Text(first_county.name.clone()),
+                key::LEVEL => Value::from(level_text(false, true)),
+                key::INDUSTRY => Value::from(INDUSTRIES[3].1),
+                key::INVESTMENT_WAN => Value::Money(Wan::from_hundredths(1_234_567)),
+                key::POINT_TO_POINT | key::BUILT_BEFORE_APPROVAL | key::PENALTY_SETTLED => {
+                    Value::YesNo(false)
+                }
+                key::LISTED_ON => Value::Date(today()),
+                key::DESCRIPTION => Value::from("新建供水管网12公里"),
+                _ => Value::Blank,
+            })
+            .collect();
+        sheet.row(&example)?;
+    }
+    {
+        let mut sheet = book.sheet(
+            "填写说明",
+            &[],
+            &[col("列", 22.0), col("可填写的值", 40.0), col("说明", 50.0)],
+        )?;
+        let line = |a: &str, b: &str, c: &str| [Value::from(a), Value::from(b), Value::from(c)];
+        for c in &counties {
+            sheet.row(&line("县区", &c.name, &format!("行政区划代码 {}", c.code)))?;
+        }
+        for (k, label) in INDUSTRIES {
+            sheet.row(&line("行业", label, &format!("代码 {k}")))?;
+        }
+        for (p, m, what) in [
+            (true, false, "列入省级重点项目"),
+            (false, true, "列入市级重点项目"),
+            (true, true, "同时列入省级和市级重点项目（也可写“省市级”）"),
+        ] {
+            sheet.row(&line("重点项目级别", level_text(p, m), what))?;
+        }
+        sheet.row(&line("重点项目级别", "", "留空：不是省级或市级重点项目"))?;
+        for c in template_columns().filter(|c| {
+            [
+                key::POINT_TO_POINT,
+                key::BUILT_BEFORE_APPROVAL,
+                key::PENALTY_SETTLED,
+            ]
+            .contains(&c.key)
+        }) {
+            sheet.row(&line(c.names[0], "是 / 否", "留空视为“否”"))?;
+        }
+        sheet.row(&line(
+            "总投资（万元）",
+            "数字，单位万元，最多两位小数",
+            "例如 12345.67；1亿元 = 10000万元",
+        ))?;
+        sheet.row(&line(
+            "列入台账日期",
+            "YYYY-MM-DD",
+            "例如 2023-06-30；留空为导入当日",
+        ))?;
+        sheet.row(&line(
+            "投资项目统一代码",
+            "YYMM-行政区划代码-XX-XX-XXXXXX",
+            "按此代码匹配已有项目：已有则更新，没有则新增",
+        ))?;
+        sheet.row(&line(
+            "统一社会信用代码",
+            "18位",
+            "建设单位的统一社会信用代码",
+        ))?;
+    }
+    finish_file(book).await
+}
+
+async fn finish_file(book: Book) -> Result<std::fs::File> {
+    Ok(tokio::task::spawn_blocking(move || book.finish())
         .await
-        .map_err(|e| Error::Internal(anyhow::anyhow!("writing the workbook: {e}")))??;
-    Ok(file)
+        .map_err(|e| Error::Internal(anyhow::anyhow!("writing the workbook: {e}")))??)
+}
+
+/// `环评台账导入模板.xlsx`.
+pub fn template_file_name() -> String {
+    "环评台账导入模板.xlsx".to_owned()
 }
 
 /// `环评台账-2026-12-02.xlsx`.

@@ -19,6 +19,7 @@ pub mod policy_exemptions;
 pub mod projects;
 pub mod quality;
 pub mod reminders;
+pub mod report_export;
 pub mod reports;
 pub mod service_sheets;
 pub mod users;
