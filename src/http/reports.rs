@@ -42,6 +42,20 @@ fn group_by_of(raw: Option<&str>, errors: &mut Vec<FieldError>) -> Option<GroupB
     }
 }
 
+/// The summary's date and grouping as sent: today when no date; a 422 naming each bad one.
+pub(crate) fn summary_params(query: &SummaryQuery) -> Result<(NaiveDate, Option<GroupBy>)> {
+    let mut errors = Vec::new();
+    let group_by = group_by_of(query.group_by.as_deref(), &mut errors);
+    let as_of = query.as_of.unwrap_or_else(services::today);
+    if let Err(Error::Invalid(e)) = reports::check_as_of("as_of", as_of) {
+        errors.extend(e);
+    }
+    if !errors.is_empty() {
+        return Err(Error::Invalid(errors));
+    }
+    Ok((as_of, group_by))
+}
+
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[serde(deny_unknown_fields)]
 pub struct SummaryQuery {
@@ -124,15 +138,7 @@ async fn summary(
     user: CurrentUser,
     ApiQuery(query): ApiQuery<SummaryQuery>,
 ) -> Result<Json<SummaryResponse>> {
-    let mut errors = Vec::new();
-    let group_by = group_by_of(query.group_by.as_deref(), &mut errors);
-    let as_of = query.as_of.unwrap_or_else(services::today);
-    if let Err(Error::Invalid(e)) = reports::check_as_of("as_of", as_of) {
-        errors.extend(e);
-    }
-    if !errors.is_empty() {
-        return Err(Error::Invalid(errors));
-    }
+    let (as_of, group_by) = summary_params(&query)?;
     let summary = reports::summary(&state.db, &user.actor, as_of, group_by).await?;
     Ok(Json(SummaryResponse {
         as_of,
@@ -150,6 +156,65 @@ async fn summary(
             })
             .collect(),
     }))
+}
+
+/// A drill-down's measure, date and group as sent: today when no date; a 422 naming each bad
+/// one (the group's key itself is checked by the service).
+pub(crate) fn drilldown_params(
+    measure: Option<&str>,
+    as_of: Option<NaiveDate>,
+    raw_group_by: Option<&str>,
+    group: Option<&str>,
+) -> Result<(AnyMeasure, NaiveDate, Option<GroupKey>)> {
+    let mut errors = Vec::new();
+    let measures = AnyMeasure::codes();
+    let measure = match measure.map(str::trim) {
+        None | Some("") => {
+            errors.push(FieldError::new(
+                "measure",
+                format!("必须指定统计口径，应为：{}", measures.join("、")),
+            ));
+            None
+        }
+        Some(m) => {
+            let parsed = AnyMeasure::parse(m);
+            if parsed.is_none() {
+                errors.push(FieldError::new(
+                    "measure",
+                    format!("未知的统计口径，应为：{}", measures.join("、")),
+                ));
+            }
+            parsed
+        }
+    };
+    let group_by = group_by_of(raw_group_by, &mut errors);
+    let group_key = group.map(str::trim).filter(|g| !g.is_empty());
+    let group = match (raw_group_by.map(str::trim), group_key) {
+        (None | Some(""), None) => None,
+        (None | Some(""), Some(_)) => {
+            errors.push(FieldError::new(
+                "group_by",
+                format!("指定 group 时须同时指定 group_by，{GROUP_BY_HINT}"),
+            ));
+            None
+        }
+        (Some(_), None) => {
+            errors.push(FieldError::new(
+                "group",
+                "指定 group_by 时须同时指定 group（汇总表中该组的 key）",
+            ));
+            None
+        }
+        (Some(_), Some(key)) => group_by.map(|group_by| GroupKey {
+            group_by,
+            key: key.to_owned(),
+        }),
+    };
+    let (Some(measure), true) = (measure, errors.is_empty()) else {
+        return Err(Error::Invalid(errors));
+    };
+    let as_of = as_of.unwrap_or_else(services::today);
+    Ok((measure, as_of, group))
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
@@ -201,58 +266,12 @@ async fn projects(
     user: CurrentUser,
     ApiQuery(query): ApiQuery<DrilldownParams>,
 ) -> Result<Json<DrilldownResponse>> {
-    let mut errors = Vec::new();
-    let measures = AnyMeasure::codes();
-    let measure = match query.measure.as_deref().map(str::trim) {
-        None | Some("") => {
-            errors.push(FieldError::new(
-                "measure",
-                format!("必须指定统计口径，应为：{}", measures.join("、")),
-            ));
-            None
-        }
-        Some(m) => {
-            let parsed = AnyMeasure::parse(m);
-            if parsed.is_none() {
-                errors.push(FieldError::new(
-                    "measure",
-                    format!("未知的统计口径，应为：{}", measures.join("、")),
-                ));
-            }
-            parsed
-        }
-    };
-    let group_by = group_by_of(query.group_by.as_deref(), &mut errors);
-    let group_key = query
-        .group
-        .as_deref()
-        .map(str::trim)
-        .filter(|g| !g.is_empty());
-    let group = match (query.group_by.as_deref().map(str::trim), group_key) {
-        (None | Some(""), None) => None,
-        (None | Some(""), Some(_)) => {
-            errors.push(FieldError::new(
-                "group_by",
-                format!("指定 group 时须同时指定 group_by，{GROUP_BY_HINT}"),
-            ));
-            None
-        }
-        (Some(_), None) => {
-            errors.push(FieldError::new(
-                "group",
-                "指定 group_by 时须同时指定 group（汇总表中该组的 key）",
-            ));
-            None
-        }
-        (Some(_), Some(key)) => group_by.map(|group_by| GroupKey {
-            group_by,
-            key: key.to_owned(),
-        }),
-    };
-    let (Some(measure), true) = (measure, errors.is_empty()) else {
-        return Err(Error::Invalid(errors));
-    };
-    let as_of = query.as_of.unwrap_or_else(services::today);
+    let (measure, as_of, group) = drilldown_params(
+        query.measure.as_deref(),
+        query.as_of,
+        query.group_by.as_deref(),
+        query.group.as_deref(),
+    )?;
     let page = query.page.unwrap_or(1);
     let per_page = query.per_page.unwrap_or(20);
     let found = reports::projects_of(

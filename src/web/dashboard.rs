@@ -29,6 +29,8 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/dashboard", get(dashboard))
         .route("/dashboard/projects", get(list))
+        .route("/dashboard/projects.xlsx", get(list_export))
+        .route("/dashboard/summary.xlsx", get(summary_export))
         .route("/reports/monthly", get(monthly))
         .route("/reports/monthly.xlsx", get(monthly_xlsx))
         .route("/reports/monthly/approve", post(approve_monthly))
@@ -300,6 +302,8 @@ struct MonthRow {
 #[template(path = "dashboard/index.html")]
 struct DashboardPage {
     chrome: Chrome,
+    /// 导出Excel: the summary on this date, by county.
+    export_href: String,
     as_of: NaiveDate,
     as_of_cn: String,
     tiles: Vec<Tile>,
@@ -425,6 +429,7 @@ async fn dashboard(
 
     page::render(DashboardPage {
         chrome: user.chrome("统计看板"),
+        export_href: format!("/dashboard/summary.xlsx?as_of={as_of}&group_by=county"),
         as_of,
         as_of_cn: cn_date(as_of),
         tiles: summary_tiles(t, as_of),
@@ -495,16 +500,14 @@ struct ListPage {
     pager: Pager,
     back: String,
     all_groups: Option<String>,
+    /// 导出Excel: every project of this list.
+    export_href: String,
 }
 
 const PER_PAGE: u64 = 50;
 
-async fn list(
-    State(state): State<AppState>,
-    user: WebUser,
-    Query(q): Query<ListQuery>,
-) -> WebResult {
-    user.require(&READERS)?;
+/// The drill-down page's query: its measure (all projects when none), date, group and page.
+fn parse_list(q: &ListQuery) -> Result<(AnyMeasure, NaiveDate, Option<GroupKey>, u64), Error> {
     let as_of = parse_as_of(q.as_of.as_deref())?;
     let codes = AnyMeasure::codes().join("、");
     let measure = match q
@@ -541,9 +544,73 @@ async fn list(
             key: key.to_owned(),
         }),
         _ => {
-            return Err(Error::invalid("group", "group_by 与 group 须同时指定").into());
+            return Err(Error::invalid("group", "group_by 与 group 须同时指定"));
         }
     };
+    Ok((measure, as_of, group, page_no))
+}
+
+/// 导出Excel of a drill-down: every project of the list the page shows.
+async fn list_export(
+    State(state): State<AppState>,
+    user: WebUser,
+    Query(q): Query<ListQuery>,
+) -> WebResult {
+    user.require(&READERS)?;
+    let (measure, as_of, group, _) = parse_list(&q)?;
+    let file = services::report_export::projects(
+        &state.db,
+        &state.settings,
+        &user.actor,
+        measure,
+        as_of,
+        group,
+    )
+    .await?;
+    Ok(crate::excel::write::download(
+        file,
+        &services::report_export::projects_file_name(measure, as_of),
+    ))
+}
+
+#[derive(Deserialize)]
+struct SummaryExportQuery {
+    as_of: Option<String>,
+    group_by: Option<String>,
+}
+
+/// 导出Excel of the dashboard: the summary on its date, by county unless another grouping is
+/// asked for (blank: none).
+async fn summary_export(
+    State(state): State<AppState>,
+    user: WebUser,
+    Query(q): Query<SummaryExportQuery>,
+) -> WebResult {
+    user.require(&READERS)?;
+    let as_of = parse_as_of(q.as_of.as_deref())?;
+    let group_by = match q.group_by.as_deref().map(str::trim) {
+        None => Some(GroupBy::County),
+        Some("") => None,
+        Some(g) => Some(GroupBy::parse(g).ok_or_else(|| {
+            Error::invalid("group_by", "分组应为 county、level、tier 或 industry")
+        })?),
+    };
+    let file =
+        services::report_export::summary(&state.db, &state.settings, &user.actor, as_of, group_by)
+            .await?;
+    Ok(crate::excel::write::download(
+        file,
+        &services::report_export::summary_file_name(as_of),
+    ))
+}
+
+async fn list(
+    State(state): State<AppState>,
+    user: WebUser,
+    Query(q): Query<ListQuery>,
+) -> WebResult {
+    user.require(&READERS)?;
+    let (measure, as_of, group, page_no) = parse_list(&q)?;
     let db = &state.db;
     let found = reports::projects_of(
         db,
@@ -636,6 +703,12 @@ async fn list(
         gap,
         pager: Pager::new(&format!("{base}&"), page_no, PER_PAGE, found.total),
         back: format!("/dashboard?as_of={as_of}"),
+        export_href: list_href(
+            measure.as_str(),
+            as_of,
+            group.as_ref().map(|g| (g.group_by, g.key.as_str())),
+        )
+        .replacen("/dashboard/projects?", "/dashboard/projects.xlsx?", 1),
         all_groups: group
             .as_ref()
             .map(|_| list_href(measure.as_str(), as_of, None)),
