@@ -7,6 +7,7 @@ mod classification;
 mod counties;
 pub mod extract;
 mod filings;
+pub(crate) mod ledger_import;
 mod notifications;
 mod observe;
 mod organizations;
@@ -99,6 +100,7 @@ pub fn app(state: AppState) -> Router {
         .merge(assignment::routes())
         .merge(notifications::routes())
         .merge(service_sheets::routes())
+        .merge(ledger_import::routes())
         .split_for_parts();
     let openapi = Arc::new(openapi);
     let body_limit = state.settings.server.body_limit_bytes;
