@@ -138,14 +138,9 @@ async fn run(command: Command, settings: Settings) -> anyhow::Result<()> {
                 .map_err(|e| anyhow::anyhow!("reading {}: {e}", file.display()))?;
             let db = crate::db::connect(&settings).await?;
             crate::db::migrate(&db).await?;
-            let outcome = services::ledger_import::import(
-                &db,
-                &settings,
-                &Actor::system(),
-                &bytes,
-                dry_run,
-            )
-            .await;
+            let outcome =
+                services::ledger_import::import(&db, &settings, &Actor::system(), &bytes, dry_run)
+                    .await;
             let (outcome, problems) = match outcome {
                 Ok(o) => {
                     let problems = o.problems.clone();

@@ -204,7 +204,11 @@ async fn import_ok(app: &TestApp, token: &str, query: &str, bytes: &[u8]) -> Val
 }
 
 fn counts(outcome: &Value) -> (u64, u64, u64, u64) {
-    let n = |k: &str| outcome[k].as_u64().unwrap_or_else(|| panic!("{k}: {outcome}"));
+    let n = |k: &str| {
+        outcome[k]
+            .as_u64()
+            .unwrap_or_else(|| panic!("{k}: {outcome}"))
+    };
     (n("rows"), n("created"), n("updated"), n("unchanged"))
 }
 
@@ -251,7 +255,11 @@ async fn a_messy_ledger_imports_right(app: TestApp) {
         .iter()
         .map(|c| c["row"].as_u64().unwrap())
         .collect();
-    assert_eq!(rows, [5, 6, 8], "Excel's row numbers, the blank row skipped");
+    assert_eq!(
+        rows,
+        [5, 6, 8],
+        "Excel's row numbers, the blank row skipped"
+    );
 
     let first = project_by_code(&app, &officer, "2412-611002-04-01-900001").await;
     assert_eq!(first.name, "商州区城市污水处理厂 扩建项目");
@@ -394,8 +402,9 @@ fn bad_row(n: u32, change: &[(usize, V)]) -> Vec<V> {
 
 async fn a_bad_file_writes_nothing_and_names_each_problem(app: TestApp) {
     let officer = app.login("officer1").await;
-    let orgs: api::Page<api::Organization> =
-        app.get_ok("/api/v1/organizations?per_page=1", &officer).await;
+    let orgs: api::Page<api::Organization> = app
+        .get_ok("/api/v1/organizations?per_page=1", &officer)
+        .await;
     let existing = &orgs.items[0];
     let (wrong_credit, right_char) = bad_credit("91611002MA7BADF02");
     let rows = vec![
@@ -422,10 +431,7 @@ async fn a_bad_file_writes_nothing_and_names_each_problem(app: TestApp) {
         bad_row(15, &[(11, t("六月"))]),
         bad_row(
             16,
-            &[
-                (2, t("另一个名字有限公司")),
-                (3, t(&existing.credit_code)),
-            ],
+            &[(2, t("另一个名字有限公司")), (3, t(&existing.credit_code))],
         ),
         bad_row(17, &[(7, V::N(12.345))]),
         bad_row(18, &[(7, V::E)]),
@@ -626,29 +632,39 @@ async fn the_command_line_imports_a_file(app: TestApp) {
     let out = run(&bad, false);
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert_eq!(out.status.code(), Some(1), "{stdout}");
-    assert!(
-        stdout.contains("第2行 列“统一社会信用代码”："),
-        "{stdout}"
-    );
+    assert!(stdout.contains("第2行 列“统一社会信用代码”："), "{stdout}");
 
     let good = dir.path().join("good.xlsx");
     std::fs::write(&good, messy(1.2345, "是")).unwrap();
     let projects = app.count(entity::project::Entity).await;
     let out = run(&good, true);
     let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(out.status.success(), "{stdout}{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert!(stdout.contains("新建 3"), "{stdout}");
     assert_eq!(app.count(entity::project::Entity).await, projects);
     let out = run(&good, false);
     let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(out.status.success(), "{stdout}{}", String::from_utf8_lossy(&out.stderr));
-    assert!(stdout.contains("已导入：3 行，新建 3，更新 0，未变 0"), "{stdout}");
+    assert!(
+        out.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        stdout.contains("已导入：3 行，新建 3，更新 0，未变 0"),
+        "{stdout}"
+    );
     assert_eq!(app.count(entity::project::Entity).await, projects + 3);
 }
 
 async fn the_page_shows_the_problems_and_the_counts(app: TestApp) {
     let officer = app.web_login("officer1").await;
-    let page = app.page(Method::GET, "/ledger/import", Some(&officer)).await;
+    let page = app
+        .page(Method::GET, "/ledger/import", Some(&officer))
+        .await;
     assert_eq!(page.status, StatusCode::OK);
     let html = page.html();
     assert!(html.contains("检查（试导入）") && html.contains("/api/v1/ledger/template.xlsx"));
