@@ -58,12 +58,12 @@ pub struct RowChange {
     /// `created` or `updated`.
     pub action: &'static str,
     /// For an update, the fields that change.
-    pub fields: Vec<FieldChange>,
+    pub fields: Vec<RowFieldChange>,
 }
 
 /// One field an update changes, as a reader sees it.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
-pub struct FieldChange {
+pub struct RowFieldChange {
     pub field: &'static str,
     /// The field's name in Chinese.
     pub label: &'static str,
@@ -359,7 +359,7 @@ pub async fn import(
                         action: "updated",
                         fields: diffs
                             .iter()
-                            .map(|d| FieldChange {
+                            .map(|d| RowFieldChange {
                                 field: d.field,
                                 label: audit::label(d.field),
                                 before: d.before.clone(),
