@@ -29,6 +29,8 @@ pub enum Value {
     Date(NaiveDate),
     /// 是 or 否.
     YesNo(bool),
+    /// An exact decimal (亿元, say) written as a number with two decimals shown.
+    Decimal(rust_decimal::Decimal),
 }
 
 impl From<&str> for Value {
@@ -200,6 +202,10 @@ impl SheetWriter<'_> {
                         d.format("%d").to_string().parse().unwrap_or(1),
                     )?;
                     self.ws.write_date_with_format(r, c, &dt, &self.date)?;
+                }
+                Value::Decimal(d) => {
+                    let n: f64 = d.to_string().parse().unwrap_or(0.0);
+                    self.ws.write_number_with_format(r, c, n, &self.money)?;
                 }
                 Value::YesNo(b) => {
                     self.ws.write_string_with_format(

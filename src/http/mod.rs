@@ -5,6 +5,7 @@ mod calendar;
 mod catalog;
 mod classification;
 mod counties;
+mod exports;
 pub mod extract;
 mod filings;
 pub(crate) mod ledger_import;
@@ -101,6 +102,7 @@ pub fn app(state: AppState) -> Router {
         .merge(notifications::routes())
         .merge(service_sheets::routes())
         .merge(ledger_import::routes())
+        .merge(exports::routes())
         .split_for_parts();
     let openapi = Arc::new(openapi);
     let body_limit = state.settings.server.body_limit_bytes;

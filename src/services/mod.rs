@@ -9,6 +9,7 @@ pub mod classification;
 pub mod counties;
 pub mod documents;
 pub mod filings;
+pub mod ledger_export;
 pub mod ledger_import;
 pub mod monitoring;
 pub mod notifications;

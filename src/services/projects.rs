@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use chrono::NaiveDate;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait,
-    PaginatorTrait, QueryFilter, QueryOrder, Set, TransactionTrait,
+    PaginatorTrait, QueryFilter, QueryOrder, Select, Set, TransactionTrait,
     sea_query::{Expr, ExprTrait, LikeExpr, Query},
 };
 use serde::{Deserialize, Serialize};
@@ -371,29 +371,74 @@ pub async fn list_sorted(
 ) -> Result<ProjectPage> {
     let mut errors = Vec::new();
     let paging = super::paging::Paging::check(query.page, query.per_page, &mut errors);
-
-    let order = if descending {
-        sea_orm::Order::Desc
-    } else {
-        sea_orm::Order::Asc
-    };
-    let mut select = project::Entity::find();
-    select = match sort {
-        ProjectSort::Id | ProjectSort::Due => select,
-        ProjectSort::Name => select
-            .order_by(project::Column::NameSortKey, order.clone())
-            .order_by(project::Column::Name, order.clone()),
-        ProjectSort::Investment => select.order_by(project::Column::TotalInvestment, order.clone()),
-        ProjectSort::Listed => select.order_by(project::Column::ListedOn, order.clone()),
-    };
-    select = select.order_by(
-        project::Column::Id,
-        if sort == ProjectSort::Id {
-            order.clone()
-        } else {
-            sea_orm::Order::Asc
-        },
+    let select = ordered(
+        filtered(db, settings, actor, &query, errors).await?,
+        sort,
+        descending,
     );
+
+    if sort == ProjectSort::Due {
+        // The due date is computed from each filing's history, not stored: every matching
+        // project is read, ordered by it, then the page cut out.
+        let rows = select.all(db).await?;
+        let mut items = views_of(db, settings, rows).await?;
+        let due = |v: &ProjectView| v.current_filing.as_ref().and_then(|f| f.due_on);
+        items.sort_by(|a, b| by_due(due(a), due(b), descending));
+        let super::paging::Page {
+            items,
+            total,
+            page,
+            per_page,
+        } = paging.slice(items);
+        return Ok(ProjectPage {
+            items,
+            total,
+            page,
+            per_page,
+        });
+    }
+    let super::paging::Page {
+        items: rows,
+        total,
+        page,
+        per_page,
+    } = paging.fetch(db, select).await?;
+    let items = views_of(db, settings, rows).await?;
+    Ok(ProjectPage {
+        items,
+        total,
+        page,
+        per_page,
+    })
+}
+
+/// The order of [`ProjectSort::Due`]: by due date, ascending or `descending`, projects without
+/// one last (a stable sort keeps ties in the order they came).
+pub(crate) fn by_due(
+    a: Option<NaiveDate>,
+    b: Option<NaiveDate>,
+    descending: bool,
+) -> std::cmp::Ordering {
+    match (a, b) {
+        (Some(x), Some(y)) if descending => y.cmp(&x),
+        (Some(x), Some(y)) => x.cmp(&y),
+        (Some(_), None) => std::cmp::Ordering::Less,
+        (None, Some(_)) => std::cmp::Ordering::Greater,
+        (None, None) => std::cmp::Ordering::Equal,
+    }
+}
+
+/// The ledger's projects that `query` selects (its filters only, not its paging), as the actor
+/// may see them: the one filter code behind the API's list, the ledger page and the export.
+/// `errors` holds the caller's own checks, answered together with the filters' as one 422.
+pub(crate) async fn filtered(
+    db: &DatabaseConnection,
+    settings: &Settings,
+    actor: &Actor,
+    query: &ProjectQuery,
+    mut errors: Vec<FieldError>,
+) -> Result<Select<project::Entity>> {
+    let mut select = project::Entity::find();
     // Removed projects are out of the ledger; an administrator may list them apart.
     if query.removed == Some(true) {
         if actor.role != Role::Admin {
@@ -521,44 +566,48 @@ pub async fn list_sorted(
         });
     }
 
-    if sort == ProjectSort::Due {
-        // The due date is computed from each filing's history, not stored: every matching
-        // project is read, ordered by it, then the page cut out.
-        let rows = select.all(db).await?;
-        let org_ids: Vec<i64> = rows.iter().map(|p| p.organization_id).collect();
-        let names = Names::load(db, &org_ids).await?;
-        let mut items = rows
-            .into_iter()
-            .map(|p| names.view(p))
-            .collect::<Result<Vec<_>>>()?;
-        with_current_filings(db, settings, &mut items).await?;
-        let due = |v: &ProjectView| v.current_filing.as_ref().and_then(|f| f.due_on);
-        items.sort_by(|a, b| match (due(a), due(b)) {
-            (Some(x), Some(y)) if descending => y.cmp(&x),
-            (Some(x), Some(y)) => x.cmp(&y),
-            (Some(_), None) => std::cmp::Ordering::Less,
-            (None, Some(_)) => std::cmp::Ordering::Greater,
-            (None, None) => std::cmp::Ordering::Equal,
-        });
-        let super::paging::Page {
-            items,
-            total,
-            page,
-            per_page,
-        } = paging.slice(items);
-        return Ok(ProjectPage {
-            items,
-            total,
-            page,
-            per_page,
-        });
-    }
-    let super::paging::Page {
-        items: rows,
-        total,
-        page,
-        per_page,
-    } = paging.fetch(db, select).await?;
+    Ok(select)
+}
+
+/// `select` in the ledger page's `sort` (ascending or `descending`), ties in id order.
+/// [`ProjectSort::Due`] is computed, not stored: it leaves the id order for the caller to
+/// re-sort.
+pub(crate) fn ordered(
+    select: Select<project::Entity>,
+    sort: ProjectSort,
+    descending: bool,
+) -> Select<project::Entity> {
+    let mut select = select;
+    let order = if descending {
+        sea_orm::Order::Desc
+    } else {
+        sea_orm::Order::Asc
+    };
+    select = match sort {
+        ProjectSort::Id | ProjectSort::Due => select,
+        ProjectSort::Name => select
+            .order_by(project::Column::NameSortKey, order.clone())
+            .order_by(project::Column::Name, order.clone()),
+        ProjectSort::Investment => select.order_by(project::Column::TotalInvestment, order.clone()),
+        ProjectSort::Listed => select.order_by(project::Column::ListedOn, order.clone()),
+    };
+    select = select.order_by(
+        project::Column::Id,
+        if sort == ProjectSort::Id {
+            order.clone()
+        } else {
+            sea_orm::Order::Asc
+        },
+    );
+    select
+}
+
+/// The views of these projects, with their current filings.
+pub(crate) async fn views_of<C: ConnectionTrait>(
+    db: &C,
+    settings: &Settings,
+    rows: Vec<project::Model>,
+) -> Result<Vec<ProjectView>> {
     let org_ids: Vec<i64> = rows.iter().map(|p| p.organization_id).collect();
     let names = Names::load(db, &org_ids).await?;
     let mut items = rows
@@ -566,12 +615,7 @@ pub async fn list_sorted(
         .map(|p| names.view(p))
         .collect::<Result<Vec<_>>>()?;
     with_current_filings(db, settings, &mut items).await?;
-    Ok(ProjectPage {
-        items,
-        total,
-        page,
-        per_page,
-    })
+    Ok(items)
 }
 
 const CURRENT: &str = "current_filing";

@@ -29,6 +29,7 @@ use crate::services::{self, Code, audit, counties, filings, service_sheets};
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/projects", get(ledger))
+        .route("/projects/export.xlsx", get(export))
         .route("/projects/{id}", get(project_page).post(edit_project))
         .route("/projects/{id}/classification", post(classify))
 }
@@ -149,6 +150,8 @@ struct LedgerPage {
     last: u64,
     pager: Pager,
     problems: Problems,
+    /// The 导出Excel link: this page's filters and order.
+    export_href: String,
 }
 
 fn yes_no(value: &str, field: &str, errors: &mut Vec<crate::domain::FieldError>) -> Option<bool> {
@@ -163,12 +166,17 @@ fn yes_no(value: &str, field: &str, errors: &mut Vec<crate::domain::FieldError>)
     }
 }
 
-async fn ledger(
-    State(state): State<AppState>,
-    user: WebUser,
-    Query(raw): Query<Vec<(String, String)>>,
-) -> WebResult {
-    user.require(&[Role::Officer, Role::Admin, Role::Leader])?;
+/// The ledger page's query as the service takes it: the filters, the order and the problems
+/// found reading them (a query that cannot be read at all is a 400).
+struct Parsed {
+    form: LedgerQuery,
+    query: ProjectQuery,
+    sort: ProjectSort,
+    descending: bool,
+    errors: Vec<crate::domain::FieldError>,
+}
+
+fn parse_ledger_query(raw: &[(String, String)]) -> Result<Parsed, Error> {
     let form: LedgerQuery = serde_urlencoded::from_str(
         &form_urlencoded::Serializer::new(String::new())
             .extend_pairs(raw.iter())
@@ -230,6 +238,61 @@ async fn ledger(
         overdue: yes_no(&form.overdue, "overdue", &mut errors),
         ..Default::default()
     };
+    let descending = form.order == "desc";
+    Ok(Parsed {
+        form,
+        query,
+        sort,
+        descending,
+        errors,
+    })
+}
+
+/// 导出Excel: the ledger as the page filters and orders it, every page of it.
+async fn export(
+    State(state): State<AppState>,
+    user: WebUser,
+    Query(raw): Query<Vec<(String, String)>>,
+) -> WebResult {
+    user.require(&[Role::Officer, Role::Admin, Role::Leader])?;
+    let Parsed {
+        query,
+        sort,
+        descending,
+        errors,
+        ..
+    } = parse_ledger_query(&raw)?;
+    if !errors.is_empty() {
+        return Err(Error::Invalid(errors).into());
+    }
+    let file = services::ledger_export::ledger(
+        &state.db,
+        &state.settings,
+        &user.actor,
+        query,
+        sort,
+        descending,
+    )
+    .await?;
+    Ok(crate::excel::write::download(
+        file,
+        &services::ledger_export::file_name(),
+    ))
+}
+
+async fn ledger(
+    State(state): State<AppState>,
+    user: WebUser,
+    Query(raw): Query<Vec<(String, String)>>,
+) -> WebResult {
+    user.require(&[Role::Officer, Role::Admin, Role::Leader])?;
+    let Parsed {
+        form,
+        query,
+        sort,
+        descending,
+        errors,
+    } = parse_ledger_query(&raw)?;
     let outcome = if errors.is_empty() {
         projects::list_sorted(
             &state.db,
@@ -237,7 +300,7 @@ async fn ledger(
             &user.actor,
             query,
             sort,
-            form.order == "desc",
+            descending,
         )
         .await
     } else {
@@ -328,6 +391,7 @@ async fn ledger(
         status,
         LedgerPage {
             chrome: user.chrome("项目台账"),
+            export_href: super::pager::keeping_href("/projects/export.xlsx", &raw),
             counties,
             levels: opts(
                 &[("provincial", "省级重点"), ("municipal", "市级重点")],

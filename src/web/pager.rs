@@ -64,17 +64,32 @@ impl Pager {
         per_page: u64,
         total: u64,
     ) -> Pager {
-        let mut q = form_urlencoded::Serializer::new(String::new());
-        for (k, v) in query.iter().filter(|(k, v)| k != "page" && !v.is_empty()) {
-            q.append_pair(k, v);
-        }
-        let kept = q.finish();
+        let kept = kept_query(query);
         let base = if kept.is_empty() {
             format!("{path}?")
         } else {
             format!("{path}?{kept}&")
         };
         Pager::new(&base, page, per_page, total)
+    }
+}
+
+/// The query's non-blank pairs but `page`, encoded (`county=611002&q=%E5%8E%BF`).
+pub fn kept_query(query: &[(String, String)]) -> String {
+    let mut q = form_urlencoded::Serializer::new(String::new());
+    for (k, v) in query.iter().filter(|(k, v)| k != "page" && !v.is_empty()) {
+        q.append_pair(k, v);
+    }
+    q.finish()
+}
+
+/// `path` with the query's filters kept (not its page): a download of what a page lists.
+pub fn keeping_href(path: &str, query: &[(String, String)]) -> String {
+    let kept = kept_query(query);
+    if kept.is_empty() {
+        path.to_owned()
+    } else {
+        format!("{path}?{kept}")
     }
 }
 
