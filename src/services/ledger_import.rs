@@ -204,7 +204,7 @@ pub async fn import(
         let credit_title = header.title(key::CREDIT_CODE, "统一社会信用代码");
         let mut fine = true;
         if let Some(org) = orgs_by_code.get(row.credit_code.as_str())
-            && read::normalize(&org.name) != row.organization
+            && read::tidy(&org.name) != row.organization
         {
             problems.push(Problem::new(
                 row.row,
@@ -785,9 +785,20 @@ impl RowReader<'_> {
         self.header.col(key).is_some()
     }
 
-    /// A required text cell, normalised; a problem when blank.
+    /// A required cell as normalised text (codes, names of counties and industries); a problem
+    /// when blank.
     fn required(&mut self, key: &str) -> Option<String> {
         let text = self.cell(key).text();
+        self.present(key, text)
+    }
+
+    /// A required name, as written but for its spaces ([`read::tidy`]).
+    fn required_name(&mut self, key: &str) -> Option<String> {
+        let text = self.cell(key).tidy_text();
+        self.present(key, text)
+    }
+
+    fn present(&mut self, key: &str, text: String) -> Option<String> {
         if text.is_empty() {
             self.problem(key, "必填，不能为空");
             None
@@ -812,7 +823,7 @@ impl RowReader<'_> {
     /// The row, or `None` after noting its problems.
     fn read(&mut self, counties: &[county::Model], today: NaiveDate) -> Option<Row> {
         let before = self.problems.len();
-        let name = self.required(key::NAME);
+        let name = self.required_name(key::NAME);
         if let Some(n) = &name
             && let Some(problem) = projects::name_problem(n)
         {
@@ -827,7 +838,7 @@ impl RowReader<'_> {
                 }
             }
         });
-        let organization = self.required(key::ORGANIZATION);
+        let organization = self.required_name(key::ORGANIZATION);
         if let Some(o) = &organization
             && let Some(problem) = organizations::name_problem(o)
         {
@@ -904,7 +915,7 @@ impl RowReader<'_> {
         };
         let optional_text = |reader: &Self, key: &str| -> Option<Option<String>> {
             reader.has(key).then(|| {
-                let t = reader.cell(key).text();
+                let t = reader.cell(key).tidy_text();
                 (!t.is_empty()).then_some(t)
             })
         };
