@@ -2,6 +2,8 @@
 //! problem table, then imports a good file and reads the counts.
 use std::path::Path;
 
+use std::time::{Duration, Instant};
+
 use crate::common::TestApp;
 use crate::harness::Browser;
 use eiaflow::domain::identifiers::CreditCode;
@@ -66,6 +68,16 @@ fn ledger(path: &Path, bad: bool) {
     wb.save(path).unwrap();
 }
 
+/// Waits for an element of the answer: the form posts to the page's own address, so the
+/// address alone does not say the answer has arrived.
+async fn wait_for(b: &Browser, css: &str) {
+    let deadline = Instant::now() + Duration::from_secs(15);
+    while b.find_all(css).await.is_empty() {
+        assert!(Instant::now() < deadline, "{css} never appeared");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
 async fn an_officer_checks_then_imports_a_ledger(app: TestApp) {
     let dir = app.dir.path().join("imports");
     std::fs::create_dir_all(&dir).unwrap();
@@ -86,7 +98,7 @@ async fn an_officer_checks_then_imports_a_ledger(app: TestApp) {
         .await
         .expect("choose a file");
     b.click("button[name=mode][value=check]").await;
-    b.wait_path("/ledger/import").await;
+    wait_for(&b, "table[data-problems]").await;
     let rows = b.find_all("table[data-problems] tbody tr").await;
     assert_eq!(rows.len(), 2, "{}", b.text("main").await);
     let table = b.text("table[data-problems]").await;
@@ -100,7 +112,7 @@ async fn an_officer_checks_then_imports_a_ledger(app: TestApp) {
         .await
         .expect("choose a file");
     b.click("button[name=mode][value=apply]").await;
-    b.wait_path("/ledger/import").await;
+    wait_for(&b, "[data-outcome]").await;
     assert_eq!(
         b.attr("[data-outcome]", "data-created").await.as_deref(),
         Some("2"),
