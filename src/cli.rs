@@ -1,4 +1,5 @@
-//! The `eiaflow` command: `serve` (the default), `migrate`, `user create`, `seed-demo`.
+//! The `eiaflow` command: `serve` (the default), `migrate`, `user create`, `seed-demo`,
+//! `import`.
 use std::io::Read;
 use std::process::ExitCode;
 
@@ -34,6 +35,14 @@ enum Command {
     },
     /// Load the demo ledger and demo accounts into an empty database.
     SeedDemo,
+    /// Import the ledger from an .xlsx file, as the API's `POST /api/v1/ledger/import` does;
+    /// exits 1 when the file has problems (nothing is written then).
+    Import {
+        file: std::path::PathBuf,
+        /// Check the file and report what importing it would do, without writing anything.
+        #[arg(long)]
+        dry_run: bool,
+    },
     /// The working-day calendar.
     Calendar {
         #[command(subcommand)]
@@ -124,6 +133,42 @@ async fn run(command: Command, settings: Settings) -> anyhow::Result<()> {
                 )
             }
         }
+        Command::Import { file, dry_run } => {
+            let bytes = std::fs::read(&file)
+                .map_err(|e| anyhow::anyhow!("reading {}: {e}", file.display()))?;
+            let db = crate::db::connect(&settings).await?;
+            crate::db::migrate(&db).await?;
+            let outcome =
+                services::ledger_import::import(&db, &settings, &Actor::system(), &bytes, dry_run)
+                    .await;
+            let (outcome, problems) = match outcome {
+                Ok(o) => {
+                    let problems = o.problems.clone();
+                    (Some(o), problems)
+                }
+                Err(crate::error::Error::Rejected { problems, .. }) => (None, problems),
+                Err(crate::error::Error::Invalid(fields)) => anyhow::bail!(
+                    "{}: {}",
+                    file.display(),
+                    fields
+                        .iter()
+                        .map(|f| f.message.as_str())
+                        .collect::<Vec<_>>()
+                        .join("; ")
+                ),
+                Err(other) => anyhow::bail!("{other}"),
+            };
+            print!("{}", import_report(outcome.as_ref(), &problems, dry_run));
+            if problems.is_empty() {
+                Ok(())
+            } else {
+                anyhow::bail!(
+                    "{}: {} problem(s), nothing imported",
+                    file.display(),
+                    problems.len()
+                )
+            }
+        }
         Command::Calendar { command } => {
             let db = crate::db::connect(&settings).await?;
             crate::db::migrate(&db).await?;
@@ -200,6 +245,34 @@ async fn run(command: Command, settings: Settings) -> anyhow::Result<()> {
             Ok(())
         }
     }
+}
+
+/// What `eiaflow import` prints: the counts, then each problem as `第R行 列“C”：…`.
+fn import_report(
+    outcome: Option<&services::ledger_import::ImportOutcome>,
+    problems: &[crate::excel::Problem],
+    dry_run: bool,
+) -> String {
+    use std::fmt::Write;
+    let mut out = String::new();
+    if let Some(o) = outcome.filter(|_| problems.is_empty()) {
+        let verb = if dry_run { "试导入" } else { "已导入" };
+        let _ = writeln!(
+            out,
+            "{verb}：{} 行，新建 {}，更新 {}，未变 {}",
+            o.rows, o.created, o.updated, o.unchanged
+        );
+        if !o.ignored_columns.is_empty() {
+            let _ = writeln!(out, "未导入的列：{}", o.ignored_columns.join("、"));
+        }
+    }
+    if !problems.is_empty() {
+        let _ = writeln!(out, "发现 {} 处问题，未写入任何内容：", problems.len());
+        for p in problems {
+            let _ = writeln!(out, "第{}行 列“{}”：{}", p.row, p.column, p.message);
+        }
+    }
+    out
 }
 
 async fn serve(settings: Settings) -> anyhow::Result<()> {

@@ -11,6 +11,8 @@ mod admin;
 mod dashboard;
 #[path = "browser/filing.rs"]
 mod filing;
+#[path = "browser/import.rs"]
+mod import;
 #[path = "browser/ledger.rs"]
 mod ledger;
 #[path = "browser/monthly.rs"]

@@ -58,6 +58,14 @@ impl Cell {
         }
     }
 
+    /// The cell's text with only its spaces tidied ([`tidy`]); other cells as [`Cell::text`].
+    pub fn tidy_text(&self) -> String {
+        match self {
+            Cell::Text(t) => tidy(t),
+            other => other.text(),
+        }
+    }
+
     /// The cell as normalised text ([`normalize`]): numbers by their shortest decimal text,
     /// dates as `YYYY-MM-DD`, booleans as 是/否.
     pub fn text(&self) -> String {
@@ -81,12 +89,26 @@ fn shortest(n: f64) -> String {
 /// Full-width ASCII (`０-９`, `Ａ-Ｚ`, `（）`, `－` …) to half-width, ideographic and no-break spaces
 /// to spaces, runs of white space to one space, trimmed.
 pub fn normalize(s: &str) -> String {
-    let mapped = s.chars().map(|c| match c {
+    collapse(s.chars().map(|c| match c {
         '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
         '\u{3000}' | '\u{00A0}' | '\u{2002}'..='\u{200B}' => ' ',
         _ => c,
-    });
-    let mut out = String::with_capacity(s.len());
+    }))
+}
+
+/// Only the spaces of [`normalize`]: ideographic and no-break spaces to spaces, runs of white
+/// space to one space, trimmed; full-width characters kept. For names and prose, where
+/// （三期） is the name as written and must compare equal to what is stored.
+pub fn tidy(s: &str) -> String {
+    collapse(s.chars().map(|c| match c {
+        '\u{3000}' | '\u{00A0}' | '\u{2002}'..='\u{200B}' => ' ',
+        _ => c,
+    }))
+}
+
+fn collapse(mapped: impl Iterator<Item = char>) -> String {
+    let (low, _) = mapped.size_hint();
+    let mut out = String::with_capacity(low);
     let mut space = false;
     for c in mapped {
         if c.is_whitespace() {
@@ -464,6 +486,11 @@ mod tests {
         );
         assert_eq!(compact(" 总投资（万元） "), "总投资(万元)");
         assert!(t("　").is_blank());
+        assert_eq!(
+            tidy("　洛南至卢氏（陕豫界）  高速 "),
+            "洛南至卢氏（陕豫界） 高速"
+        );
+        assert_eq!(t(" 厂房（三期）").tidy_text(), "厂房（三期）");
     }
 
     #[test]

@@ -9,6 +9,7 @@ mod exports;
 pub mod extract;
 mod filings;
 mod monthly_reports;
+pub(crate) mod ledger_import;
 mod notifications;
 mod observe;
 mod organizations;
@@ -102,6 +103,7 @@ pub fn app(state: AppState) -> Router {
         .merge(assignment::routes())
         .merge(notifications::routes())
         .merge(service_sheets::routes())
+        .merge(ledger_import::routes())
         .merge(exports::routes())
         .split_for_parts();
     let openapi = Arc::new(openapi);

@@ -142,6 +142,54 @@ pub async fn write<C: ConnectionTrait>(
     Ok(())
 }
 
+/// One audit row of a bulk change, whose project and organisation the writer knows already.
+#[derive(Debug, Clone)]
+pub struct BulkEntry {
+    pub entity: &'static str,
+    pub entity_id: i64,
+    pub action: &'static str,
+    pub changes: Changes,
+    pub detail: serde_json::Value,
+    pub project_id: Option<i64>,
+    pub organization_id: Option<i64>,
+}
+
+/// Writes many audit rows in batched inserts (an import's thousands of rows cannot afford a
+/// round trip each), all stamped with the same time and the current request.
+pub async fn write_many<C: ConnectionTrait>(
+    db: &C,
+    actor: &Actor,
+    entries: Vec<BulkEntry>,
+) -> Result<()> {
+    // Ten values a row; far below SQLite's and PostgreSQL's limits on binds in one statement.
+    const BATCH: usize = 500;
+    let recorded_at = chrono::Utc::now();
+    let request_id = current_request_id();
+    let mut entries = entries.into_iter().peekable();
+    while entries.peek().is_some() {
+        let batch: Vec<audit_event::ActiveModel> = entries
+            .by_ref()
+            .take(BATCH)
+            .map(|e| audit_event::ActiveModel {
+                actor_id: Set(actor.id),
+                actor_role: Set(actor.acting_role()),
+                entity: Set(e.entity.to_owned()),
+                entity_id: Set(e.entity_id),
+                action: Set(e.action.to_owned()),
+                detail: Set(Json(e.detail)),
+                recorded_at: Set(recorded_at),
+                request_id: Set(request_id.clone()),
+                changes: Set(Some(Json(e.changes.0))),
+                project_id: Set(e.project_id),
+                organization_id: Set(e.organization_id),
+                ..Default::default()
+            })
+            .collect();
+        audit_event::Entity::insert_many(batch).exec(db).await?;
+    }
+    Ok(())
+}
+
 /// The project and organisation a record belongs to, read at write time.
 async fn scope_of<C: ConnectionTrait>(
     db: &C,

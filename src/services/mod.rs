@@ -10,6 +10,7 @@ pub mod counties;
 pub mod documents;
 pub mod filings;
 pub mod ledger_export;
+pub mod ledger_import;
 pub mod monitoring;
 pub mod monthly_reports;
 pub mod notifications;

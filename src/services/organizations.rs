@@ -79,13 +79,18 @@ pub struct OrganizationQuery {
 }
 
 fn check_name(name: &str, errors: &mut Vec<FieldError>) {
-    let len = name.trim().chars().count();
-    if len == 0 || len > 100 {
-        errors.push(FieldError::new("name", "单位名称不能为空且不超过100字"));
+    if let Some(problem) = name_problem(name) {
+        errors.push(FieldError::new("name", problem));
     }
 }
 
-fn check_credit_code(code: &str, errors: &mut Vec<FieldError>) -> Option<CreditCode> {
+/// What is wrong with an organisation's name, if anything (shared with the ledger import).
+pub(crate) fn name_problem(name: &str) -> Option<&'static str> {
+    let len = name.trim().chars().count();
+    (len == 0 || len > 100).then_some("单位名称不能为空且不超过100字")
+}
+
+pub(crate) fn check_credit_code(code: &str, errors: &mut Vec<FieldError>) -> Option<CreditCode> {
     match CreditCode::parse(code) {
         Ok(c) => Some(c),
         Err(e) => {

@@ -751,7 +751,26 @@ pub async fn visible<C: ConnectionTrait>(db: &C, actor: &Actor, id: i64) -> Resu
         .ok_or_else(|| Error::not_found("项目"))
 }
 
-fn industry_hint() -> String {
+// The rules on single values, shared by the API's create and update and the ledger import
+// (which checks thousands of rows at once and cannot afford a query per value).
+
+/// What is wrong with a project name, if anything.
+pub(crate) fn name_problem(name: &str) -> Option<&'static str> {
+    let len = name.trim().chars().count();
+    (len == 0 || len > 200).then_some("项目名称不能为空且不超过200字")
+}
+
+/// What is wrong with a ledger date (listed, verified), if anything.
+pub(crate) fn date_problem(date: NaiveDate) -> Option<&'static str> {
+    (date > today()).then_some("日期不能晚于今天")
+}
+
+/// What is wrong with a project's description, if anything.
+pub(crate) fn description_problem(description: &str) -> Option<&'static str> {
+    (description.chars().count() > 4000).then_some("说明不超过4000字")
+}
+
+pub(crate) fn industry_hint() -> String {
     let keys: Vec<&str> = INDUSTRIES.iter().map(|(k, _)| *k).collect();
     format!("未知的行业，应为：{}", keys.join("、"))
 }
@@ -774,11 +793,8 @@ async fn check<C: ConnectionTrait>(
     description: Option<&str>,
     errors: &mut Vec<FieldError>,
 ) -> Result<Checked> {
-    if let Some(name) = name {
-        let len = name.trim().chars().count();
-        if len == 0 || len > 200 {
-            errors.push(FieldError::new("name", "项目名称不能为空且不超过200字"));
-        }
+    if let Some(problem) = name.and_then(name_problem) {
+        errors.push(FieldError::new("name", problem));
     }
     let project_code = match project_code.map(ProjectCode::parse) {
         Some(Ok(code)) => Some(code),
@@ -813,16 +829,12 @@ async fn check<C: ConnectionTrait>(
         errors.push(FieldError::new("industry", industry_hint()));
     }
     for (field, date) in dates {
-        if let Some(date) = date
-            && date > today()
-        {
-            errors.push(FieldError::new(field, "日期不能晚于今天"));
+        if let Some(problem) = date.and_then(date_problem) {
+            errors.push(FieldError::new(field, problem));
         }
     }
-    if let Some(d) = description
-        && d.chars().count() > 4000
-    {
-        errors.push(FieldError::new("description", "说明不超过4000字"));
+    if let Some(problem) = description.and_then(description_problem) {
+        errors.push(FieldError::new("description", problem));
     }
     Ok(Checked {
         project_code,
@@ -831,8 +843,7 @@ async fn check<C: ConnectionTrait>(
 }
 
 /// A division code as a reader knows it: `611021（洛南县）`, or the city's or the bare code.
-async fn division_name<C: ConnectionTrait>(db: &C, code: &str) -> Result<String> {
-    let counties = county::Entity::find().all(db).await?;
+fn division_name(counties: &[county::Model], code: &str) -> String {
     let name = counties
         .iter()
         .find(|c| c.code == code)
@@ -843,15 +854,35 @@ async fn division_name<C: ConnectionTrait>(db: &C, code: &str) -> Result<String>
                 .find(|c| c.city_code == code)
                 .map(|c| c.city_name.clone())
         });
-    Ok(match name {
+    match name {
         Some(name) => format!("{code}（{name}）"),
         None => code.to_owned(),
-    })
+    }
 }
 
-/// The project code's division code must be the county's, its city's or its province's
-/// (domain rule [`ProjectCode::fits_county`]); otherwise the officer confirms a cross-county
-/// project with a reason.
+/// The area rule: the project code's division code must be the county's, its city's or its
+/// province's (domain rule [`ProjectCode::fits_county`]); otherwise the officer confirms a
+/// cross-county project with a reason. What is wrong, given every county, if anything; `field`
+/// is what the reason is called where the reader gives it.
+pub(crate) fn area_problem(
+    counties: &[county::Model],
+    code: &ProjectCode,
+    county: &county::Model,
+    cross_county_reason: Option<&str>,
+    field: &str,
+) -> Option<String> {
+    if code.fits_county(&county.code) || cross_county_reason.is_some_and(|r| !r.trim().is_empty()) {
+        return None;
+    }
+    Some(format!(
+        "项目代码中的行政区划代码 {}与所选县区 {}（{}）不符；跨区县项目请确认（{field}）",
+        division_name(counties, code.area_code()),
+        county.code,
+        county.name
+    ))
+}
+
+/// [`area_problem`] as a field error on `project_code`.
 async fn check_area<C: ConnectionTrait>(
     db: &C,
     code: &ProjectCode,
@@ -862,15 +893,16 @@ async fn check_area<C: ConnectionTrait>(
     if code.fits_county(&county.code) || cross_county_reason.is_some_and(|r| !r.trim().is_empty()) {
         return Ok(());
     }
-    errors.push(FieldError::new(
-        "project_code",
-        format!(
-            "项目代码中的行政区划代码 {}与所选县区 {}（{}）不符；跨区县项目请确认（cross_county_reason）",
-            division_name(db, code.area_code()).await?,
-            county.code,
-            county.name
-        ),
-    ));
+    let counties = county::Entity::find().all(db).await?;
+    if let Some(problem) = area_problem(
+        &counties,
+        code,
+        county,
+        cross_county_reason,
+        "cross_county_reason",
+    ) {
+        errors.push(FieldError::new("project_code", problem));
+    }
     Ok(())
 }
 
@@ -902,11 +934,29 @@ async fn ensure_unique_code<C: ConnectionTrait>(
 }
 
 fn penalty_rule(built_before_approval: bool, penalty_settled: bool, errors: &mut Vec<FieldError>) {
-    if penalty_settled && !built_before_approval {
-        errors.push(FieldError::new(
-            "penalty_settled",
-            "只有未批先建项目才有处罚履行情况",
-        ));
+    if let Some(problem) = penalty_problem(built_before_approval, penalty_settled) {
+        errors.push(FieldError::new("penalty_settled", problem));
+    }
+}
+
+/// A settled penalty belongs to a project built before approval.
+pub(crate) fn penalty_problem(
+    built_before_approval: bool,
+    penalty_settled: bool,
+) -> Option<&'static str> {
+    (penalty_settled && !built_before_approval).then_some("只有未批先建项目才有处罚履行情况")
+}
+
+/// A cross-county reason as stored: none when the code fits the county, else the reason given.
+pub(crate) fn stored_reason(
+    code: &ProjectCode,
+    county: &county::Model,
+    reason: Option<&str>,
+) -> Option<String> {
+    if code.fits_county(&county.code) {
+        None
+    } else {
+        reason_of(reason)
     }
 }
 
@@ -973,11 +1023,7 @@ pub(crate) async fn create_in<C: ConnectionTrait>(
         return Err(Error::Invalid(errors));
     }
     ensure_unique_code(db, &code, None).await?;
-    let cross_county_reason = if code.fits_county(&county.code) {
-        None
-    } else {
-        reason_of(input.cross_county_reason.as_deref())
-    };
+    let cross_county_reason = stored_reason(&code, &county, input.cross_county_reason.as_deref());
 
     let row = project::ActiveModel {
         name: Set(input.name.trim().to_owned()),

@@ -17,6 +17,7 @@ mod dashboard;
 mod documents;
 mod filing;
 mod ledger;
+mod ledger_import;
 mod notices;
 mod portal;
 mod public;
@@ -34,6 +35,7 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .merge(sign_in::routes())
         .merge(ledger::routes())
+        .merge(ledger_import::routes())
         .merge(queue::routes())
         .merge(filing::routes())
         .merge(documents::routes())
