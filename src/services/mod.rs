@@ -10,6 +10,7 @@ pub mod counties;
 pub mod documents;
 pub mod filings;
 pub mod monitoring;
+pub mod national_lists;
 pub mod notifications;
 pub mod organizations;
 pub mod paging;
