@@ -7,6 +7,7 @@ mod classification;
 mod counties;
 pub mod extract;
 mod filings;
+mod national_lists;
 mod notifications;
 mod observe;
 mod organizations;
@@ -96,6 +97,7 @@ pub fn app(state: AppState) -> Router {
         .merge(catalog::routes())
         .merge(classification::routes())
         .merge(filings::routes(state.settings.filings.max_upload_bytes))
+        .merge(national_lists::routes(state.settings.filings.max_upload_bytes))
         .merge(assignment::routes())
         .merge(notifications::routes())
         .merge(service_sheets::routes())
