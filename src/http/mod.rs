@@ -97,7 +97,9 @@ pub fn app(state: AppState) -> Router {
         .merge(catalog::routes())
         .merge(classification::routes())
         .merge(filings::routes(state.settings.filings.max_upload_bytes))
-        .merge(national_lists::routes(state.settings.filings.max_upload_bytes))
+        .merge(national_lists::routes(
+            state.settings.filings.max_upload_bytes,
+        ))
         .merge(assignment::routes())
         .merge(notifications::routes())
         .merge(service_sheets::routes())

@@ -48,7 +48,12 @@ const COLUMNS: &[Column] = &[
     c(key::NAME, &["项目名称", "建设项目名称", "项目名"]),
     c(
         key::PROJECT_CODE,
-        &["项目代码", "投资项目统一代码", "项目统一代码", "统一项目代码"],
+        &[
+            "项目代码",
+            "投资项目统一代码",
+            "项目统一代码",
+            "统一项目代码",
+        ],
     ),
     c(key::LOCATION, &["建设地点", "项目地点", "建设地址"]),
     c(key::ORGANIZATION, &["建设单位", "建设单位名称", "项目单位"]),
@@ -67,7 +72,13 @@ const COLUMNS: &[Column] = &[
     ),
     c(
         key::DECIDED_ON,
-        &["审批时间", "审批日期", "批复时间", "批复日期", "审批决定日期"],
+        &[
+            "审批时间",
+            "审批日期",
+            "批复时间",
+            "批复日期",
+            "审批决定日期",
+        ],
     ),
 ];
 
@@ -306,7 +317,10 @@ pub async fn import(
             problems.push(Problem::new(
                 r.row,
                 name_title.clone(),
-                format!("与第{first}行是同一项目（{}），每个项目只能出现一次", p.project_code),
+                format!(
+                    "与第{first}行是同一项目（{}），每个项目只能出现一次",
+                    p.project_code
+                ),
             ));
             continue;
         }
@@ -352,7 +366,12 @@ pub async fn import(
         match plan(kind, latest.as_ref(), &events, on, r.number.as_deref(), p) {
             Ok(plan) => {
                 let previous = events.last().map(|e| e.effective_on);
-                if let (Plan::Steps { filing: Some(_), .. }, Some(previous)) = (&plan, previous)
+                if let (
+                    Plan::Steps {
+                        filing: Some(_), ..
+                    },
+                    Some(previous),
+                ) = (&plan, previous)
                     && on < previous
                 {
                     problems.push(problem(
@@ -467,12 +486,9 @@ pub async fn import(
             f.state = event.to_state;
             f.version += 1;
             events.push(event);
-            outcome.steps.push(step(
-                shown_id,
-                action.as_str(),
-                action.label(),
-                number,
-            ));
+            outcome
+                .steps
+                .push(step(shown_id, action.as_str(), action.label(), number));
         }
         audit::record(
             &txn,
@@ -534,11 +550,14 @@ fn list_kind(header: &Header) -> Result<ListKind> {
     match (acceptance, decision) {
         (true, false) => Ok(ListKind::Acceptance),
         (false, true) => {
-            let lacking: Vec<&str> = [(key::DECISION_NO, "审批文号"), (key::DECIDED_ON, "审批时间")]
-                .into_iter()
-                .filter(|(k, _)| header.col(k).is_none())
-                .map(|(_, t)| t)
-                .collect();
+            let lacking: Vec<&str> = [
+                (key::DECISION_NO, "审批文号"),
+                (key::DECIDED_ON, "审批时间"),
+            ]
+            .into_iter()
+            .filter(|(k, _)| header.col(k).is_none())
+            .map(|(_, t)| t)
+            .collect();
             if lacking.is_empty() {
                 Ok(ListKind::Decision)
             } else {
@@ -638,10 +657,9 @@ fn read_rows(
 fn tier_of(p: &project::Model) -> std::result::Result<Tier, String> {
     match p.current_tier {
         None => Err(format!("项目“{}”尚未分类，请先分类再导入", p.name)),
-        Some(LedgerTier::Exempt) => Err(format!(
-            "项目“{}”按分类无须环评，不应出现在名单中",
-            p.name
-        )),
+        Some(LedgerTier::Exempt) => {
+            Err(format!("项目“{}”按分类无须环评，不应出现在名单中", p.name))
+        }
         Some(LedgerTier::RegistrationForm) => Err(format!(
             "项目“{}”为登记表项目，登记表备案不经受理和审批",
             p.name
@@ -700,7 +718,9 @@ fn plan(
                 (None, _) | (Some(_), Some(S::Refused | S::Withdrawn)) => {
                     steps(None, vec![Action::Submit, Action::Accept])
                 }
-                (Some(f), Some(S::Draft)) => steps(Some(f.id), vec![Action::Submit, Action::Accept]),
+                (Some(f), Some(S::Draft)) => {
+                    steps(Some(f.id), vec![Action::Submit, Action::Accept])
+                }
                 (Some(f), Some(S::Submitted)) => steps(Some(f.id), vec![Action::Accept]),
                 (Some(_), Some(S::CorrectionRequested)) => Err((
                     false,
@@ -755,7 +775,9 @@ fn plan(
                     return Err((false, "该申报已不予批准，不能按名单录入批复".to_owned()));
                 }
                 None | Some(_) => {
-                    let now = state.map_or("尚无申报".to_owned(), |s| format!("申报为“{}”", s.label()));
+                    let now = state.map_or("尚无申报".to_owned(), |s| {
+                        format!("申报为“{}”", s.label())
+                    });
                     return Err((
                         false,
                         format!("该项目尚未受理（{now}）：请先导入其受理公示名单"),
