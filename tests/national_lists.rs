@@ -721,3 +721,112 @@ async fn lists_on_the_demo_ledger(app: TestApp) {
 
 on_both_backends!(empty; lists_on_a_built_ledger, a_national_step_skips_the_notice_gate_a_local_one_does_not);
 on_both_backends!(demo; lists_on_the_demo_ledger);
+
+async fn the_page_checks_matches_by_hand_and_imports(app: TestApp) {
+    let cast = Cast::sign_in(&app).await;
+    let officer = cast.officer.token.clone();
+    let mut fresh = Vec::new();
+    for _ in 0..2 {
+        let id = app
+            .new_project(&officer, cast.owner.org(), Kind::ReportForm, json!({}))
+            .await;
+        let p: api::Project = app
+            .get_ok(&format!("/api/v1/projects/{id}"), &officer)
+            .await;
+        fresh.push(p);
+    }
+    let on = today();
+    let list = workbook(
+        "受理公示",
+        ACCEPTANCE,
+        &[
+            accepted(1, &fresh[0].name, &fresh[0].project_code, on),
+            accepted(2, "全国系统里的另一个名称", "", on),
+        ],
+    );
+    let session = app.web_login("officer1").await;
+    let queue = app.page(Method::GET, "/filings", Some(&session)).await;
+    assert!(queue.html().contains("href=\"/filings/national-lists\""));
+    let blank = app
+        .page(Method::GET, "/filings/national-lists", Some(&session))
+        .await;
+    assert_eq!(blank.status, StatusCode::OK);
+    assert!(blank.html().contains("检查（试导入）"));
+    let owner = app.web_login("owner1").await;
+    let refused = app
+        .page(Method::GET, "/filings/national-lists", Some(&owner))
+        .await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+
+    // The check: the planned steps and the unmatched row with a field to match it.
+    let checked = app
+        .post_multipart(
+            "/filings/national-lists",
+            &session,
+            &[("mode", "check")],
+            &[("file", "受理公示.xlsx", &list)],
+        )
+        .await;
+    assert_eq!(checked.status, StatusCode::OK, "{}", checked.html());
+    let html = checked.html();
+    assert!(
+        html.contains("data-steps") && html.contains(&fresh[0].name),
+        "{html}"
+    );
+    assert!(html.contains("受理") && html.contains(&on.to_string()));
+    assert!(html.contains("name=\"match_4\""), "{html}");
+    assert!(html.contains("台账中没有同名项目"));
+    let kept = common::web::hidden_value(&html, "kept").expect("the file kept");
+    let p1: api::Project = app
+        .get_ok(&format!("/api/v1/projects/{}", fresh[0].id), &officer)
+        .await;
+    assert!(p1.current_filing.is_none(), "a check writes nothing");
+
+    // Matched by hand and imported from the kept file, without choosing it again.
+    let code = fresh[1].project_code.clone();
+    let imported = app
+        .post_multipart(
+            "/filings/national-lists",
+            &session,
+            &[("mode", "apply"), ("kept", &kept), ("match_4", &code)],
+            &[],
+        )
+        .await;
+    assert_eq!(
+        imported.status,
+        StatusCode::SEE_OTHER,
+        "{}",
+        imported.html()
+    );
+    assert!(
+        imported.flash().contains("已导入受理公示：录入4个办理环节"),
+        "{}",
+        imported.flash()
+    );
+    for p in &fresh {
+        assert_eq!(latest_filing(&app, &officer, p.id).await.state, "accepted");
+    }
+
+    // Problems by row and column.
+    let bad = workbook(
+        "审批决定公告",
+        DECISION,
+        &[decided(1, &fresh[0].name, &fresh[0].project_code, "", on)],
+    );
+    let shown = app
+        .post_multipart(
+            "/filings/national-lists",
+            &session,
+            &[("mode", "apply")],
+            &[("file", "公告.xlsx", &bad)],
+        )
+        .await;
+    assert_eq!(shown.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let html = shown.html();
+    assert!(
+        html.contains("data-problems") && html.contains("审批文号不能为空"),
+        "{html}"
+    );
+}
+
+on_both_backends!(demo; the_page_checks_matches_by_hand_and_imports);

@@ -17,6 +17,7 @@ mod dashboard;
 mod documents;
 mod filing;
 mod ledger;
+mod national_lists;
 mod notices;
 mod portal;
 mod public;
@@ -35,6 +36,7 @@ pub fn routes() -> Router<AppState> {
         .merge(sign_in::routes())
         .merge(ledger::routes())
         .merge(queue::routes())
+        .merge(national_lists::routes())
         .merge(filing::routes())
         .merge(documents::routes())
         .merge(sheets::routes())
