@@ -13,6 +13,8 @@ mod dashboard;
 mod filing;
 #[path = "browser/ledger.rs"]
 mod ledger;
+#[path = "browser/national.rs"]
+mod national;
 #[path = "browser/portal.rs"]
 mod portal;
 #[path = "browser/public.rs"]
