@@ -714,19 +714,17 @@ fn plan(
                     Ok(Plan::Steps { filing, actions })
                 }
             };
-            match (latest, state) {
-                (None, _) | (Some(_), Some(S::Refused | S::Withdrawn)) => {
+            match latest.map(|f| (f, f.state)) {
+                None | Some((_, S::Refused | S::Withdrawn)) => {
                     steps(None, vec![Action::Submit, Action::Accept])
                 }
-                (Some(f), Some(S::Draft)) => {
-                    steps(Some(f.id), vec![Action::Submit, Action::Accept])
-                }
-                (Some(f), Some(S::Submitted)) => steps(Some(f.id), vec![Action::Accept]),
-                (Some(_), Some(S::CorrectionRequested)) => Err((
+                Some((f, S::Draft)) => steps(Some(f.id), vec![Action::Submit, Action::Accept]),
+                Some((f, S::Submitted)) => steps(Some(f.id), vec![Action::Accept]),
+                Some((_, S::CorrectionRequested)) => Err((
                     false,
                     "该申报待补正：请先录入补正后重新提交，再导入受理".to_owned(),
                 )),
-                (Some(f), Some(_)) => match on_of(events, Action::Accept) {
+                Some((f, _)) => match on_of(events, Action::Accept) {
                     Some(accepted) if accepted == on => Ok(Plan::Unchanged(f.id)),
                     Some(accepted) => Err((
                         false,
@@ -737,7 +735,6 @@ fn plan(
                         format!("该申报为“{}”，没有受理记录", f.state.label()),
                     )),
                 },
-                (Some(_), None) => unreachable!("a filing has a state"),
             }
         }
         ListKind::Decision => {
