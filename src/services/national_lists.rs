@@ -241,10 +241,10 @@ pub async fn import(
         unmatched: Vec::new(),
         problems: Vec::new(),
     };
-    for (row, _) in &hand {
-        if !rows.iter().any(|r| r.row == *row) {
+    for &row in hand.keys() {
+        if !rows.iter().any(|r| r.row == row) {
             problems.push(Problem::new(
-                *row,
+                row,
                 "匹配",
                 format!("第{row}行不是名单中的数据行，不能手工匹配"),
             ));
