@@ -17,6 +17,8 @@ mod import;
 mod ledger;
 #[path = "browser/monthly.rs"]
 mod monthly;
+#[path = "browser/national.rs"]
+mod national;
 #[path = "browser/portal.rs"]
 mod portal;
 #[path = "browser/public.rs"]

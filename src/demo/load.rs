@@ -254,6 +254,7 @@ pub async fn load(
             basis: Vec::new(),
             materials_waived: matches!(step.action, Action::Submit | Action::Resubmit)
                 .then(|| PAPER_MATERIALS.to_owned()),
+            source: None,
         };
         let event = filings::apply(
             &txn,

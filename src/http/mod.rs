@@ -10,6 +10,7 @@ pub mod extract;
 mod filings;
 mod monthly_reports;
 pub(crate) mod ledger_import;
+mod national_lists;
 mod notifications;
 mod observe;
 mod organizations;
@@ -100,6 +101,9 @@ pub fn app(state: AppState) -> Router {
         .merge(catalog::routes())
         .merge(classification::routes())
         .merge(filings::routes(state.settings.filings.max_upload_bytes))
+        .merge(national_lists::routes(
+            state.settings.filings.max_upload_bytes,
+        ))
         .merge(assignment::routes())
         .merge(notifications::routes())
         .merge(service_sheets::routes())

@@ -13,6 +13,7 @@ pub mod ledger_export;
 pub mod ledger_import;
 pub mod monitoring;
 pub mod monthly_reports;
+pub mod national_lists;
 pub mod notifications;
 pub mod organizations;
 pub mod paging;

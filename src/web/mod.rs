@@ -18,6 +18,7 @@ mod documents;
 mod filing;
 mod ledger;
 mod ledger_import;
+mod national_lists;
 mod notices;
 mod portal;
 mod public;
@@ -37,6 +38,7 @@ pub fn routes() -> Router<AppState> {
         .merge(ledger::routes())
         .merge(ledger_import::routes())
         .merge(queue::routes())
+        .merge(national_lists::routes())
         .merge(filing::routes())
         .merge(documents::routes())
         .merge(sheets::routes())

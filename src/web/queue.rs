@@ -62,6 +62,8 @@ struct QueuePage {
     promised: bool,
     can_claim: bool,
     problems: Problems,
+    /// Officers and admins import the national system's lists.
+    imports_lists: bool,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -204,6 +206,7 @@ async fn queue(
             StatusCode::UNPROCESSABLE_ENTITY
         },
         QueuePage {
+            imports_lists: user.role().keeps_ledger(),
             chrome: user.chrome("工作台"),
             tabs: TABS
                 .iter()

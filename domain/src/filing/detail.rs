@@ -3,7 +3,7 @@
 //! event row and read back as this type, never by string key.
 use serde::{Deserialize, Serialize};
 
-use super::DisapprovalGround;
+use super::{DisapprovalGround, StepSource};
 
 /// One answered item of a correction request.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
@@ -62,6 +62,10 @@ pub struct EventDetail {
     /// 登记表备案号 issued or recorded.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub receipt_no: Option<String>,
+    /// Where the step was taken, when not in this service (the national system).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<String>)]
+    pub source: Option<StepSource>,
 }
 
 #[cfg(test)]

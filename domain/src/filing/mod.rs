@@ -9,6 +9,7 @@ mod materials;
 mod numbering;
 mod recording;
 mod rules;
+mod source;
 mod stage;
 
 mod state;
@@ -33,6 +34,7 @@ pub use recording::{
 pub use rules::{
     ActionContent, CorrectionBasis, RuleBreach, UNSETTLED_PENALTY_REASON, check_content,
 };
+pub use source::{LocalGate, StepSource, check_source, gate_applies};
 pub use stage::{Mark, Progress, Stage, progress};
 pub use state::{Action, FilingState, Role, Tier};
 pub use transition::{TransitionError, allowed_actions, transition};

@@ -17,10 +17,10 @@ use super::{
 use crate::config::Settings;
 use crate::domain::FieldError;
 use crate::domain::filing::{
-    Action, ActionContent, CorrectionBasis, DisapprovalGround, EventDetail, FilingState,
-    NumberKind, RecordedFor, RuleBreach, Tier, TransitionError, UNSETTLED_PENALTY_REASON,
-    acting_role, check_content, check_paper_number, effective_date, missing_materials_error,
-    transition,
+    Action, ActionContent, CorrectionBasis, DisapprovalGround, EventDetail, FilingState, LocalGate,
+    NumberKind, RecordedFor, RuleBreach, StepSource, Tier, TransitionError,
+    UNSETTLED_PENALTY_REASON, acting_role, check_content, check_paper_number, check_source,
+    effective_date, gate_applies, missing_materials_error, transition,
 };
 use crate::domain::publication::decision_block;
 use crate::domain::role::Role;
@@ -78,6 +78,12 @@ pub struct ActionRequest {
     /// uploaded materials, saying why (e.g. 纸质材料已存档).
     #[serde(default)]
     pub materials_waived: Option<String>,
+    /// `national_system`: an officer enters a step taken in the national system
+    /// (全国建设项目环评统一申报和审批系统), with its `effective_on`. The notice-period and
+    /// required-materials gates of that system's own procedure do not apply to it.
+    #[serde(default)]
+    #[schema(value_type = Option<String>)]
+    pub source: Option<StepSource>,
 }
 
 /// `POST /projects/{id}/filings`: a new draft for a project whose classification requires an
@@ -223,15 +229,22 @@ pub(crate) async fn apply<C: ConnectionTrait>(
         check_paper_number(req.action, number, actor.role, req.effective_on.is_some())
             .map_err(|e| Error::Invalid(vec![e]))?;
     }
+    check_source(req.source, actor.role, req.effective_on.is_some())
+        .map_err(|e| Error::Invalid(vec![e]))?;
     let mut detail = check_action(req, project, events)?;
     if req.on_behalf_of_owner {
         detail.recorded_for = Some(RecordedFor::Owner);
     }
-    if matches!(req.action, Action::Approve | Action::Disapprove) {
+    detail.source = req.source;
+    if matches!(req.action, Action::Approve | Action::Disapprove)
+        && gate_applies(LocalGate::DecisionNotice, req.source)
+    {
         check_decision_gate(txn, f, events, effective_on, req.effective_on.is_some()).await?;
     }
     if matches!(req.action, Action::Submit | Action::Resubmit) {
-        detail.materials_waived = check_materials(txn, settings, actor, f, req).await?;
+        if gate_applies(LocalGate::RequiredMaterials, req.source) {
+            detail.materials_waived = check_materials(txn, settings, actor, f, req).await?;
+        }
     } else if req.materials_waived.is_some() {
         return Err(Error::invalid(
             "materials_waived",

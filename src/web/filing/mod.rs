@@ -232,6 +232,7 @@ fn read_action(pairs: &FormPairs) -> Result<Read, Error> {
         number: trimmed(pairs, "number"),
         basis,
         materials_waived: trimmed(pairs, "materials_waived"),
+        source: None,
     };
     Ok(Read { req, rows })
 }
@@ -849,6 +850,7 @@ async fn resubmit(
             number: None,
             basis: Vec::new(),
             materials_waived: None,
+            source: None,
         };
         filings::act(&state.db, &state.settings, &user.actor, id, req)
             .await

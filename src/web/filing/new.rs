@@ -279,6 +279,7 @@ pub async fn create(
         number: None,
         basis: Vec::new(),
         materials_waived: waived.filter(|_| action == Action::Submit),
+        source: None,
     };
     match filings::act(&state.db, &state.settings, &user.actor, draft.id, req).await {
         Ok(v) => Ok(redirect_with(

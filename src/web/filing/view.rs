@@ -274,6 +274,9 @@ impl Loaded {
                 if d.recorded_for == Some(RecordedFor::Owner) {
                     details.push("审批人员代建设单位录入".into());
                 }
+                if d.source.is_some() {
+                    details.push("经全国系统录入".into());
+                }
                 let recorded_day = e
                     .recorded_at
                     .with_timezone(&services::shanghai())

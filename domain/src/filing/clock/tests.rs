@@ -538,3 +538,36 @@ fn officer_dated_stops_cover_both_ends_and_overlaps_count_once() {
         date(2023, 4, 27)
     );
 }
+
+#[test]
+fn steps_entered_from_the_national_system_replay_on_their_dates() {
+    // A 受理公示 list: submit and accept on the same day, Mon 2023-11-06; a 审批决定公告 list:
+    // evaluation started, finished and the approval all on Mon 2023-11-20.
+    let accepted = date(2023, 11, 6);
+    let decided = date(2023, 11, 20);
+    let history = [
+        (A::Submit, accepted),
+        (A::Accept, accepted),
+        (A::StartEvaluation, decided),
+        (A::FinishEvaluation, decided),
+        (A::Approve, decided),
+    ];
+    let accepted_only = clock(
+        Tier::ReportForm,
+        S::Accepted,
+        &history[..2],
+        date(2023, 11, 8),
+    );
+    // Accepted the day it arrived: on time; the decision clock runs from the acceptance, with
+    // Tue 11-07 and Wed 11-08 used.
+    assert_eq!(accepted_only.clock, Some(ClockKind::Decision));
+    assert_eq!(accepted_only.acceptance_due, Some(date(2023, 11, 13)));
+    assert_eq!(accepted_only.days_used, 2);
+    assert!(!accepted_only.overdue);
+    let done = clock(Tier::ReportForm, S::Approved, &history, date(2023, 12, 1));
+    assert_eq!(done.status, ClockStatus::Finished);
+    // 11-07..11-20 are 10 working days: an evaluation begun and ended on the day of the
+    // decision stops nothing, and the decision day counts as usual.
+    assert_eq!(done.days_used, 10);
+    assert!(!done.overdue);
+}
