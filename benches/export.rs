@@ -33,7 +33,10 @@ fn reset_peak() {
 }
 
 async fn add_projects(db: &sea_orm::DatabaseConnection, from: usize, to: usize, org: i64) {
-    let counties = entity::county::Entity::find().all(db).await.expect("counties");
+    let counties = entity::county::Entity::find()
+        .all(db)
+        .await
+        .expect("counties");
     let industries = eiaflow::domain::ledger::INDUSTRIES;
     let listed = NaiveDate::from_ymd_opt(2023, 1, 1).unwrap();
     let now = Utc::now();
@@ -51,7 +54,7 @@ async fn add_projects(db: &sea_orm::DatabaseConnection, from: usize, to: usize, 
             provincial: Set(i % 3 == 0),
             municipal: Set(true),
             industry: Set(industries[i % industries.len()].0.to_owned()),
-            total_investment: Set(1_000_00 + (i as i64) * 137),
+            total_investment: Set(100_000 + (i as i64) * 137),
             point_to_point: Set(i % 4 == 0),
             built_before_approval: Set(false),
             penalty_settled: Set(false),
