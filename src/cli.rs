@@ -113,18 +113,21 @@ async fn run(command: Command, settings: Settings) -> anyhow::Result<()> {
         Command::Serve => serve(settings).await,
         Command::Migrate => {
             let db = crate::db::connect(&settings).await?;
-            crate::db::migrate(&db).await?;
+            crate::db::migrate_locked(&db, &settings).await?;
             println!("migrations applied");
             Ok(())
         }
         Command::SeedDemo => {
             let db = crate::db::connect(&settings).await?;
+            let lock = crate::db::StartupLock::acquire(&db, &settings).await?;
             crate::db::migrate(&db).await?;
             services::counties::seed_shangluo(&db).await?;
             services::calendar::seed_embedded(&db).await?;
             // The demo ledger cites a shipped policy exemption, so it cannot load without them.
             services::policy_exemptions::seed_shipped(&db).await?;
-            if crate::demo::load_if_empty(&db, &settings).await? {
+            let loaded = crate::demo::load_if_empty(&db, &settings).await?;
+            lock.release().await?;
+            if loaded {
                 println!("demo ledger loaded");
                 Ok(())
             } else {
@@ -137,7 +140,7 @@ async fn run(command: Command, settings: Settings) -> anyhow::Result<()> {
             let bytes = std::fs::read(&file)
                 .map_err(|e| anyhow::anyhow!("reading {}: {e}", file.display()))?;
             let db = crate::db::connect(&settings).await?;
-            crate::db::migrate(&db).await?;
+            crate::db::migrate_locked(&db, &settings).await?;
             let outcome =
                 services::ledger_import::import(&db, &settings, &Actor::system(), &bytes, dry_run)
                     .await;
@@ -171,7 +174,7 @@ async fn run(command: Command, settings: Settings) -> anyhow::Result<()> {
         }
         Command::Calendar { command } => {
             let db = crate::db::connect(&settings).await?;
-            crate::db::migrate(&db).await?;
+            crate::db::migrate_locked(&db, &settings).await?;
             services::calendar::seed_embedded(&db).await?;
             match command {
                 CalendarCommand::Load { file } => {
@@ -210,7 +213,7 @@ async fn run(command: Command, settings: Settings) -> anyhow::Result<()> {
             std::io::stdin().read_to_string(&mut password)?;
             let password = password.trim_end_matches(['\r', '\n']).to_owned();
             let db = crate::db::connect(&settings).await?;
-            crate::db::migrate(&db).await?;
+            crate::db::migrate_locked(&db, &settings).await?;
             let user = services::users::create(
                 &db,
                 &Actor::system(),
@@ -277,12 +280,16 @@ fn import_report(
 
 async fn serve(settings: Settings) -> anyhow::Result<()> {
     let db = crate::db::connect(&settings).await?;
+    // Servers starting together take turns: the first migrates and seeds, the others find it
+    // done.
+    let lock = crate::db::StartupLock::acquire(&db, &settings).await?;
     if settings.database.migrate_on_start {
         crate::db::migrate(&db).await?;
     }
     if services::bootstrap(&db, &settings).await? {
         tracing::info!("database was empty: loaded the demo ledger");
     }
+    lock.release().await?;
     if settings.demo.enabled {
         let password_note = if settings.demo.password.expose_secret() == "demo-pass-2023" {
             "demo-pass-2023"

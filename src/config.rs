@@ -327,6 +327,12 @@ impl Settings {
                 "batch_size, poll_interval_ms and lease_seconds must be positive",
             );
         }
+        if self.mail.lease_seconds <= self.mail.timeout_seconds {
+            return fail(
+                "mail.lease_seconds",
+                "must be longer than mail.timeout_seconds (a send must end within its lease)",
+            );
+        }
         if !(1..=7).contains(&self.scheduler.digest_weekday) {
             return fail(
                 "scheduler.digest_weekday",

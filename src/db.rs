@@ -59,3 +59,78 @@ pub async fn migrate(db: &DatabaseConnection) -> anyhow::Result<()> {
         .await
         .map_err(|e| anyhow::anyhow!("migrating the database: {e}"))
 }
+
+/// Held while one process migrates the database and seeds what it ships, so that any number of
+/// servers can start at once on an empty, a migrated or a full database: the others wait, then
+/// find the work done. PostgreSQL: a transaction-scoped advisory lock on a connection of the
+/// pool, released when the guard ends its transaction. SQLite: an exclusive lock on a file
+/// beside the database (`<database>.startup-lock`), released when the file closes. An
+/// in-memory SQLite database belongs to one process and needs none.
+pub struct StartupLock {
+    held: Held,
+}
+
+enum Held {
+    Postgres(sea_orm::DatabaseTransaction),
+    File(std::fs::File),
+    Nothing,
+}
+
+/// The advisory lock's key: "eiaflow" in ASCII, the same in every process.
+const STARTUP_LOCK_KEY: i64 = 0x0065_6961_666c_6f77;
+
+impl StartupLock {
+    /// Waits until no other process holds the lock, then holds it.
+    pub async fn acquire(db: &DatabaseConnection, settings: &Settings) -> anyhow::Result<Self> {
+        use sea_orm::TransactionTrait;
+        let held = match settings.backend() {
+            Some(Backend::Postgres) => {
+                let txn = db.begin().await?;
+                txn.execute_unprepared(&format!(
+                    "SELECT pg_advisory_xact_lock({STARTUP_LOCK_KEY})"
+                ))
+                .await
+                .map_err(|e| anyhow::anyhow!("waiting for the startup lock: {e}"))?;
+                Held::Postgres(txn)
+            }
+            Some(Backend::Sqlite) => match sqlite_file(settings.database.url.expose_secret()) {
+                Some(path) => {
+                    let path = format!("{path}.startup-lock");
+                    let file = tokio::task::spawn_blocking(move || {
+                        let file = std::fs::OpenOptions::new()
+                            .create(true)
+                            .truncate(false)
+                            .write(true)
+                            .open(&path)
+                            .map_err(|e| anyhow::anyhow!("opening the startup lock {path}: {e}"))?;
+                        file.lock()
+                            .map_err(|e| anyhow::anyhow!("taking the startup lock {path}: {e}"))?;
+                        anyhow::Ok(file)
+                    })
+                    .await??;
+                    Held::File(file)
+                }
+                None => Held::Nothing,
+            },
+            None => Held::Nothing,
+        };
+        Ok(StartupLock { held })
+    }
+
+    /// Lets the next waiting process go on.
+    pub async fn release(self) -> anyhow::Result<()> {
+        match self.held {
+            Held::Postgres(txn) => txn.commit().await?,
+            Held::File(file) => file.unlock()?,
+            Held::Nothing => {}
+        }
+        Ok(())
+    }
+}
+
+/// Migrates under the startup lock, for the commands that migrate and then work.
+pub async fn migrate_locked(db: &DatabaseConnection, settings: &Settings) -> anyhow::Result<()> {
+    let lock = StartupLock::acquire(db, settings).await?;
+    migrate(db).await?;
+    lock.release().await
+}

@@ -16,6 +16,7 @@ mod observe;
 mod organizations;
 mod projects;
 mod reports;
+mod security;
 mod service_sheets;
 mod shape;
 mod users;
@@ -148,7 +149,12 @@ pub fn app(state: AppState) -> Router {
             shape::Methods::of(&openapi),
             shape::error_shape,
         ))
-        .layer(DefaultBodyLimit::max(body_limit));
+        .layer(DefaultBodyLimit::max(body_limit))
+        .layer(axum::middleware::from_fn_with_state(
+            body_limit,
+            security::refuse_control_characters,
+        ))
+        .layer(axum::middleware::from_fn(security::security_headers));
     observe::observed(router).with_state(state)
 }
 

@@ -35,6 +35,31 @@ pub fn observed<S: Clone + Send + Sync + 'static>(router: Router<S>) -> Router<S
                 .on_failure(on_failure),
         )
         .layer(SetRequestIdLayer::new(REQUEST_ID.clone(), MakeRequestUuid))
+        .layer(axum::middleware::from_fn(drop_odd_request_id))
+}
+
+/// A client's `x-request-id` is kept (so a proxy's id follows the request through the logs)
+/// only when it looks like one: 1–64 letters, digits and `.-_:`. Anything else — markup, spaces,
+/// a kilobyte of text — is dropped and a new id made, so that nothing a client writes reaches
+/// the logs or the audit trail under the guise of an id.
+async fn drop_odd_request_id(mut req: Request, next: Next) -> axum::response::Response {
+    let odd = req
+        .headers()
+        .get_all(&REQUEST_ID)
+        .iter()
+        .enumerate()
+        .any(|(i, v)| i > 0 || !looks_like_request_id(v.as_bytes()));
+    if odd {
+        req.headers_mut().remove(&REQUEST_ID);
+    }
+    next.run(req).await
+}
+
+fn looks_like_request_id(id: &[u8]) -> bool {
+    (1..=64).contains(&id.len())
+        && id
+            .iter()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'_' | b':'))
 }
 
 fn route_of<B>(req: &Request<B>) -> &str {
@@ -147,6 +172,32 @@ mod tests {
     async fn failing() -> Result<&'static str, Error> {
         let cause = anyhow::anyhow!("disk full");
         Err(Error::Internal(cause.context("writing the upload")))
+    }
+
+    #[tokio::test]
+    async fn a_clients_request_id_is_kept_only_when_it_looks_like_one() {
+        let router = observed(Router::new().route("/", get(|| async { "ok" })));
+        for (sent, kept) in [
+            ("proxy-1f3a.9:77_x", true),
+            ("<script>alert(1)</script>", false),
+            ("has space", false),
+            (&"a".repeat(65), false),
+        ] {
+            let res = router
+                .clone()
+                .oneshot(
+                    Request::builder()
+                        .uri("/")
+                        .header("x-request-id", sent)
+                        .body(Body::empty())
+                        .unwrap(),
+                )
+                .await
+                .unwrap();
+            let id = res.headers()["x-request-id"].to_str().unwrap();
+            assert_eq!(id == sent, kept, "{sent} → {id}");
+            assert!(looks_like_request_id(id.as_bytes()), "{id}");
+        }
     }
 
     #[tokio::test]

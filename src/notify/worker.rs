@@ -106,7 +106,23 @@ impl<O: Outbox> Worker<O> {
             )
             .await?;
         Span::current().record("claimed", batch.len());
-        for row in &batch {
+        // A send begun after the lease's last `timeout_seconds` could still be under way when
+        // the claim lapses and another server takes the message: those are left to be claimed
+        // again instead (unsent, so nothing is sent twice).
+        let started = std::time::Instant::now();
+        let last_start = std::time::Duration::from_secs(
+            self.settings
+                .lease_seconds
+                .saturating_sub(self.settings.timeout_seconds),
+        );
+        for (i, row) in batch.iter().enumerate() {
+            if started.elapsed() >= last_start {
+                tracing::info!(
+                    left = batch.len() - i,
+                    "lease running out: leaving the rest"
+                );
+                return Ok(i);
+            }
             let span = tracing::info_span!(
                 "deliver",
                 notification_id = row.id,

@@ -322,8 +322,8 @@ pub async fn decide(
     actor.require_keeper()?;
     let project = projects::visible(db, actor, project_id).await?;
     let decided_on = req.decided_on.unwrap_or_else(today);
-    if decided_on > today() {
-        return Err(Error::invalid("decided_on", "日期不能晚于今天"));
+    if let Some(problem) = crate::domain::past_date_problem(decided_on, today()) {
+        return Err(Error::invalid("decided_on", problem));
     }
     let result = evaluate(db, &req).await?;
     let txn = db.begin().await?;

@@ -105,8 +105,12 @@ async fn visible_filing<C: ConnectionTrait>(
     Ok(f)
 }
 
-/// A file name safe to show and to send back: no folders, no control characters.
+/// A file name safe to show and to send back: no folders, no control characters; none at all
+/// when it holds characters that reorder its display (`\u{202e}gnp.pdf` shows as `fdp.png`).
 fn clean_name(name: &str) -> Option<String> {
+    if name.chars().any(crate::domain::is_bidi_control) {
+        return None;
+    }
     let base = name.rsplit(['/', '\\']).next()?.trim();
     let cleaned: String = base
         .chars()
@@ -522,6 +526,7 @@ mod tests {
             Some("环评报告书.pdf")
         );
         assert_eq!(clean_name("  "), None);
+        assert_eq!(clean_name("\u{202e}gnp.pdf"), None);
     }
 
     #[test]

@@ -900,11 +900,14 @@ impl RowReader<'_> {
         let built_before_approval = self.flag(key::BUILT_BEFORE_APPROVAL);
         let penalty_settled = self.flag(key::PENALTY_SETTLED);
         let listed_on = match read::date(self.cell(key::LISTED_ON)) {
-            Ok(Some(d)) if d > today => {
-                self.problem(key::LISTED_ON, "日期不能晚于今天");
-                None
-            }
-            Ok(d) => Some(d),
+            Ok(Some(d)) => match crate::domain::past_date_problem(d, today) {
+                Some(problem) => {
+                    self.problem(key::LISTED_ON, problem);
+                    None
+                }
+                None => Some(Some(d)),
+            },
+            Ok(None) => Some(None),
             Err(text) => {
                 self.problem(
                     key::LISTED_ON,

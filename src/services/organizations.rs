@@ -87,7 +87,10 @@ fn check_name(name: &str, errors: &mut Vec<FieldError>) {
 /// What is wrong with an organisation's name, if anything (shared with the ledger import).
 pub(crate) fn name_problem(name: &str) -> Option<&'static str> {
     let len = name.trim().chars().count();
-    (len == 0 || len > 100).then_some("单位名称不能为空且不超过100字")
+    if len == 0 || len > 100 {
+        return Some("单位名称不能为空且不超过100字");
+    }
+    crate::domain::one_line_problem(name)
 }
 
 pub(crate) fn check_credit_code(code: &str, errors: &mut Vec<FieldError>) -> Option<CreditCode> {

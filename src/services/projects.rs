@@ -757,12 +757,15 @@ pub async fn visible<C: ConnectionTrait>(db: &C, actor: &Actor, id: i64) -> Resu
 /// What is wrong with a project name, if anything.
 pub(crate) fn name_problem(name: &str) -> Option<&'static str> {
     let len = name.trim().chars().count();
-    (len == 0 || len > 200).then_some("项目名称不能为空且不超过200字")
+    if len == 0 || len > 200 {
+        return Some("项目名称不能为空且不超过200字");
+    }
+    crate::domain::one_line_problem(name)
 }
 
 /// What is wrong with a ledger date (listed, verified), if anything.
 pub(crate) fn date_problem(date: NaiveDate) -> Option<&'static str> {
-    (date > today()).then_some("日期不能晚于今天")
+    crate::domain::past_date_problem(date, today())
 }
 
 /// What is wrong with a project's description, if anything.

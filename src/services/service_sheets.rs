@@ -540,8 +540,11 @@ pub(crate) async fn update_item_in<C: ConnectionTrait>(
     {
         errors.push(FieldError::new("description", "服务内容不能为空"));
     }
-    if patch.done_on.is_some_and(|d| d > today()) {
-        errors.push(FieldError::new("done_on", "日期不能晚于今天"));
+    if let Some(problem) = patch
+        .done_on
+        .and_then(|d| crate::domain::past_date_problem(d, today()))
+    {
+        errors.push(FieldError::new("done_on", problem));
     }
     let status = patch.status.unwrap_or(item.status);
     if patch.done_on.is_some() && status != ItemStatus::Done {

@@ -236,6 +236,13 @@ pub(crate) async fn create_in<C: ConnectionTrait>(
     if let Some(phone) = &input.office_phone {
         validate_phone(phone, &mut errors);
     }
+    if let Some(problem) = input
+        .display_name
+        .as_deref()
+        .and_then(crate::domain::one_line_problem)
+    {
+        errors.push(FieldError::new("display_name", problem));
+    }
     check_organization(db, input.role, input.organization_id, &mut errors).await?;
     if !errors.is_empty() {
         return Err(Error::Invalid(errors));
@@ -417,10 +424,12 @@ pub async fn update(
     if let Some(Some(phone)) = &patch.office_phone {
         validate_phone(phone, &mut errors);
     }
-    if let Some(name) = &patch.display_name
-        && name.trim().is_empty()
-    {
-        errors.push(FieldError::new("display_name", "姓名不能为空"));
+    if let Some(name) = &patch.display_name {
+        if name.trim().is_empty() {
+            errors.push(FieldError::new("display_name", "姓名不能为空"));
+        } else if let Some(problem) = crate::domain::one_line_problem(name) {
+            errors.push(FieldError::new("display_name", problem));
+        }
     }
     check_organization(db, role, organization_id, &mut errors).await?;
     if let Some(Some(supervisor)) = patch.supervisor_id {

@@ -288,7 +288,9 @@ pub fn urlencode(s: &str) -> String {
     form_urlencoded::byte_serialize(s.as_bytes()).collect()
 }
 
-/// Security headers on every page, and the flash cookie cleared once a page has shown it.
+/// The pages' own security headers (the Content-Security-Policy, no caching, no framing; the
+/// headers of every response are `http::security`'s), and the flash cookie cleared once a
+/// page has shown it.
 pub async fn frame_headers(req: Request, next: Next) -> Response {
     let had_flash = cookie(req.headers(), FLASH_COOKIE).is_some();
     let mut res = next.run(req).await;
@@ -305,14 +307,6 @@ pub async fn frame_headers(req: Request, next: Next) -> Response {
         headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
         headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
     }
-    headers.insert(
-        header::X_CONTENT_TYPE_OPTIONS,
-        HeaderValue::from_static("nosniff"),
-    );
-    headers.insert(
-        header::REFERRER_POLICY,
-        HeaderValue::from_static("same-origin"),
-    );
     if had_flash && html {
         headers.append(
             header::SET_COOKIE,

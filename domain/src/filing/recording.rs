@@ -24,10 +24,10 @@ pub fn effective_date(
                 "只有审批人员可以补录以往日期的办理环节",
             ));
         }
-        Some(date) if date > today => {
-            return Err(FieldError::new("effective_on", "日期不能晚于今天"));
-        }
-        Some(date) => date,
+        Some(date) => match crate::past_date_problem(date, today) {
+            Some(problem) => return Err(FieldError::new("effective_on", problem)),
+            None => date,
+        },
     };
     match previous {
         Some(previous) if date < previous => Err(FieldError::new(
