@@ -77,8 +77,7 @@ pub async fn refuse_control_characters(
         Ok(bytes) => bytes,
         Err(_) => {
             return if api {
-                crate::error::Error::TooLarge(format!("请求体超过 {limit} 字节的上限"))
-                    .into_response()
+                crate::error::Error::TooLarge("请求体过大".into()).into_response()
             } else {
                 crate::web::page::status_page(
                     axum::http::StatusCode::PAYLOAD_TOO_LARGE,
