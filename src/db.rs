@@ -30,6 +30,17 @@ pub async fn connect(settings: &Settings) -> anyhow::Result<DatabaseConnection> 
             // One connection: SQLite has one writer at a time, and a single connection turns
             // concurrent requests into a queue instead of "database is locked" errors.
             options.max_connections(1).min_connections(1);
+            // Set on every connection the pool opens, not once: WAL with `synchronous=FULL`, so
+            // a committed transaction is on disk before the answer goes out (a power cut loses
+            // nothing acknowledged); foreign keys enforced; a writer in another process (a
+            // command run beside the server) waited for up to 5 s.
+            options.map_sqlx_sqlite_opts(|o| {
+                use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
+                o.journal_mode(SqliteJournalMode::Wal)
+                    .synchronous(SqliteSynchronous::Full)
+                    .foreign_keys(true)
+                    .busy_timeout(Duration::from_secs(5))
+            });
         }
         Backend::Postgres => {
             options.max_connections(settings.database.max_connections);
@@ -38,10 +49,6 @@ pub async fn connect(settings: &Settings) -> anyhow::Result<DatabaseConnection> 
     let db = Database::connect(options)
         .await
         .map_err(|e| anyhow::anyhow!("cannot open the database named by database.url: {e}"))?;
-    if backend == Backend::Sqlite {
-        db.execute_unprepared("PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON;")
-            .await?;
-    }
     Ok(db)
 }
 
