@@ -331,7 +331,11 @@ async fn serve(settings: Settings) -> anyhow::Result<()> {
         )));
     }
     let state = AppState::new(db, settings);
-    axum::serve(listener, app(state))
+    // The peer's address reaches the handlers (the sign-in limits count per client).
+    axum::serve(
+        listener,
+        app(state).into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
         .with_graceful_shutdown(shutdown_signal())
         .await?;
     let _ = stop.send(true);

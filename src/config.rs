@@ -135,6 +135,9 @@ pub struct ServerSettings {
     pub port: u16,
     pub body_limit_bytes: usize,
     pub public_url: String,
+    /// Proxies (load balancers) whose `X-Forwarded-For` names the client; from any other peer
+    /// the header is ignored.
+    pub trusted_proxies: Vec<std::net::IpAddr>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -157,6 +160,8 @@ pub struct DemoSettings {
 pub struct AuthSettings {
     pub token_ttl_hours: u32,
     pub max_failed_logins: u32,
+    /// Sign-in attempts from one client address, over all user names, within the window.
+    pub max_logins_per_client: u32,
     pub login_window_minutes: u32,
     /// A session unused this long ends (等保: session time-out); 0 = only the token's expiry.
     pub idle_minutes: u32,
@@ -244,6 +249,9 @@ impl Settings {
                 .prefix_separator("__")
                 .separator("__")
                 .try_parsing(true)
+                // EIAFLOW__SERVER__TRUSTED_PROXIES=10.0.0.2,10.0.0.3
+                .list_separator(",")
+                .with_list_parse_key("server.trusted_proxies")
                 .source(Some(overrides)),
         );
         let settings: Settings = builder
@@ -285,6 +293,12 @@ impl Settings {
         }
         if self.auth.max_failed_logins == 0 {
             return fail("auth.max_failed_logins", "must be at least 1");
+        }
+        if self.auth.max_logins_per_client < self.auth.max_failed_logins {
+            return fail(
+                "auth.max_logins_per_client",
+                "must be at least auth.max_failed_logins",
+            );
         }
         if self.auth.login_window_minutes == 0 {
             return fail("auth.login_window_minutes", "must be at least 1");

@@ -111,9 +111,9 @@ pub enum Error {
         message: String,
         problems: Vec<crate::excel::Problem>,
     },
-    /// 429
-    #[error("{0}")]
-    RateLimited(String),
+    /// 429, with `Retry-After` in seconds.
+    #[error("{message}")]
+    RateLimited { message: String, retry_after: u64 },
     #[error(transparent)]
     Internal(#[from] anyhow::Error),
 }
@@ -172,7 +172,7 @@ impl Error {
             Error::Conflict { .. } => StatusCode::CONFLICT,
             Error::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             Error::Invalid(_) | Error::Rejected { .. } => StatusCode::UNPROCESSABLE_ENTITY,
-            Error::RateLimited(_) => StatusCode::TOO_MANY_REQUESTS,
+            Error::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
             Error::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -189,7 +189,7 @@ impl Error {
             Error::Conflict { code, .. } => *code,
             Error::TooLarge(_) => ErrorCode::TooLarge,
             Error::Invalid(_) | Error::Rejected { .. } => ErrorCode::Invalid,
-            Error::RateLimited(_) => ErrorCode::RateLimited,
+            Error::RateLimited { .. } => ErrorCode::RateLimited,
             Error::Internal(_) => ErrorCode::Internal,
         }
     }
@@ -342,6 +342,12 @@ impl IntoResponse for Error {
             response
                 .headers_mut()
                 .insert(axum::http::header::ALLOW, value);
+        }
+        if let Error::RateLimited { retry_after, .. } = &self {
+            response.headers_mut().insert(
+                axum::http::header::RETRY_AFTER,
+                axum::http::HeaderValue::from(*retry_after),
+            );
         }
         if let Error::Internal(err) = self {
             response

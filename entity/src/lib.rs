@@ -15,6 +15,7 @@ pub mod hearing_request;
 pub mod holiday_schedule;
 pub mod json;
 pub mod monthly_report;
+pub mod sign_in_attempt;
 pub mod notification;
 pub mod number_sequence;
 pub mod organization;

@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 use super::AppState;
-use super::extract::ApiJson;
+use super::extract::{ApiJson, ClientAddress};
 use crate::domain::role::Role;
 use crate::error::{Error, ErrorBody, Result};
 use crate::services::{self, Actor};
@@ -107,14 +107,16 @@ pub struct LoginResponse {
     responses((status = 200, body = LoginResponse), (status = 401, body = ErrorBody), (status = 429, body = ErrorBody)))]
 async fn login(
     State(state): State<AppState>,
+    ClientAddress(client): ClientAddress,
     ApiJson(req): ApiJson<LoginRequest>,
 ) -> Result<Json<LoginResponse>> {
     let result = services::auth::login(
         &state.db,
-        &state.login_throttle,
+        &state.sign_in_limits,
         state.settings.auth.token_ttl_hours,
         &req.username,
         &req.password,
+        client,
     )
     .await?;
     let role = result.user.role;

@@ -560,6 +560,91 @@ impl<S: Send + Sync> FromRequestParts<S> for ApiId {
     }
 }
 
+/// The client's address: the peer's, or — when the peer is one of `server.trusted_proxies` —
+/// the nearest address in `X-Forwarded-For` that is not itself a trusted proxy (proxies append
+/// the address they received from, so the right end is the most trustworthy). `None` when the
+/// connection's peer is unknown (a request driven through the router in a test).
+pub struct ClientAddress(pub Option<std::net::IpAddr>);
+
+impl FromRequestParts<super::AppState> for ClientAddress {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &super::AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let peer = parts
+            .extensions
+            .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+            .map(|c| c.0.ip());
+        let forwarded: Vec<&str> = parts
+            .headers
+            .get_all("x-forwarded-for")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .collect();
+        Ok(ClientAddress(client_address(
+            peer,
+            &forwarded,
+            &state.settings.server.trusted_proxies,
+        )))
+    }
+}
+
+/// See [`ClientAddress`].
+pub fn client_address(
+    peer: Option<std::net::IpAddr>,
+    forwarded: &[&str],
+    trusted: &[std::net::IpAddr],
+) -> Option<std::net::IpAddr> {
+    let peer = peer?;
+    if !trusted.contains(&peer) {
+        return Some(peer);
+    }
+    let hops: Vec<&str> = forwarded
+        .iter()
+        .flat_map(|v| v.split(','))
+        .map(str::trim)
+        .collect();
+    let mut client = peer;
+    for hop in hops.iter().rev() {
+        match hop.parse::<std::net::IpAddr>() {
+            Ok(ip) => {
+                client = ip;
+                if !trusted.contains(&ip) {
+                    break;
+                }
+            }
+            // A hop that is no address: what lies left of it cannot be trusted.
+            Err(_) => break,
+        }
+    }
+    Some(client)
+}
+
+#[cfg(test)]
+mod client_tests {
+    use super::client_address;
+
+    #[test]
+    fn the_client_is_read_from_forwarded_for_only_behind_a_trusted_proxy() {
+        let ip = |s: &str| s.parse::<std::net::IpAddr>().unwrap();
+        let proxy = ip("10.0.0.2");
+        // A peer that is no proxy: its own address, whatever it claims.
+        assert_eq!(
+            client_address(Some(ip("203.0.113.9")), &["1.2.3.4"], &[proxy]),
+            Some(ip("203.0.113.9"))
+        );
+        // Behind the proxy: the address it appended, not what the client wrote before it.
+        assert_eq!(
+            client_address(Some(proxy), &["6.6.6.6, 198.51.100.7"], &[proxy]),
+            Some(ip("198.51.100.7"))
+        );
+        assert_eq!(client_address(Some(proxy), &[], &[proxy]), Some(proxy));
+        assert_eq!(client_address(None, &["1.2.3.4"], &[proxy]), None);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -36,26 +36,27 @@ use utoipa_swagger_ui::SwaggerUi;
 
 use crate::config::Settings;
 use crate::error::Error;
-use crate::services::auth::LoginThrottle;
+use crate::services::auth::SignInLimits;
 
 /// What every handler can reach.
 #[derive(Clone)]
 pub struct AppState {
     pub db: DatabaseConnection,
     pub settings: Arc<Settings>,
-    pub login_throttle: Arc<LoginThrottle>,
+    pub sign_in_limits: Arc<SignInLimits>,
 }
 
 impl AppState {
     pub fn new(db: DatabaseConnection, settings: Settings) -> Self {
-        let login_throttle = Arc::new(LoginThrottle::new(
+        let sign_in_limits = Arc::new(SignInLimits::new(
             settings.auth.max_failed_logins,
+            settings.auth.max_logins_per_client,
             settings.auth.login_window_minutes,
         ));
         AppState {
             db,
             settings: Arc::new(settings),
-            login_throttle,
+            sign_in_limits,
         }
     }
 

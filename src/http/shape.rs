@@ -102,7 +102,10 @@ pub async fn error_shape(
         }
         StatusCode::UNAUTHORIZED => Error::Unauthorized("请先登录".into()),
         StatusCode::FORBIDDEN => Error::Forbidden("无权访问".into()),
-        StatusCode::TOO_MANY_REQUESTS => Error::RateLimited("请求过于频繁，请稍后再试".into()),
+        StatusCode::TOO_MANY_REQUESTS => Error::RateLimited {
+            message: "请求过于频繁，请稍后再试".into(),
+            retry_after: 60,
+        },
         other => Error::malformed(format!("请求无法处理（HTTP {}）", other.as_u16())),
     };
     // Outside the API a person is reading: the error page, not JSON.

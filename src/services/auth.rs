@@ -1,25 +1,46 @@
 //! Passwords (argon2id), login tokens (random, stored only as a SHA-256 hash, with an expiry,
-//! revocable) and the throttle on failed logins.
-use std::collections::HashMap;
-use std::sync::Mutex;
-use std::time::{Duration, Instant};
+//! revocable) and the limits on sign-in attempts.
+use std::sync::OnceLock;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
 
 use argon2::Argon2;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use rand::RngCore;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set,
-    sea_query::Expr,
+    ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter,
+    QueryOrder, Set, sea_query::Expr,
 };
+use tokio::sync::Semaphore;
 use sha2::{Digest, Sha256};
 
 use super::{Actor, now};
 use crate::error::{Error, Result};
-use entity::{app_user, auth_token};
+use entity::{app_user, auth_token, sign_in_attempt};
+
+/// Password hashes running at once, in the whole process: argon2id takes 19 MiB and a core for
+/// each, so a flood of sign-ins queues here instead of taking gigabytes, and the memory comes
+/// back when it ends. One per core.
+fn hashing() -> &'static Semaphore {
+    static HASHING: OnceLock<Semaphore> = OnceLock::new();
+    HASHING.get_or_init(|| {
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+        Semaphore::new(cores.clamp(1, 8))
+    })
+}
+
+/// Sign-ins waiting for a hash beyond which a new one is refused at once (429) rather than
+/// queued: the global limit.
+const MAX_WAITING_SIGN_INS: usize = 64;
+static WAITING_SIGN_INS: AtomicUsize = AtomicUsize::new(0);
 
 /// Hashes a password with argon2id and a random salt, off the async threads.
 #[tracing::instrument(name = "auth::hash_password", skip_all)]
 pub async fn hash_password(password: String) -> Result<String> {
+    let _permit = hashing()
+        .acquire()
+        .await
+        .map_err(|e| anyhow::anyhow!(e))?;
     tokio::task::spawn_blocking(move || {
         let salt = SaltString::generate(&mut rand::rngs::OsRng);
         Argon2::default()
@@ -33,6 +54,10 @@ pub async fn hash_password(password: String) -> Result<String> {
 }
 
 async fn verify_password(password: String, hash: String) -> Result<bool> {
+    let _permit = hashing()
+        .acquire()
+        .await
+        .map_err(|e| anyhow::anyhow!(e))?;
     tokio::task::spawn_blocking(move || {
         let parsed = PasswordHash::new(&hash).map_err(|e| anyhow::anyhow!("stored hash: {e}"))?;
         Ok(Argon2::default()
@@ -52,41 +77,93 @@ fn token_hash(token: &str) -> String {
     hex::encode(Sha256::digest(token.as_bytes()))
 }
 
-/// Counts failed logins per username within a window; past the limit, logins get 429 until the
-/// window has moved on. Per process: with several replicas each keeps its own count.
-pub struct LoginThrottle {
-    max_failures: usize,
-    window: Duration,
-    failures: Mutex<HashMap<String, Vec<Instant>>>,
+/// The sign-in limits, counted in the database (`sign_in_attempt`) so that every server on it
+/// shares them. Each attempt is written *before* its password is checked and then counted, so
+/// parallel guesses cannot slip past the count; a success removes its account's and client's
+/// rows. Past `per_account` attempts for one user name from one client within the window, or
+/// `per_client` from one client over all user names, further attempts get 429 with
+/// `Retry-After` until the oldest counted attempt leaves the window. Counting per account *and*
+/// client means a guesser elsewhere cannot lock the real user out.
+#[derive(Debug, Clone)]
+pub struct SignInLimits {
+    pub per_account: u32,
+    pub per_client: u32,
+    pub window: Duration,
 }
 
-impl LoginThrottle {
-    pub fn new(max_failures: u32, window_minutes: u32) -> Self {
+impl SignInLimits {
+    pub fn new(per_account: u32, per_client: u32, window_minutes: u32) -> Self {
         Self {
-            max_failures: max_failures as usize,
+            per_account,
+            per_client,
             window: Duration::from_secs(u64::from(window_minutes) * 60),
-            failures: Mutex::new(HashMap::new()),
         }
     }
+}
 
-    fn blocked(&self, username: &str) -> bool {
-        let mut map = self.failures.lock().unwrap_or_else(|e| e.into_inner());
-        let window = self.window;
-        let entry = map.entry(username.to_owned()).or_default();
-        entry.retain(|t| t.elapsed() < window);
-        entry.len() >= self.max_failures
-    }
+/// The user name as counted: trimmed, lower case, at most 64 characters.
+fn attempt_key(username: &str) -> String {
+    username.trim().to_lowercase().chars().take(64).collect()
+}
 
-    fn failed(&self, username: &str) {
-        let mut map = self.failures.lock().unwrap_or_else(|e| e.into_inner());
-        map.entry(username.to_owned())
-            .or_default()
-            .push(Instant::now());
-    }
+/// Writes this attempt and counts it with the others in the window; the attempt's id to remove
+/// on success, or the 429 to answer.
+async fn reserve(
+    db: &DatabaseConnection,
+    limits: &SignInLimits,
+    key: &str,
+    client: &str,
+) -> Result<i64> {
+    let at = now();
+    let window = chrono::Duration::from_std(limits.window).unwrap_or(chrono::Duration::MAX);
+    let since = at - window;
+    sign_in_attempt::Entity::delete_many()
+        .filter(sign_in_attempt::Column::AttemptedAt.lt(since))
+        .exec(db)
+        .await?;
+    let id = sign_in_attempt::Entity::insert(sign_in_attempt::ActiveModel {
+        username: Set(key.to_owned()),
+        client: Set(client.to_owned()),
+        attempted_at: Set(at),
+        ..Default::default()
+    })
+    .exec(db)
+    .await?
+    .last_insert_id;
+    let recent = || {
+        sign_in_attempt::Entity::find()
+            .filter(sign_in_attempt::Column::Client.eq(client))
+            .filter(sign_in_attempt::Column::AttemptedAt.gte(since))
+    };
+    let for_account = recent().filter(sign_in_attempt::Column::Username.eq(key));
+    let over = if for_account.clone().count(db).await? > u64::from(limits.per_account) {
+        Some(for_account)
+    } else if recent().count(db).await? > u64::from(limits.per_client) {
+        Some(recent())
+    } else {
+        None
+    };
+    let Some(counted) = over else {
+        return Ok(id);
+    };
+    let oldest = counted
+        .order_by_asc(sign_in_attempt::Column::AttemptedAt)
+        .one(db)
+        .await?
+        .map_or(at, |a| a.attempted_at);
+    let wait = (oldest + window - at).num_seconds().max(1) as u64;
+    Err(Error::RateLimited {
+        message: format!("登录尝试次数过多，请{}后再试", wait_text(wait)),
+        retry_after: wait,
+    })
+}
 
-    fn succeeded(&self, username: &str) {
-        let mut map = self.failures.lock().unwrap_or_else(|e| e.into_inner());
-        map.remove(username);
+/// Seconds in words: “3分钟”, “40秒”.
+fn wait_text(seconds: u64) -> String {
+    if seconds >= 60 {
+        format!("{}分钟", seconds.div_ceil(60))
+    } else {
+        format!("{seconds}秒")
     }
 }
 
@@ -96,35 +173,56 @@ pub struct LoginResult {
     pub user: app_user::Model,
 }
 
-#[tracing::instrument(name = "auth::login", skip_all, fields(username = %username))]
+#[tracing::instrument(name = "auth::login", skip_all, fields(username = %username, client))]
 pub async fn login(
     db: &DatabaseConnection,
-    throttle: &LoginThrottle,
+    limits: &SignInLimits,
     ttl_hours: u32,
     username: &str,
     password: &str,
+    client: Option<std::net::IpAddr>,
 ) -> Result<LoginResult> {
     let username = username.trim();
-    if throttle.blocked(username) {
-        return Err(Error::RateLimited("登录失败次数过多，请稍后再试".into()));
+    let client = client.map_or_else(|| "-".to_owned(), |ip| ip.to_string());
+    tracing::Span::current().record("client", client.as_str());
+    let key = attempt_key(username);
+    let attempt = reserve(db, limits, &key, &client).await?;
+    // The global limit: past it, the attempt is not the user's to count.
+    if WAITING_SIGN_INS.fetch_add(1, Ordering::SeqCst) >= MAX_WAITING_SIGN_INS {
+        WAITING_SIGN_INS.fetch_sub(1, Ordering::SeqCst);
+        forget(db, attempt).await?;
+        return Err(Error::RateLimited {
+            message: "登录请求过多，请稍后再试".into(),
+            retry_after: 1,
+        });
     }
     let user = app_user::Entity::find()
         .filter(app_user::Column::Username.eq(username))
         .one(db)
-        .await?;
-    let hash = user
-        .as_ref()
-        .map(|u| u.password_hash.clone())
-        .unwrap_or_else(|| DECOY_HASH.to_owned());
-    let matches = verify_password(password.to_owned(), hash).await?;
-    let user = match user {
-        Some(user) if matches && user.active => user,
-        _ => {
-            throttle.failed(username);
-            return Err(Error::Unauthorized("用户名或密码错误".into()));
+        .await;
+    let checked = match user {
+        Ok(user) => {
+            let hash = user
+                .as_ref()
+                .map(|u| u.password_hash.clone())
+                .unwrap_or_else(|| DECOY_HASH.to_owned());
+            verify_password(password.to_owned(), hash)
+                .await
+                .map(|matches| (user, matches))
         }
+        Err(e) => Err(e.into()),
     };
-    throttle.succeeded(username);
+    WAITING_SIGN_INS.fetch_sub(1, Ordering::SeqCst);
+    let user = match checked? {
+        (Some(user), true) if user.active => user,
+        _ => return Err(Error::Unauthorized("用户名或密码错误".into())),
+    };
+    // A success clears what this account and client had counted.
+    sign_in_attempt::Entity::delete_many()
+        .filter(sign_in_attempt::Column::Username.eq(&key))
+        .filter(sign_in_attempt::Column::Client.eq(&client))
+        .exec(db)
+        .await?;
 
     let mut bytes = [0u8; 32];
     rand::rngs::OsRng.fill_bytes(&mut bytes);
@@ -146,6 +244,14 @@ pub async fn login(
         expires_at,
         user,
     })
+}
+
+/// Removes an attempt that was not the user's to count.
+async fn forget(db: &DatabaseConnection, attempt: i64) -> Result<()> {
+    sign_in_attempt::Entity::delete_by_id(attempt)
+        .exec(db)
+        .await?;
+    Ok(())
 }
 
 /// The user a bearer token belongs to, if the token is known, unexpired and unrevoked and the
@@ -337,14 +443,9 @@ mod tests {
     }
 
     #[test]
-    fn throttle_blocks_after_the_limit() {
-        let t = LoginThrottle::new(2, 15);
-        assert!(!t.blocked("a"));
-        t.failed("a");
-        t.failed("a");
-        assert!(t.blocked("a"));
-        assert!(!t.blocked("b"));
-        t.succeeded("a");
-        assert!(!t.blocked("a"));
+    fn waits_are_told_in_minutes_or_seconds() {
+        assert_eq!(wait_text(40), "40秒");
+        assert_eq!(wait_text(61), "2分钟");
+        assert_eq!(attempt_key("  Officer1 "), "officer1");
     }
 }

@@ -15,6 +15,7 @@ use super::session::{
 };
 use crate::error::Error;
 use crate::http::AppState;
+use crate::http::extract::ClientAddress;
 use crate::services;
 
 pub fn routes() -> Router<AppState> {
@@ -93,6 +94,7 @@ struct LoginForm {
 
 async fn login(
     State(state): State<AppState>,
+    ClientAddress(client): ClientAddress,
     headers: HeaderMap,
     Form(form): Form<LoginForm>,
 ) -> WebResult {
@@ -116,16 +118,26 @@ async fn login(
     }
     let result = match services::auth::login(
         &state.db,
-        &state.login_throttle,
+        &state.sign_in_limits,
         state.settings.auth.token_ttl_hours,
         &form.username,
         &form.password,
+        client,
     )
     .await
     {
         Ok(result) => result,
-        Err(err @ (Error::Unauthorized(_) | Error::RateLimited(_))) => {
-            return again(err.status(), err.to_string());
+        Err(err @ Error::Unauthorized(_)) => return again(err.status(), err.to_string()),
+        Err(Error::RateLimited {
+            message,
+            retry_after,
+        }) => {
+            let mut page = again(StatusCode::TOO_MANY_REQUESTS, message)?;
+            page.headers_mut().insert(
+                axum::http::header::RETRY_AFTER,
+                axum::http::HeaderValue::from(retry_after),
+            );
+            return Ok(page);
         }
         Err(other) => return Err(other.into()),
     };
