@@ -14,12 +14,7 @@ use common::{DEMO_PASSWORD, Reply, TestApp, error};
 use serde_json::json;
 
 /// A login from `client` (the peer address the server sees) through `router`.
-async fn login_from(
-    router: &axum::Router,
-    client: &str,
-    username: &str,
-    password: &str,
-) -> Reply {
+async fn login_from(router: &axum::Router, client: &str, username: &str, password: &str) -> Reply {
     let mut req = Request::builder()
         .method(Method::POST)
         .uri("/api/v1/auth/login")
@@ -63,7 +58,10 @@ async fn parallel_guesses_meet_the_limit_and_the_real_user_still_signs_in(app: T
             other => panic!("a guess got {other}: {}", reply.json_value()),
         }
     }
-    assert!(checked <= 10, "{checked} guesses were checked, the limit is 10");
+    assert!(
+        checked <= 10,
+        "{checked} guesses were checked, the limit is 10"
+    );
     assert_eq!(checked + refused, 100);
     assert!(refused >= 90, "{refused}");
 

@@ -5,77 +5,21 @@
 mod common;
 
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
+use common::server::Server;
 use sea_orm::{ConnectionTrait, Database, Statement};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 const SERVERS: usize = 3;
 const ROUNDS: usize = 10;
 /// How long a round may take for all its servers to answer.
 const READY_WITHIN: Duration = Duration::from_secs(120);
 
-/// One server process, killed when dropped.
-struct Server {
-    child: Child,
-    port: u16,
-    log: std::path::PathBuf,
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-impl Server {
-    fn start(url: &str, dir: &Path, n: usize) -> Server {
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
-            .and_then(|l| l.local_addr())
-            .expect("a free port")
-            .port();
-        let log = dir.join(format!("server-{n}.log"));
-        let out = std::fs::File::create(&log).expect("log file");
-        let child = Command::new(env!("CARGO_BIN_EXE_eiaflow"))
-            .arg("serve")
-            .current_dir(env!("CARGO_MANIFEST_DIR"))
-            .env("EIAFLOW__DATABASE__URL", url)
-            .env("EIAFLOW__DATA__DIR", dir.join(format!("data-{n}")))
-            .env("EIAFLOW__SERVER__HOST", "127.0.0.1")
-            .env("EIAFLOW__SERVER__PORT", port.to_string())
-            .env("EIAFLOW__LOG__LEVEL", "warn")
-            .stdin(Stdio::null())
-            .stdout(out.try_clone().expect("log file"))
-            .stderr(out)
-            .spawn()
-            .expect("start eiaflow serve");
-        Server { child, port, log }
-    }
-
-    fn log(&self) -> String {
-        std::fs::read_to_string(&self.log).unwrap_or_default()
-    }
-
-    /// Whether `/readyz` answers 200 now.
-    async fn ready(&self) -> bool {
-        let Ok(mut stream) = tokio::net::TcpStream::connect(("127.0.0.1", self.port)).await else {
-            return false;
-        };
-        let request = "GET /readyz HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n";
-        if stream.write_all(request.as_bytes()).await.is_err() {
-            return false;
-        }
-        let mut answer = Vec::new();
-        let _ = stream.read_to_end(&mut answer).await;
-        answer.starts_with(b"HTTP/1.1 200")
-    }
-}
-
 /// Starts the servers at once and waits until each answers, failing with its log if one stops.
 async fn start_together(url: &str, dir: &Path, round: usize) -> Vec<Server> {
-    let mut servers: Vec<Server> = (0..SERVERS).map(|n| Server::start(url, dir, n)).collect();
+    let mut servers: Vec<Server> = (0..SERVERS)
+        .map(|n| Server::start(url, dir, n, &[]))
+        .collect();
     let began = Instant::now();
     let mut up = vec![false; SERVERS];
     while up.iter().any(|u| !u) {

@@ -15,7 +15,6 @@ pub mod hearing_request;
 pub mod holiday_schedule;
 pub mod json;
 pub mod monthly_report;
-pub mod sign_in_attempt;
 pub mod notification;
 pub mod number_sequence;
 pub mod organization;
@@ -24,6 +23,7 @@ pub mod project;
 pub mod service_item;
 pub mod service_sheet;
 pub mod sheet_assignment;
+pub mod sign_in_attempt;
 
 pub use json::Json;
 

@@ -1,6 +1,6 @@
 //! Passwords (argon2id), login tokens (random, stored only as a SHA-256 hash, with an expiry,
 //! revocable) and the limits on sign-in attempts.
-use std::sync::OnceLock;
+use std::sync::{Mutex, OnceLock};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
@@ -11,22 +11,77 @@ use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter,
     QueryOrder, Set, sea_query::Expr,
 };
-use tokio::sync::Semaphore;
 use sha2::{Digest, Sha256};
+use tokio::sync::Semaphore;
 
 use super::{Actor, now};
 use crate::error::{Error, Result};
 use entity::{app_user, auth_token, sign_in_attempt};
 
-/// Password hashes running at once, in the whole process: argon2id takes 19 MiB and a core for
-/// each, so a flood of sign-ins queues here instead of taking gigabytes, and the memory comes
-/// back when it ends. One per core.
-fn hashing() -> &'static Semaphore {
-    static HASHING: OnceLock<Semaphore> = OnceLock::new();
-    HASHING.get_or_init(|| {
-        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-        Semaphore::new(cores.clamp(1, 8))
+/// Password hashes run on a few threads of their own, one per core (at most 8), never on
+/// tokio's blocking pool: argon2id takes 19 MiB for each hash, and the allocator keeps what a
+/// thread freed for that thread's next use, so hashes spread over hundreds of blocking threads
+/// during a flood would keep hundreds of MiB. On their own threads a flood queues, costs the
+/// same few buffers again and again, and the memory stays bounded.
+struct Hashers {
+    /// Hashes queued or running, at most one per thread, so a send never waits.
+    slots: Semaphore,
+    jobs: Mutex<std::sync::mpsc::Sender<Box<dyn FnOnce() + Send>>>,
+}
+
+fn hashers() -> &'static Hashers {
+    static HASHERS: OnceLock<Hashers> = OnceLock::new();
+    HASHERS.get_or_init(|| {
+        let threads = std::thread::available_parallelism()
+            .map_or(1, |n| n.get())
+            .clamp(1, 8);
+        let (send, receive) = std::sync::mpsc::channel::<Box<dyn FnOnce() + Send>>();
+        let receive = std::sync::Arc::new(Mutex::new(receive));
+        for n in 0..threads {
+            let receive = receive.clone();
+            std::thread::Builder::new()
+                .name(format!("password-hash-{n}"))
+                .spawn(move || {
+                    loop {
+                        let job = receive.lock().unwrap_or_else(|e| e.into_inner()).recv();
+                        match job {
+                            Ok(job) => job(),
+                            Err(_) => return,
+                        }
+                    }
+                })
+                .expect("a password-hash thread");
+        }
+        Hashers {
+            slots: Semaphore::new(threads),
+            jobs: Mutex::new(send),
+        }
     })
+}
+
+/// Runs `work` on a password-hash thread once one is free.
+async fn on_hash_thread<T: Send + 'static>(
+    work: impl FnOnce() -> anyhow::Result<T> + Send + 'static,
+) -> Result<T> {
+    let hashers = hashers();
+    let _slot = hashers
+        .slots
+        .acquire()
+        .await
+        .map_err(|e| anyhow::anyhow!(e))?;
+    let (done, result) = tokio::sync::oneshot::channel();
+    hashers
+        .jobs
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .send(Box::new(move || {
+            let _ = done.send(work());
+        }))
+        .map_err(|_| anyhow::anyhow!("the password-hash threads have stopped"))?;
+    result
+        .await
+        .map_err(|_| anyhow::anyhow!("a password hash was lost"))?
+        .map_err(Error::Internal)
 }
 
 /// Sign-ins waiting for a hash beyond which a new one is refused at once (429) rather than
@@ -34,14 +89,31 @@ fn hashing() -> &'static Semaphore {
 const MAX_WAITING_SIGN_INS: usize = 64;
 static WAITING_SIGN_INS: AtomicUsize = AtomicUsize::new(0);
 
+/// One sign-in among those waiting for a hash; leaves the count when dropped, also when the
+/// client goes away mid-request and the request is dropped with it.
+struct Waiting;
+
+impl Waiting {
+    fn enter() -> Option<Waiting> {
+        if WAITING_SIGN_INS.fetch_add(1, Ordering::SeqCst) >= MAX_WAITING_SIGN_INS {
+            WAITING_SIGN_INS.fetch_sub(1, Ordering::SeqCst);
+            None
+        } else {
+            Some(Waiting)
+        }
+    }
+}
+
+impl Drop for Waiting {
+    fn drop(&mut self) {
+        WAITING_SIGN_INS.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
 /// Hashes a password with argon2id and a random salt, off the async threads.
 #[tracing::instrument(name = "auth::hash_password", skip_all)]
 pub async fn hash_password(password: String) -> Result<String> {
-    let _permit = hashing()
-        .acquire()
-        .await
-        .map_err(|e| anyhow::anyhow!(e))?;
-    tokio::task::spawn_blocking(move || {
+    on_hash_thread(move || {
         let salt = SaltString::generate(&mut rand::rngs::OsRng);
         Argon2::default()
             .hash_password(password.as_bytes(), &salt)
@@ -49,24 +121,16 @@ pub async fn hash_password(password: String) -> Result<String> {
             .map_err(|e| anyhow::anyhow!("hashing a password: {e}"))
     })
     .await
-    .map_err(|e| anyhow::anyhow!(e))?
-    .map_err(Error::Internal)
 }
 
 async fn verify_password(password: String, hash: String) -> Result<bool> {
-    let _permit = hashing()
-        .acquire()
-        .await
-        .map_err(|e| anyhow::anyhow!(e))?;
-    tokio::task::spawn_blocking(move || {
+    on_hash_thread(move || {
         let parsed = PasswordHash::new(&hash).map_err(|e| anyhow::anyhow!("stored hash: {e}"))?;
         Ok(Argon2::default()
             .verify_password(password.as_bytes(), &parsed)
             .is_ok())
     })
     .await
-    .map_err(|e| anyhow::anyhow!(e))?
-    .map_err(Error::Internal)
 }
 
 /// A valid argon2id hash of nothing anyone knows, so an unknown username costs as much time as
@@ -106,14 +170,13 @@ fn attempt_key(username: &str) -> String {
     username.trim().to_lowercase().chars().take(64).collect()
 }
 
-/// Writes this attempt and counts it with the others in the window; the attempt's id to remove
-/// on success, or the 429 to answer.
+/// Writes this attempt and counts it with the others in the window, or answers the 429.
 async fn reserve(
     db: &DatabaseConnection,
     limits: &SignInLimits,
     key: &str,
     client: &str,
-) -> Result<i64> {
+) -> Result<()> {
     let at = now();
     let window = chrono::Duration::from_std(limits.window).unwrap_or(chrono::Duration::MAX);
     let since = at - window;
@@ -121,15 +184,14 @@ async fn reserve(
         .filter(sign_in_attempt::Column::AttemptedAt.lt(since))
         .exec(db)
         .await?;
-    let id = sign_in_attempt::Entity::insert(sign_in_attempt::ActiveModel {
+    sign_in_attempt::Entity::insert(sign_in_attempt::ActiveModel {
         username: Set(key.to_owned()),
         client: Set(client.to_owned()),
         attempted_at: Set(at),
         ..Default::default()
     })
     .exec(db)
-    .await?
-    .last_insert_id;
+    .await?;
     let recent = || {
         sign_in_attempt::Entity::find()
             .filter(sign_in_attempt::Column::Client.eq(client))
@@ -144,7 +206,7 @@ async fn reserve(
         None
     };
     let Some(counted) = over else {
-        return Ok(id);
+        return Ok(());
     };
     let oldest = counted
         .order_by_asc(sign_in_attempt::Column::AttemptedAt)
@@ -186,33 +248,15 @@ pub async fn login(
     let client = client.map_or_else(|| "-".to_owned(), |ip| ip.to_string());
     tracing::Span::current().record("client", client.as_str());
     let key = attempt_key(username);
-    let attempt = reserve(db, limits, &key, &client).await?;
-    // The global limit: past it, the attempt is not the user's to count.
-    if WAITING_SIGN_INS.fetch_add(1, Ordering::SeqCst) >= MAX_WAITING_SIGN_INS {
-        WAITING_SIGN_INS.fetch_sub(1, Ordering::SeqCst);
-        forget(db, attempt).await?;
+    // The global limit first, before any work: a flood past it is refused at once.
+    let Some(waiting) = Waiting::enter() else {
         return Err(Error::RateLimited {
             message: "登录请求过多，请稍后再试".into(),
             retry_after: 1,
         });
-    }
-    let user = app_user::Entity::find()
-        .filter(app_user::Column::Username.eq(username))
-        .one(db)
-        .await;
-    let checked = match user {
-        Ok(user) => {
-            let hash = user
-                .as_ref()
-                .map(|u| u.password_hash.clone())
-                .unwrap_or_else(|| DECOY_HASH.to_owned());
-            verify_password(password.to_owned(), hash)
-                .await
-                .map(|matches| (user, matches))
-        }
-        Err(e) => Err(e.into()),
     };
-    WAITING_SIGN_INS.fetch_sub(1, Ordering::SeqCst);
+    let checked = check_password(db, limits, &key, &client, username, password).await;
+    drop(waiting);
     let user = match checked? {
         (Some(user), true) if user.active => user,
         _ => return Err(Error::Unauthorized("用户名或密码错误".into())),
@@ -246,12 +290,27 @@ pub async fn login(
     })
 }
 
-/// Removes an attempt that was not the user's to count.
-async fn forget(db: &DatabaseConnection, attempt: i64) -> Result<()> {
-    sign_in_attempt::Entity::delete_by_id(attempt)
-        .exec(db)
+/// Counts the attempt, then checks the password (against a decoy for an unknown user name, so
+/// both cost the same): the account, if any, and whether the password matched.
+async fn check_password(
+    db: &DatabaseConnection,
+    limits: &SignInLimits,
+    key: &str,
+    client: &str,
+    username: &str,
+    password: &str,
+) -> Result<(Option<app_user::Model>, bool)> {
+    reserve(db, limits, key, client).await?;
+    let user = app_user::Entity::find()
+        .filter(app_user::Column::Username.eq(username))
+        .one(db)
         .await?;
-    Ok(())
+    let hash = user
+        .as_ref()
+        .map(|u| u.password_hash.clone())
+        .unwrap_or_else(|| DECOY_HASH.to_owned());
+    let matches = verify_password(password.to_owned(), hash).await?;
+    Ok((user, matches))
 }
 
 /// The user a bearer token belongs to, if the token is known, unexpired and unrevoked and the

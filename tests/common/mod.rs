@@ -13,6 +13,7 @@
 
 pub mod api;
 pub mod build;
+pub mod server;
 pub mod snap;
 pub mod web;
 
