@@ -21,7 +21,7 @@ async fn start_together(url: &str, dir: &Path, round: usize) -> Vec<Server> {
         .map(|n| Server::start(url, dir, n, &[]))
         .collect();
     let began = Instant::now();
-    let mut up = vec![false; SERVERS];
+    let mut up = [false; SERVERS];
     while up.iter().any(|u| !u) {
         for (n, server) in servers.iter_mut().enumerate() {
             if up[n] {

@@ -1,7 +1,7 @@
 //! Passwords (argon2id), login tokens (random, stored only as a SHA-256 hash, with an expiry,
 //! revocable) and the limits on sign-in attempts.
-use std::sync::{Mutex, OnceLock};
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Mutex, OnceLock};
 use std::time::Duration;
 
 use argon2::Argon2;
