@@ -46,10 +46,38 @@ pub async fn connect(settings: &Settings) -> anyhow::Result<DatabaseConnection> 
             options.max_connections(settings.database.max_connections);
         }
     }
+    // Switching a new SQLite file to WAL needs an exclusive lock that SQLite's busy timeout does
+    // not wait for, so servers starting together on a new file would refuse with "database is
+    // locked": the first connection is opened under the startup lock's file, one process at a
+    // time. (Later connections find the file in WAL already, and the pragma changes nothing.)
+    let opening = match (backend, sqlite_file(url)) {
+        (Backend::Sqlite, Some(path)) => Some(lock_file(format!("{path}.startup-lock")).await?),
+        _ => None,
+    };
     let db = Database::connect(options)
         .await
-        .map_err(|e| anyhow::anyhow!("cannot open the database named by database.url: {e}"))?;
-    Ok(db)
+        .map_err(|e| anyhow::anyhow!("cannot open the database named by database.url: {e}"));
+    if let Some(file) = opening {
+        file.unlock()?;
+    }
+    db
+}
+
+/// Opens (creating it if need be) and exclusively locks `path`, waiting on a blocking thread
+/// while another process holds it. The lock goes when the file is closed or unlocked.
+async fn lock_file(path: String) -> anyhow::Result<std::fs::File> {
+    tokio::task::spawn_blocking(move || {
+        let file = std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&path)
+            .map_err(|e| anyhow::anyhow!("opening the startup lock {path}: {e}"))?;
+        file.lock()
+            .map_err(|e| anyhow::anyhow!("taking the startup lock {path}: {e}"))?;
+        anyhow::Ok(file)
+    })
+    .await?
 }
 
 /// The file path in a `sqlite://path?options` URL, unless it is an in-memory database.
@@ -101,22 +129,7 @@ impl StartupLock {
                 Held::Postgres(txn)
             }
             Some(Backend::Sqlite) => match sqlite_file(settings.database.url.expose_secret()) {
-                Some(path) => {
-                    let path = format!("{path}.startup-lock");
-                    let file = tokio::task::spawn_blocking(move || {
-                        let file = std::fs::OpenOptions::new()
-                            .create(true)
-                            .truncate(false)
-                            .write(true)
-                            .open(&path)
-                            .map_err(|e| anyhow::anyhow!("opening the startup lock {path}: {e}"))?;
-                        file.lock()
-                            .map_err(|e| anyhow::anyhow!("taking the startup lock {path}: {e}"))?;
-                        anyhow::Ok(file)
-                    })
-                    .await??;
-                    Held::File(file)
-                }
+                Some(path) => Held::File(lock_file(format!("{path}.startup-lock")).await?),
                 None => Held::Nothing,
             },
             None => Held::Nothing,
