@@ -154,39 +154,48 @@ pub struct BulkEntry {
     pub organization_id: Option<i64>,
 }
 
-/// Writes many audit rows in batched inserts (an import's thousands of rows cannot afford a
-/// round trip each), all stamped with the same time and the current request.
+/// Writes many audit rows at once (an import's thousands of rows cannot afford a round trip
+/// each, nor a bound value per cell), all stamped with the same time and the current request.
 pub async fn write_many<C: ConnectionTrait>(
     db: &C,
     actor: &Actor,
     entries: Vec<BulkEntry>,
 ) -> Result<()> {
-    // Ten values a row; far below SQLite's and PostgreSQL's limits on binds in one statement.
-    const BATCH: usize = 500;
+    const COLUMNS: [&str; 11] = [
+        "actor_id",
+        "actor_role",
+        "entity",
+        "entity_id",
+        "action",
+        "detail",
+        "recorded_at",
+        "request_id",
+        "changes",
+        "project_id",
+        "organization_id",
+    ];
     let recorded_at = chrono::Utc::now();
     let request_id = current_request_id();
-    let mut entries = entries.into_iter().peekable();
-    while entries.peek().is_some() {
-        let batch: Vec<audit_event::ActiveModel> = entries
-            .by_ref()
-            .take(BATCH)
-            .map(|e| audit_event::ActiveModel {
-                actor_id: Set(actor.id),
-                actor_role: Set(actor.acting_role()),
-                entity: Set(e.entity.to_owned()),
-                entity_id: Set(e.entity_id),
-                action: Set(e.action.to_owned()),
-                detail: Set(Json(e.detail)),
-                recorded_at: Set(recorded_at),
-                request_id: Set(request_id.clone()),
-                changes: Set(Some(Json(e.changes.0))),
-                project_id: Set(e.project_id),
-                organization_id: Set(e.organization_id),
-                ..Default::default()
-            })
-            .collect();
-        audit_event::Entity::insert_many(batch).exec(db).await?;
-    }
+    let role = actor.acting_role();
+    let rows = entries
+        .into_iter()
+        .map(|e| {
+            vec![
+                actor.id.into(),
+                role.into(),
+                e.entity.into(),
+                e.entity_id.into(),
+                e.action.into(),
+                Json(e.detail).into(),
+                recorded_at.into(),
+                request_id.clone().into(),
+                Json(e.changes.0).into(),
+                e.project_id.into(),
+                e.organization_id.into(),
+            ]
+        })
+        .collect();
+    super::bulk::insert(db, "audit_event", &COLUMNS, rows, &[]).await?;
     Ok(())
 }
 

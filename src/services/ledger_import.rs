@@ -8,7 +8,7 @@ use std::collections::{BTreeSet, HashMap};
 use chrono::NaiveDate;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QuerySelect, Set,
+    ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, Set,
     TransactionTrait,
 };
 use serde::Serialize;
@@ -382,59 +382,7 @@ pub async fn import(
     let mut trail: Vec<audit::BulkEntry> = Vec::new();
     let orgs = organizations_for(&txn, &creations, &updates, &mut orgs_by_code, &mut trail).await?;
     let now = super::now();
-    let mut batch = Vec::with_capacity(CHUNK);
-    let mut created_codes = Vec::with_capacity(creations.len());
-    for (row, reason) in &creations {
-        let (provincial, municipal) = row.level.unwrap_or((false, true));
-        batch.push(project::ActiveModel {
-            name: Set(row.name.clone()),
-            name_sort_key: Set(crate::domain::sort_key::pinyin_key(&row.name)),
-            project_code: Set(row.code.to_string()),
-            organization_id: Set(orgs[row.credit_code.as_str()]),
-            county_id: Set(counties[row.county].id),
-            provincial: Set(provincial),
-            municipal: Set(municipal),
-            industry: Set(row.industry.to_owned()),
-            total_investment: Set(row.investment.hundredths()),
-            point_to_point: Set(row.point_to_point.unwrap_or(false)),
-            built_before_approval: Set(row.built_before_approval.unwrap_or(false)),
-            penalty_settled: Set(row.penalty_settled.unwrap_or(false)),
-            listed_on: Set(row.listed_on.unwrap_or(today)),
-            status_verified_on: Set(None),
-            description: Set(row.description.clone().flatten()),
-            current_tier: Set(None),
-            current_classification_id: Set(None),
-            cross_county_reason: Set(reason.clone()),
-            version: Set(1),
-            created_at: Set(now),
-            updated_at: Set(now),
-            removed_at: Set(None),
-            removed_by: Set(None),
-            removed_reason: Set(None),
-            ..Default::default()
-        });
-        created_codes.push(row.code.to_string());
-        if batch.len() == CHUNK {
-            project::Entity::insert_many(std::mem::take(&mut batch))
-                .exec(&txn)
-                .await?;
-        }
-    }
-    if !batch.is_empty() {
-        project::Entity::insert_many(batch).exec(&txn).await?;
-    }
-    let mut ids: HashMap<String, i64> = HashMap::with_capacity(created_codes.len());
-    for chunk in created_codes.chunks(CHUNK) {
-        let found: Vec<(i64, String)> = project::Entity::find()
-            .select_only()
-            .column(project::Column::Id)
-            .column(project::Column::ProjectCode)
-            .filter(project::Column::ProjectCode.is_in(chunk.iter().cloned()))
-            .into_tuple()
-            .all(&txn)
-            .await?;
-        ids.extend(found.into_iter().map(|(id, code)| (code, id)));
-    }
+    let ids = insert_projects(&txn, &creations, &orgs, &counties, today, now).await?;
     for (row, reason) in &creations {
         let id = ids[row.code.as_str()];
         let (provincial, municipal) = row.level.unwrap_or((false, true));
@@ -529,6 +477,69 @@ pub async fn import(
     audit::write_many(&txn, actor, trail).await?;
     txn.commit().await?;
     Ok(outcome)
+}
+
+/// Inserts the new projects in bulk and gives each one's id by its project code.
+async fn insert_projects<C: ConnectionTrait>(
+    db: &C,
+    creations: &[(Row, Option<String>)],
+    orgs: &HashMap<String, i64>,
+    counties: &[county::Model],
+    today: NaiveDate,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<HashMap<String, i64>> {
+    const COLUMNS: [&str; 18] = [
+        "name",
+        "name_sort_key",
+        "project_code",
+        "organization_id",
+        "county_id",
+        "provincial",
+        "municipal",
+        "industry",
+        "total_investment",
+        "point_to_point",
+        "built_before_approval",
+        "penalty_settled",
+        "listed_on",
+        "description",
+        "cross_county_reason",
+        "version",
+        "created_at",
+        "updated_at",
+    ];
+    let rows = creations
+        .iter()
+        .map(|(row, reason)| {
+            let (provincial, municipal) = row.level.unwrap_or((false, true));
+            vec![
+                row.name.clone().into(),
+                crate::domain::sort_key::pinyin_key(&row.name).into(),
+                row.code.to_string().into(),
+                orgs[row.credit_code.as_str()].into(),
+                counties[row.county].id.into(),
+                provincial.into(),
+                municipal.into(),
+                row.industry.into(),
+                row.investment.hundredths().into(),
+                row.point_to_point.unwrap_or(false).into(),
+                row.built_before_approval.unwrap_or(false).into(),
+                row.penalty_settled.unwrap_or(false).into(),
+                row.listed_on.unwrap_or(today).into(),
+                row.description.clone().flatten().into(),
+                reason.clone().into(),
+                1i32.into(),
+                now.into(),
+                now.into(),
+            ]
+        })
+        .collect();
+    let inserted =
+        super::bulk::insert(db, "project", &COLUMNS, rows, &["id", "project_code"]).await?;
+    inserted
+        .iter()
+        .map(|r| Ok((r.try_get_by_index(1)?, r.try_get_by_index(0)?)))
+        .collect()
 }
 
 /// The id of every organisation the rows name, creating (with their trail) those the database

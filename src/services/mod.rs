@@ -4,6 +4,7 @@ pub mod admin_queries;
 pub mod assignment_rules;
 pub mod audit;
 pub mod auth;
+mod bulk;
 pub mod calendar;
 pub mod classification;
 pub mod counties;
