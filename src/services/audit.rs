@@ -95,6 +95,11 @@ impl Changes {
         self.0.is_empty()
     }
 
+    /// The changes as the JSON text the `changes` column stores.
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(&self.0).unwrap_or_else(|_| "[]".into())
+    }
+
     pub fn fields(&self) -> Vec<&str> {
         self.0.iter().map(|c| c.field.as_str()).collect()
     }
@@ -154,12 +159,54 @@ pub struct BulkEntry {
     pub organization_id: Option<i64>,
 }
 
+impl BulkEntry {
+    /// The entry with its changes and detail written as the JSON text the table stores.
+    pub fn prepare(self) -> PreparedEntry {
+        PreparedEntry {
+            entity: self.entity,
+            entity_id: self.entity_id,
+            action: self.action,
+            changes: self.changes.to_json(),
+            detail: self.detail.to_string(),
+            project_id: self.project_id,
+            organization_id: self.organization_id,
+        }
+    }
+}
+
+/// A [`BulkEntry`] ready to insert: its JSON columns as text.
+#[derive(Debug, Clone)]
+pub struct PreparedEntry {
+    pub entity: &'static str,
+    pub entity_id: i64,
+    pub action: &'static str,
+    pub changes: String,
+    pub detail: String,
+    pub project_id: Option<i64>,
+    pub organization_id: Option<i64>,
+}
+
 /// Writes many audit rows at once (an import's thousands of rows cannot afford a round trip
-/// each, nor a bound value per cell), all stamped with the same time and the current request.
+/// each), all stamped with the same time and the current request.
 pub async fn write_many<C: ConnectionTrait>(
     db: &C,
     actor: &Actor,
     entries: Vec<BulkEntry>,
+) -> Result<()> {
+    write_prepared(
+        db,
+        actor,
+        entries.into_iter().map(BulkEntry::prepare).collect(),
+    )
+    .await
+}
+
+/// [`write_many`] of entries whose JSON was written already (on another thread, while the
+/// caller's own rows were being inserted).
+pub async fn write_prepared<C: ConnectionTrait>(
+    db: &C,
+    actor: &Actor,
+    entries: Vec<PreparedEntry>,
 ) -> Result<()> {
     const COLUMNS: [&str; 11] = [
         "actor_id",
@@ -186,10 +233,10 @@ pub async fn write_many<C: ConnectionTrait>(
                 e.entity.into(),
                 e.entity_id.into(),
                 e.action.into(),
-                Json(e.detail).into(),
+                e.detail.into(),
                 recorded_at.into(),
                 request_id.clone().into(),
-                Json(e.changes.0).into(),
+                e.changes.into(),
                 e.project_id.into(),
                 e.organization_id.into(),
             ]
@@ -586,4 +633,27 @@ pub async fn organization_trail<C: ConnectionTrait>(
     shaped.total = total;
     shaped.page = page;
     Ok(shaped)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Changes;
+    use entity::audit_event::FieldChange;
+
+    #[test]
+    fn stored_changes_leave_out_empty_sides_and_read_back_whole() {
+        let mut changes = Changes::new();
+        changes
+            .set("name", "商洛市第1号项目")
+            .push("description", &"旧说明", &serde_json::Value::Null)
+            .push("provincial", &false, &true);
+        let text = changes.to_json();
+        assert_eq!(
+            text,
+            r#"[{"field":"name","new":"商洛市第1号项目"},{"field":"description","old":"旧说明"},{"field":"provincial","old":false,"new":true}]"#
+        );
+        let back: Vec<FieldChange> = serde_json::from_str(&text).expect("stored changes");
+        assert_eq!(back, changes.0);
+        assert!(back[0].old.is_null() && back[1].new.is_null());
+    }
 }

@@ -4,6 +4,7 @@
 //! projects, updates the matched ones field by field and writes the trail. A dry run stops
 //! after the checks.
 use std::collections::{BTreeSet, HashMap};
+use std::sync::Arc;
 
 use chrono::NaiveDate;
 use sea_orm::sea_query::Expr;
@@ -381,46 +382,30 @@ pub async fn import(
     let txn = db.begin().await?;
     let mut trail: Vec<audit::BulkEntry> = Vec::new();
     let orgs = organizations_for(&txn, &creations, &updates, &mut orgs_by_code, &mut trail).await?;
+    let new_organizations = trail.len();
     let now = super::now();
+    // The creations' trail is written as JSON on another thread while their rows go in; only
+    // the ids it lacks are filled in after.
+    let creations = Arc::new(creations);
+    let trail_of_creations = {
+        let creations = Arc::clone(&creations);
+        let county_codes: Vec<String> = counties.iter().map(|c| c.code.clone()).collect();
+        let orgs = orgs.clone();
+        tokio::task::spawn_blocking(move || {
+            creations
+                .iter()
+                .map(|(row, reason)| creation_entry(row, reason, &county_codes, &orgs, today))
+                .collect::<Vec<_>>()
+        })
+    };
     let ids = insert_projects(&txn, &creations, &orgs, &counties, today, now).await?;
-    for (row, reason) in &creations {
+    let mut prepared = trail_of_creations
+        .await
+        .map_err(|e| Error::Internal(anyhow::anyhow!("writing the import's trail: {e}")))?;
+    for ((row, _), entry) in creations.iter().zip(prepared.iter_mut()) {
         let id = ids[row.code.as_str()];
-        let (provincial, municipal) = row.level.unwrap_or((false, true));
-        let mut changes = audit::Changes::new();
-        changes
-            .set("name", &row.name)
-            .set("project_code", row.code.as_str())
-            .set("organization", &row.organization)
-            .set("county", &counties[row.county].code)
-            .set("provincial", &provincial)
-            .set("municipal", &municipal)
-            .set("industry", row.industry)
-            .set("total_investment_wan", &row.investment)
-            .set("point_to_point", &row.point_to_point.unwrap_or(false))
-            .set(
-                "built_before_approval",
-                &row.built_before_approval.unwrap_or(false),
-            )
-            .set("penalty_settled", &row.penalty_settled.unwrap_or(false))
-            .set("listed_on", &row.listed_on.unwrap_or(today))
-            .set("status_verified_on", &None::<NaiveDate>)
-            .set("description", &row.description.clone().flatten());
-        if reason.is_some() {
-            changes.set("cross_county_reason", reason);
-        }
-        trail.push(audit::BulkEntry {
-            entity: "project",
-            entity_id: id,
-            action: "create",
-            changes,
-            detail: serde_json::json!({
-                "name": row.name, "project_code": row.code.as_str(),
-                "total_investment_wan": row.investment,
-                "source": "import", "row": row.row,
-            }),
-            project_id: Some(id),
-            organization_id: Some(orgs[row.credit_code.as_str()]),
-        });
+        entry.entity_id = id;
+        entry.project_id = Some(id);
     }
     for (row, reason, diffs) in updates {
         let current = &existing[row.code.as_str()];
@@ -474,9 +459,61 @@ pub async fn import(
             organization_id: Some(organization_id),
         });
     }
-    audit::write_many(&txn, actor, trail).await?;
+    // In the order things happened: new organisations, new projects, updates.
+    let updated = trail.split_off(new_organizations);
+    let entries: Vec<audit::PreparedEntry> = trail
+        .into_iter()
+        .map(audit::BulkEntry::prepare)
+        .chain(prepared)
+        .chain(updated.into_iter().map(audit::BulkEntry::prepare))
+        .collect();
+    audit::write_prepared(&txn, actor, entries).await?;
     txn.commit().await?;
     Ok(outcome)
+}
+
+/// The trail entry of a project the import creates, its id still to be filled in.
+fn creation_entry(
+    row: &Row,
+    reason: &Option<String>,
+    county_codes: &[String],
+    orgs: &HashMap<String, i64>,
+    today: NaiveDate,
+) -> audit::PreparedEntry {
+    let (provincial, municipal) = row.level.unwrap_or((false, true));
+    let mut changes = audit::Changes::new();
+    changes
+        .set("name", &row.name)
+        .set("project_code", row.code.as_str())
+        .set("organization", &row.organization)
+        .set("county", &county_codes[row.county])
+        .set("provincial", &provincial)
+        .set("municipal", &municipal)
+        .set("industry", row.industry)
+        .set("total_investment_wan", &row.investment)
+        .set("point_to_point", &row.point_to_point.unwrap_or(false))
+        .set(
+            "built_before_approval",
+            &row.built_before_approval.unwrap_or(false),
+        )
+        .set("penalty_settled", &row.penalty_settled.unwrap_or(false))
+        .set("listed_on", &row.listed_on.unwrap_or(today))
+        .set("status_verified_on", &None::<NaiveDate>)
+        .set("description", &row.description.clone().flatten());
+    if reason.is_some() {
+        changes.set("cross_county_reason", reason);
+    }
+    audit::BulkEntry {
+        entity: "project",
+        entity_id: 0,
+        action: "create",
+        changes,
+        // The name, code and investment are in the changes already.
+        detail: serde_json::json!({"source": "import", "row": row.row}),
+        project_id: None,
+        organization_id: Some(orgs[row.credit_code.as_str()]),
+    }
+    .prepare()
 }
 
 /// Inserts the new projects in bulk and gives each one's id by its project code.
@@ -552,13 +589,14 @@ async fn organizations_for<C: ConnectionTrait>(
     trail: &mut Vec<audit::BulkEntry>,
 ) -> Result<HashMap<String, i64>> {
     let mut missing: Vec<(String, String)> = Vec::new();
+    let mut seen: std::collections::HashSet<&str> = std::collections::HashSet::new();
     for row in creations
         .iter()
         .map(|(r, _)| r)
         .chain(updates.iter().map(|(r, _, _)| r))
     {
         let code = row.credit_code.as_str();
-        if !known.contains_key(code) && !missing.iter().any(|(c, _)| c == code) {
+        if !known.contains_key(code) && seen.insert(code) {
             missing.push((code.to_owned(), row.organization.clone()));
         }
     }
