@@ -13,6 +13,9 @@ pub struct Model {
     pub revoked_at: Option<DateTimeUtc>,
     /// When the token was last used, to end a session after inactivity (`auth.idle_minutes`).
     pub last_seen_at: Option<DateTimeUtc>,
+    /// A digest of the password hash the token was issued against: once the password changes,
+    /// the token no longer opens a session. `None` on tokens older than the column.
+    pub credential_stamp: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -16,6 +16,7 @@ mod m20260201_000001_sessions;
 mod m20260201_000002_name_sort_key;
 mod m20261201_000001_monthly_report;
 mod m20261202_000001_sign_in_attempt;
+mod m20261202_000002_token_stamp;
 
 /// A foreign key named after its table and column.
 pub(crate) fn fk(table: &str, column: &str, target: &str) -> ForeignKeyCreateStatement {
@@ -76,6 +77,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20260201_000002_name_sort_key::Migration),
             Box::new(m20261201_000001_monthly_report::Migration),
             Box::new(m20261202_000001_sign_in_attempt::Migration),
+            Box::new(m20261202_000002_token_stamp::Migration),
         ]
     }
 }

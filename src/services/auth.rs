@@ -123,7 +123,7 @@ pub async fn hash_password(password: String) -> Result<String> {
     .await
 }
 
-async fn verify_password(password: String, hash: String) -> Result<bool> {
+pub async fn verify_password(password: String, hash: String) -> Result<bool> {
     on_hash_thread(move || {
         let parsed = PasswordHash::new(&hash).map_err(|e| anyhow::anyhow!("stored hash: {e}"))?;
         Ok(Argon2::default()
@@ -139,6 +139,12 @@ const DECOY_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$
 
 fn token_hash(token: &str) -> String {
     hex::encode(Sha256::digest(token.as_bytes()))
+}
+
+/// What a token remembers of the password it was issued against (a digest of its salted hash,
+/// which changes with every new password).
+fn credential_stamp(password_hash: &str) -> String {
+    hex::encode(&Sha256::digest(password_hash.as_bytes())[..16])
 }
 
 /// The sign-in limits, counted in the database (`sign_in_attempt`) so that every server on it
@@ -278,6 +284,9 @@ pub async fn login(
         expires_at: Set(expires_at),
         revoked_at: Set(None),
         last_seen_at: Set(Some(now())),
+        // The hash that was verified, not the account's hash now: if a reset came in between,
+        // the token is born stale.
+        credential_stamp: Set(Some(credential_stamp(&user.password_hash))),
         ..Default::default()
     }
     .insert(db)
@@ -374,6 +383,11 @@ pub async fn session(db: &DatabaseConnection, token: &str, idle: Idle) -> Result
         .one(db)
         .await?
         .filter(|u| u.active)
+        .filter(|u| {
+            row.credential_stamp
+                .as_ref()
+                .is_none_or(|stamp| *stamp == credential_stamp(&u.password_hash))
+        })
         .ok_or_else(unauthorized)?;
     Ok(Session {
         must_change_password: user.must_change_password,
@@ -425,6 +439,7 @@ pub async fn change_password(
         return Err(Error::Invalid(errors));
     }
     let hash = hash_password(new_password.to_owned()).await?;
+    let stamp = credential_stamp(&hash);
     let txn = db.begin().await?;
     let update = super::update_versioned::<app_user::Entity>(id, user.version)
         .col_expr(app_user::Column::PasswordHash, Expr::value(hash))
@@ -438,6 +453,12 @@ pub async fn change_password(
         .exec(&txn)
         .await?
         .rows_affected;
+    // The session that changed the password goes on with the new one.
+    auth_token::Entity::update_many()
+        .col_expr(auth_token::Column::CredentialStamp, Expr::value(stamp))
+        .filter(auth_token::Column::TokenHash.eq(token_hash(current_token)))
+        .exec(&txn)
+        .await?;
     super::audit::record(
         &txn,
         actor,

@@ -601,6 +601,27 @@ impl Reply {
 }
 
 /// Any request through a router, for bodies that are not JSON and for headers of the answer.
+/// A login from `client` (the peer address the server sees) through `router`.
+pub async fn login_from(
+    router: &axum::Router,
+    client: &str,
+    username: &str,
+    password: &str,
+) -> Reply {
+    let mut req = Request::builder()
+        .method(Method::POST)
+        .uri("/api/v1/auth/login")
+        .header(header::CONTENT_TYPE, "application/json")
+        .body(Body::from(
+            serde_json::json!({"username": username, "password": password}).to_string(),
+        ))
+        .expect("request");
+    let peer: std::net::SocketAddr = format!("{client}:40000").parse().expect("an address");
+    req.extensions_mut()
+        .insert(axum::extract::ConnectInfo(peer));
+    send(router, req).await
+}
+
 pub async fn send(router: &Router, req: Request<Body>) -> Reply {
     let res = router.clone().oneshot(req).await.expect("response");
     let status = res.status();
