@@ -330,14 +330,14 @@ async fn serve(settings: Settings) -> anyhow::Result<()> {
             stopped.clone(),
         )));
     }
+    let limits = crate::http::server::ConnectionLimits {
+        header_read_timeout: std::time::Duration::from_secs(u64::from(
+            settings.server.header_read_timeout_seconds.max(1),
+        )),
+        max_connections: settings.server.max_connections.max(1) as usize,
+    };
     let state = AppState::new(db, settings);
-    // The peer's address reaches the handlers (the sign-in limits count per client).
-    axum::serve(
-        listener,
-        app(state).into_make_service_with_connect_info::<std::net::SocketAddr>(),
-    )
-    .with_graceful_shutdown(shutdown_signal())
-    .await?;
+    crate::http::server::serve(listener, app(state), limits, shutdown_signal()).await;
     let _ = stop.send(true);
     for task in background {
         let _ = task.await;

@@ -138,6 +138,10 @@ pub struct ServerSettings {
     /// Proxies (load balancers) whose `X-Forwarded-For` names the client; from any other peer
     /// the header is ignored.
     pub trusted_proxies: Vec<std::net::IpAddr>,
+    /// Seconds a client has to send a request's headers before the connection is closed.
+    pub header_read_timeout_seconds: u32,
+    /// Connections served at once; further ones wait in the listen queue.
+    pub max_connections: u32,
 }
 
 #[derive(Debug, Clone, Deserialize)]

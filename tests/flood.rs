@@ -8,7 +8,6 @@ mod common;
 use std::time::Duration;
 
 use common::server::Server;
-use sea_orm::{ConnectionTrait, Database};
 
 const LOGINS: usize = 1_000;
 const AFTER_LIMIT_KIB: u64 = 300 * 1024;
@@ -73,23 +72,8 @@ async fn a_flood_of_logins_leaves_memory_bounded_on_sqlite() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_flood_of_logins_leaves_memory_bounded_on_postgresql() {
-    let Ok(base) = std::env::var(common::PG_URL_VAR) else {
-        eprintln!(
-            "{} is not set: skipping the PostgreSQL run",
-            common::PG_URL_VAR
-        );
-        return;
-    };
-    let admin = Database::connect(&base).await.expect("connect");
-    let name = format!("eiaflow_flood_{}", uuid::Uuid::new_v4().simple());
-    admin
-        .execute_unprepared(&format!("CREATE DATABASE {name}"))
-        .await
-        .expect("create database");
-    let dir = tempfile::tempdir().expect("temp dir");
-    flood(&common::replace_database(&base, &name), dir.path()).await;
-    admin
-        .execute_unprepared(&format!("DROP DATABASE {name} WITH (FORCE)"))
-        .await
-        .expect("drop database");
+    common::server::on_fresh_postgres("eiaflow_flood", |url, dir| async move {
+        flood(&url, &dir).await;
+    })
+    .await;
 }

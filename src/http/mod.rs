@@ -17,6 +17,7 @@ mod organizations;
 mod projects;
 mod reports;
 mod security;
+pub mod server;
 mod service_sheets;
 mod shape;
 mod users;

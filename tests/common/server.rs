@@ -123,3 +123,33 @@ impl Server {
             .unwrap_or(0)
     }
 }
+
+/// Runs `case` with the URL of a new PostgreSQL database (named from `prefix`) and a temporary
+/// folder, then drops the database; skipped, saying so, when `EIAFLOW_TEST_DATABASE_URL` is not
+/// set.
+pub async fn on_fresh_postgres<F, Fut>(prefix: &str, case: F)
+where
+    F: FnOnce(String, PathBuf) -> Fut,
+    Fut: std::future::Future<Output = ()>,
+{
+    use sea_orm::{ConnectionTrait, Database};
+    let Ok(base) = std::env::var(super::PG_URL_VAR) else {
+        eprintln!(
+            "{} is not set: skipping the PostgreSQL run",
+            super::PG_URL_VAR
+        );
+        return;
+    };
+    let admin = Database::connect(&base).await.expect("connect");
+    let name = format!("{prefix}_{}", uuid::Uuid::new_v4().simple());
+    admin
+        .execute_unprepared(&format!("CREATE DATABASE {name}"))
+        .await
+        .expect("create database");
+    let dir = tempfile::tempdir().expect("temp dir");
+    case(super::replace_database(&base, &name), dir.path().to_owned()).await;
+    admin
+        .execute_unprepared(&format!("DROP DATABASE {name} WITH (FORCE)"))
+        .await
+        .expect("drop database");
+}
