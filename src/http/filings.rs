@@ -231,8 +231,8 @@ async fn void_step(
     params(("id" = i64, Path)),
     responses((status = 200, description = "the file", content_type = "application/octet-stream"), (status = 404, body = ErrorBody)))]
 async fn public_document(State(state): State<AppState>, ApiId(id): ApiId) -> Result<Response> {
-    let (doc, bytes) = documents::public_content(&state.db, &state.settings.data.dir, id).await?;
-    file_response(doc, bytes)
+    let (doc, file) = documents::public_content(&state.db, &state.settings.data.dir, id).await?;
+    file_response(doc, file)
 }
 
 /// The acceptance, pre-decision and decision notices of a filing, with their windows.
@@ -409,12 +409,14 @@ async fn download(
     user: CurrentUser,
     ApiId(id): ApiId,
 ) -> Result<Response> {
-    let (doc, bytes) =
+    let (doc, file) =
         documents::content(&state.db, &state.settings.data.dir, &user.actor, id).await?;
-    file_response(doc, bytes)
+    file_response(doc, file)
 }
 
-fn file_response(doc: DocumentView, bytes: Vec<u8>) -> Result<Response> {
+/// A stored document as a download: its stored type, `Content-Disposition: attachment` with the
+/// name in UTF-8 (RFC 6266 `filename*`), its length and SHA-256, the bytes streamed from disk.
+pub(crate) fn file_response(doc: DocumentView, file: tokio::fs::File) -> Result<Response> {
     let encoded: String = doc
         .file_name
         .bytes()
@@ -432,7 +434,8 @@ fn file_response(doc: DocumentView, bytes: Vec<u8>) -> Result<Response> {
             header::CONTENT_DISPOSITION,
             format!("attachment; filename*=UTF-8''{encoded}"),
         )
+        .header(header::CONTENT_LENGTH, doc.size.max(0))
         .header("x-content-sha256", doc.sha256)
-        .body(Body::from(bytes))
+        .body(Body::from_stream(tokio_util::io::ReaderStream::new(file)))
         .map_err(|e| Error::Internal(anyhow::anyhow!(e)))
 }

@@ -7,7 +7,7 @@ mod classification;
 mod counties;
 mod exports;
 pub mod extract;
-mod filings;
+pub(crate) mod filings;
 pub(crate) mod ledger_import;
 mod monthly_reports;
 mod national_lists;

@@ -316,7 +316,16 @@ pub async fn list<C: ConnectionTrait>(
         .collect())
 }
 
-/// A document's record and bytes, for those who may see its filing.
+/// A document's stored file, opened to be streamed (never read whole: twenty downloads of a
+/// 50 MB file hold a few buffers, not a gigabyte).
+async fn open_stored(data_dir: &Path, doc: &document::Model) -> Result<tokio::fs::File> {
+    let path = data_dir.join(&doc.stored_as);
+    Ok(tokio::fs::File::open(&path)
+        .await
+        .map_err(|e| anyhow::anyhow!("opening {}: {e}", path.display()))?)
+}
+
+/// A document's record and its stored file, for those who may see its filing.
 #[tracing::instrument(
     name = "documents::content",
     skip_all,
@@ -327,7 +336,7 @@ pub async fn content<C: ConnectionTrait>(
     data_dir: &Path,
     actor: &Actor,
     id: i64,
-) -> Result<(DocumentView, Vec<u8>)> {
+) -> Result<(DocumentView, tokio::fs::File)> {
     let doc = document::Entity::find_by_id(id)
         .one(db)
         .await?
@@ -335,11 +344,7 @@ pub async fn content<C: ConnectionTrait>(
     visible_filing(db, actor, doc.filing_id)
         .await
         .map_err(|_| Error::not_found("文件"))?;
-    let path = data_dir.join(&doc.stored_as);
-    let bytes = tokio::fs::read(&path)
-        .await
-        .map_err(|e| anyhow::anyhow!("reading {}: {e}", path.display()))?;
-    Ok((doc.into(), bytes))
+    Ok((doc.clone().into(), open_stored(data_dir, &doc).await?))
 }
 
 /// The materials a filing's documents are marked as, each once.
@@ -368,7 +373,7 @@ pub async fn public_content<C: ConnectionTrait>(
     db: &C,
     data_dir: &Path,
     id: i64,
-) -> Result<(DocumentView, Vec<u8>)> {
+) -> Result<(DocumentView, tokio::fs::File)> {
     let doc = document::Entity::find_by_id(id)
         .filter(document::Column::PublicDisclosure.eq(true))
         .filter(document::Column::WithdrawnAt.is_null())
@@ -382,11 +387,7 @@ pub async fn public_content<C: ConnectionTrait>(
     if !published {
         return Err(Error::not_found("公开文件"));
     }
-    let path = data_dir.join(&doc.stored_as);
-    let bytes = tokio::fs::read(&path)
-        .await
-        .map_err(|e| anyhow::anyhow!("reading {}: {e}", path.display()))?;
-    Ok((doc.into(), bytes))
+    Ok((doc.clone().into(), open_stored(data_dir, &doc).await?))
 }
 
 /// The public copies of a set of filings, for the register.

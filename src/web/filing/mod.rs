@@ -9,11 +9,9 @@ mod new;
 mod view;
 
 use axum::Router;
-use axum::body::Body;
 use axum::extract::multipart::MultipartRejection;
 use axum::extract::{DefaultBodyLimit, Multipart, Path, State};
 use axum::http::{HeaderMap, StatusCode, header};
-use axum::response::Response;
 use axum::routing::{get, post};
 use chrono::NaiveDate;
 
@@ -559,31 +557,17 @@ async fn download(
     Path((raw, sub)): Path<(String, String)>,
 ) -> WebResult {
     let (id, doc_id) = (id_of(&raw)?, id_of(&sub)?);
-    let (doc, bytes) =
+    let (doc, file) =
         documents::content(&state.db, &state.settings.data.dir, &user.actor, doc_id).await?;
     if doc.filing_id != id {
         return Err(Error::not_found("文件").into());
     }
-    let encoded: String = doc
-        .file_name
-        .bytes()
-        .map(|b| {
-            if b.is_ascii_alphanumeric() || b"-_.".contains(&b) {
-                (b as char).to_string()
-            } else {
-                format!("%{b:02X}")
-            }
-        })
-        .collect();
-    Response::builder()
-        .header(header::CONTENT_TYPE, doc.content_type)
-        .header(
-            header::CONTENT_DISPOSITION,
-            format!("attachment; filename*=UTF-8''{encoded}"),
-        )
-        .header(header::CACHE_CONTROL, "private, no-store")
-        .body(Body::from(bytes))
-        .map_err(|e| WebError::Page(Error::Internal(anyhow::anyhow!(e))))
+    let mut response = crate::http::filings::file_response(doc, file)?;
+    response.headers_mut().insert(
+        header::CACHE_CONTROL,
+        header::HeaderValue::from_static("private, no-store"),
+    );
+    Ok(response)
 }
 
 // ---------------------------------------------------------------------------------------------
