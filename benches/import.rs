@@ -2,8 +2,9 @@
 //! 10,000-row workbook of new projects (100 organisations) is generated in memory; reading it
 //! alone (open, find the header, walk every row's cells) is timed against its first import into
 //! a freshly migrated SQLite database (audit trail included), as medians and as the best of
-//! each (the disk's fsync times vary from run to run), side by side with their ratios (target: import ≤ 3× the read), then the process's peak memory. Bounded:
-//! `RUNS` of each, or `BUDGET`, whichever first.
+//! each (the disk's fsync times vary from run to run), side by side with their ratios (target:
+//! import ≤ 3× the read), then the process's peak memory. Bounded: `RUNS` of each, or
+//! `BUDGET`, whichever first.
 use std::path::Path;
 use std::time::{Duration, Instant};
 

@@ -31,11 +31,11 @@ pub struct Model {
 
 /// One field's change: the value before and after, as shown to a reader (money as the decimal
 /// string, enums as their codes, dates as ISO dates).
-#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 ///
 /// Stored without an empty side (`old` of a created record's field, `new` of a cleared one): an
-/// absent side reads back as `null`, so the record loses nothing and an import's thousands of
-/// creations write a sixth less.
+/// absent side reads back as `null`, so the record loses nothing and a created record's trail
+/// is shorter.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct FieldChange {
     pub field: String,
     #[serde(default, skip_serializing_if = "serde_json::Value::is_null")]

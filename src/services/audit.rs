@@ -187,22 +187,9 @@ pub struct PreparedEntry {
 }
 
 /// Writes many audit rows at once (an import's thousands of rows cannot afford a round trip
-/// each), all stamped with the same time and the current request.
-pub async fn write_many<C: ConnectionTrait>(
-    db: &C,
-    actor: &Actor,
-    entries: Vec<BulkEntry>,
-) -> Result<()> {
-    write_prepared(
-        db,
-        actor,
-        entries.into_iter().map(BulkEntry::prepare).collect(),
-    )
-    .await
-}
-
-/// [`write_many`] of entries whose JSON was written already (on another thread, while the
-/// caller's own rows were being inserted).
+/// each), all stamped with the same time and the current request; their JSON written already
+/// ([`BulkEntry::prepare`]), so that it can be done on another thread while the caller's own
+/// rows go in.
 pub async fn write_prepared<C: ConnectionTrait>(
     db: &C,
     actor: &Actor,

@@ -344,7 +344,8 @@ pub async fn content<C: ConnectionTrait>(
     visible_filing(db, actor, doc.filing_id)
         .await
         .map_err(|_| Error::not_found("文件"))?;
-    Ok((doc.clone().into(), open_stored(data_dir, &doc).await?))
+    let file = open_stored(data_dir, &doc).await?;
+    Ok((doc.into(), file))
 }
 
 /// The materials a filing's documents are marked as, each once.
@@ -387,7 +388,8 @@ pub async fn public_content<C: ConnectionTrait>(
     if !published {
         return Err(Error::not_found("公开文件"));
     }
-    Ok((doc.clone().into(), open_stored(data_dir, &doc).await?))
+    let file = open_stored(data_dir, &doc).await?;
+    Ok((doc.into(), file))
 }
 
 /// The public copies of a set of filings, for the register.
