@@ -212,6 +212,10 @@ mod tests {
             .finish();
         // A current-thread test runtime: the guard covers every await below.
         let _guard = tracing::subscriber::set_default(subscriber);
+        // Whether an event is wanted is cached per call site for the whole process; a case on
+        // another thread that reached `on_response`'s event while this subscriber was being
+        // registered could leave it cached as unwanted (seen once in CI), so ask again.
+        tracing::callsite::rebuild_interest_cache();
 
         let router = observed(Router::new().route("/boom/{id}", get(failing)));
         let res = router
